@@ -1,0 +1,175 @@
+//! Diagnostics, related locations and fixes: plain data, rendered by `report`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::source::{LineIndex, Location};
+use crate::syntax::Span;
+
+/// One file's text as the diagnostics saw it.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, text: String) -> Self {
+        let lines = LineIndex::new(&text);
+        SourceFile { path, text, lines }
+    }
+    pub fn location(&self, offset: u32) -> Location {
+        self.lines.location(&self.text, offset)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Severity {
+        if s == "warning" {
+            Severity::Warning
+        } else {
+            Severity::Error
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// How sure a fix is to keep behaviour, as in ruff: `--fix` applies safe fixes,
+/// `--unsafe-fixes` adds unsafe ones, display-only fixes are never applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    Display,
+    Unsafe,
+    Safe,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// Replaced range in the diagnostic's file (empty for an insertion).
+    pub span: Span,
+    pub content: String,
+}
+
+impl Edit {
+    pub fn replace(span: Span, content: impl Into<String>) -> Edit {
+        Edit {
+            span,
+            content: content.into(),
+        }
+    }
+    pub fn insert(at: u32, content: impl Into<String>) -> Edit {
+        Edit {
+            span: Span::new(at, at),
+            content: content.into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    pub message: String,
+    pub edits: Vec<Edit>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Related {
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+    /// The remedy, stated exactly.
+    pub help: Option<String>,
+    /// What fails at runtime and in which versions, and what the analysis assumed.
+    pub notes: Vec<String>,
+    pub related: Vec<Related>,
+    pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    pub fn new(
+        code: &'static str,
+        name: &'static str,
+        severity: Severity,
+        file: Arc<SourceFile>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            code,
+            name,
+            severity,
+            message: message.into(),
+            file,
+            span,
+            help: None,
+            notes: Vec::new(),
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+    pub fn related(
+        mut self,
+        file: Arc<SourceFile>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        self.related.push(Related {
+            file,
+            span,
+            message: message.into(),
+        });
+        self
+    }
+    pub fn fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
+        self
+    }
+    pub fn location(&self) -> Location {
+        self.file.location(self.span.start)
+    }
+    pub fn end_location(&self) -> Location {
+        self.file.location(self.span.end)
+    }
+    /// Sort key: path, position, code (deterministic output).
+    pub fn sort_key(&self) -> (PathBuf, u32, u32, &'static str, String) {
+        (
+            self.file.path.clone(),
+            self.span.start,
+            self.span.end,
+            self.code,
+            self.message.clone(),
+        )
+    }
+}

@@ -1,0 +1,187 @@
+//! Input discovery: the only user of walkdir. Directories are walked (sorted, default excludes,
+//! `--exclude` globs); files named on the command line are taken as given.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use walkdir::WalkDir;
+
+/// Directory names never walked into: VCS metadata, virtualenvs, caches, build output.
+const DEFAULT_EXCLUDES: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".bzr",
+    ".venv",
+    "venv",
+    ".env",
+    "env",
+    ".tox",
+    ".nox",
+    ".eggs",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".direnv",
+    "__pycache__",
+    "__pypackages__",
+    "node_modules",
+    "site-packages",
+    "build",
+    "dist",
+    "_build",
+    "buck-out",
+];
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Python files to check, sorted and deduplicated.
+    pub files: Vec<PathBuf>,
+    /// Paths that could not be read, with the reason (reported as E902).
+    pub errors: Vec<(PathBuf, String)>,
+}
+
+pub struct Excludes {
+    set: GlobSet,
+}
+
+impl Excludes {
+    /// Builds the user's `--exclude` globs. A glob without a slash matches a file or directory
+    /// name anywhere, as in ruff.
+    pub fn new(patterns: &[String]) -> Result<Excludes, String> {
+        let mut builder = GlobSetBuilder::new();
+        for p in patterns {
+            let glob = Glob::new(p).map_err(|e| format!("invalid --exclude glob `{p}`: {e}"))?;
+            builder.add(glob);
+            if !p.contains('/') {
+                let anywhere = Glob::new(&format!("**/{p}"))
+                    .map_err(|e| format!("invalid --exclude glob `{p}`: {e}"))?;
+                builder.add(anywhere);
+            }
+        }
+        let set = builder
+            .build()
+            .map_err(|e| format!("invalid --exclude globs: {e}"))?;
+        Ok(Excludes { set })
+    }
+
+    fn matches(&self, path: &Path) -> bool {
+        self.set.is_match(path)
+            || path
+                .file_name()
+                .is_some_and(|name| self.set.is_match(Path::new(name)))
+    }
+}
+
+fn is_python(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "py" || e == "pyi")
+}
+
+pub fn discover(inputs: &[PathBuf], excludes: &Excludes) -> Discovered {
+    let mut out = Discovered::default();
+    for input in inputs {
+        let meta = match std::fs::metadata(input) {
+            Ok(m) => m,
+            Err(e) => {
+                out.errors.push((input.clone(), e.to_string()));
+                continue;
+            }
+        };
+        if meta.is_file() {
+            // Files named explicitly are checked as given, whatever their name.
+            out.files.push(input.clone());
+            continue;
+        }
+        let walker = WalkDir::new(input)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                if e.depth() == 0 {
+                    return true;
+                }
+                let name = e.file_name().to_string_lossy();
+                let default_excluded = e.file_type().is_dir()
+                    && (DEFAULT_EXCLUDES.contains(&name.as_ref()) || name.ends_with(".egg-info"));
+                !default_excluded && !excludes.matches(e.path())
+            });
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_file() && is_python(e.path()) => {
+                    out.files.push(e.into_path());
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    let path = e.path().map_or_else(|| input.clone(), Path::to_path_buf);
+                    let reason = if e.loop_ancestor().is_some() {
+                        "symlink loop; not followed".to_string()
+                    } else {
+                        e.io_error()
+                            .map_or_else(|| e.to_string(), std::string::ToString::to_string)
+                    };
+                    out.errors.push((path, reason));
+                }
+            }
+        }
+    }
+    out.files.sort();
+    out.files.dedup();
+    out.errors.sort();
+    out.errors.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_sorted_and_skips_default_and_user_excludes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "b.py",
+            "a/x.py",
+            ".venv/lib/y.py",
+            "node_modules/z.py",
+            "gen/skip.py",
+            "c.txt",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "").unwrap();
+        }
+        let ex = Excludes::new(&["gen".to_string()]).unwrap();
+        let d = discover(&[root.to_path_buf()], &ex);
+        let rel: Vec<_> = d
+            .files
+            .iter()
+            .map(|p| p.strip_prefix(root).unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(rel, ["a/x.py", "b.py"]);
+        assert!(d.errors.is_empty());
+    }
+
+    #[test]
+    fn missing_input_is_an_error_not_a_panic() {
+        let d = discover(
+            &[PathBuf::from("/nonexistent/dml")],
+            &Excludes::new(&[]).unwrap(),
+        );
+        assert!(d.files.is_empty());
+        assert_eq!(d.errors.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_are_reported_and_the_walk_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("a")).unwrap();
+        std::fs::write(root.join("a/m.py"), "").unwrap();
+        std::os::unix::fs::symlink(root, root.join("a/loop")).unwrap();
+        let d = discover(&[root.to_path_buf()], &Excludes::new(&[]).unwrap());
+        assert!(d.files.iter().any(|p| p.ends_with("a/m.py")));
+        assert!(d.errors.iter().any(|(_, r)| r.contains("loop")));
+    }
+}

@@ -1,0 +1,322 @@
+//! A Django project as the linter sees it: its root, source roots, and the modules it has read.
+//!
+//! Modules are loaded on demand and at most once: a module is read and parsed the first time
+//! something asks for it (a candidate file, an import followed while resolving a base class, the
+//! settings chain). Reading errors become E902 and parse errors E999 diagnostics, never a stop.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::diagnostic::{Diagnostic, Severity, SourceFile};
+use crate::index::{self, ModuleIndex};
+use crate::syntax;
+
+/// A parsed project module.
+#[derive(Debug)]
+pub struct SourceModule {
+    /// Dotted module name (`app.models`; a package is named after its directory).
+    pub name: String,
+    pub is_package: bool,
+    pub file: Arc<SourceFile>,
+    pub syntax: syntax::Module,
+    pub index: ModuleIndex,
+}
+
+/// Files whose text cannot be trusted to be Python source are reported and skipped.
+pub fn read_source(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err("file is UTF-16 encoded; Python source must be UTF-8".to_string());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "file is not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+pub fn io_error(path: &Path, reason: &str) -> Diagnostic {
+    let file = Arc::new(SourceFile::new(path.to_path_buf(), String::new()));
+    Diagnostic::new(
+        "E902",
+        "io-error",
+        Severity::Error,
+        file,
+        syntax::Span::default(),
+        format!("cannot read {}: {reason}", path.display()),
+    )
+}
+
+pub struct Project {
+    pub root: PathBuf,
+    /// Where absolute imports are looked up, in order: the root, `root/src`, then the nearest
+    /// directory above each input file that is not a package (how Python would see a script).
+    pub source_roots: Vec<PathBuf>,
+    modules: Mutex<HashMap<String, Option<Arc<SourceModule>>>>,
+    /// Text already read by the prefilter, so no file is read twice.
+    preread: Mutex<HashMap<PathBuf, String>>,
+    input_diagnostics: Mutex<Vec<Diagnostic>>,
+}
+
+/// The directory above `file` that is not itself a package, i.e. where Python would put the
+/// file's top-level package on `sys.path`.
+pub fn package_root(file: &Path) -> PathBuf {
+    let mut dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
+    while dir.join("__init__.py").is_file() {
+        match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => dir = p.to_path_buf(),
+            _ => break,
+        }
+    }
+    dir
+}
+
+/// The nearest directory at or above `start` holding a `manage.py`.
+pub fn find_manage_py_root(start: &Path) -> Option<PathBuf> {
+    let mut dir = if start.is_dir() {
+        Some(start)
+    } else {
+        start.parent()
+    };
+    while let Some(d) = dir {
+        if d.join("manage.py").is_file() {
+            return Some(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+impl Project {
+    pub fn new(root: PathBuf, extra_roots: Vec<PathBuf>) -> Project {
+        let mut source_roots = vec![root.clone()];
+        let src = root.join("src");
+        if src.is_dir() {
+            source_roots.push(src);
+        }
+        for r in extra_roots {
+            if !source_roots.contains(&r) {
+                source_roots.push(r);
+            }
+        }
+        Project {
+            root,
+            source_roots,
+            modules: Mutex::new(HashMap::new()),
+            preread: Mutex::new(HashMap::new()),
+            input_diagnostics: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The dotted name of the module stored at `path`, relative to the most specific source root.
+    pub fn module_name_of(&self, path: &Path) -> Option<(String, bool)> {
+        let root = self
+            .source_roots
+            .iter()
+            .filter(|r| path.starts_with(r))
+            .max_by_key(|r| r.components().count())?;
+        let rel = path.strip_prefix(root).ok()?;
+        let is_package = rel.file_stem().is_some_and(|s| s == "__init__");
+        let mut parts: Vec<String> = rel
+            .parent()
+            .map(|p| {
+                p.components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !is_package {
+            parts.push(rel.file_stem()?.to_string_lossy().into_owned());
+        }
+        if parts.is_empty() || parts.iter().any(|p| p.contains('.') || p.is_empty()) {
+            return None;
+        }
+        Some((parts.join("."), is_package))
+    }
+
+    /// The file that defines module `name` in this project, if any.
+    pub fn module_path(&self, name: &str) -> Option<(PathBuf, bool)> {
+        if name.is_empty() {
+            return None;
+        }
+        let rel: PathBuf = name.split('.').collect();
+        for root in &self.source_roots {
+            let base = root.join(&rel);
+            let init = base.join("__init__.py");
+            if init.is_file() {
+                return Some((init, true));
+            }
+            let file = base.with_extension("py");
+            if file.is_file() {
+                return Some((file, false));
+            }
+            // A namespace package (a directory without __init__.py) is still importable.
+            if base.is_dir() {
+                return Some((init, true));
+            }
+        }
+        None
+    }
+
+    pub fn has_module(&self, name: &str) -> bool {
+        if let Some(entry) = lock(&self.modules).get(name) {
+            return entry.is_some();
+        }
+        self.module_path(name).is_some()
+    }
+
+    pub fn remember_text(&self, path: PathBuf, text: String) {
+        lock(&self.preread).insert(path, text);
+    }
+
+    /// Loads (once) and returns the project module `name`.
+    pub fn module(&self, name: &str) -> Option<Arc<SourceModule>> {
+        if let Some(entry) = lock(&self.modules).get(name) {
+            return entry.clone();
+        }
+        let loaded = self
+            .module_path(name)
+            .and_then(|(path, is_package)| self.load_path(name, &path, is_package));
+        lock(&self.modules)
+            .entry(name.to_string())
+            .or_insert(loaded)
+            .clone()
+    }
+
+    /// Loads the module stored at `path` (an input file), naming it from its location.
+    pub fn module_at(&self, path: &Path) -> Option<Arc<SourceModule>> {
+        let (name, is_package) = self.module_name_of(path)?;
+        if let Some(entry) = lock(&self.modules).get(&name) {
+            return entry.clone();
+        }
+        let loaded = self.load_path(&name, path, is_package);
+        lock(&self.modules).entry(name).or_insert(loaded).clone()
+    }
+
+    /// Modules loaded so far, sorted by name.
+    pub fn loaded_modules(&self) -> Vec<Arc<SourceModule>> {
+        let mut all: Vec<_> = lock(&self.modules).values().flatten().cloned().collect();
+        all.sort_by(|a, b| a.name.cmp(&b.name));
+        all
+    }
+
+    pub fn take_input_diagnostics(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut *lock(&self.input_diagnostics))
+    }
+
+    fn load_path(&self, name: &str, path: &Path, is_package: bool) -> Option<Arc<SourceModule>> {
+        let preread = lock(&self.preread).remove(path);
+        let text = match preread {
+            Some(t) => t,
+            None if !path.exists() && is_package => String::new(),
+            None => match read_source(path) {
+                Ok(t) => t,
+                Err(reason) => {
+                    lock(&self.input_diagnostics).push(io_error(path, &reason));
+                    return None;
+                }
+            },
+        };
+        Some(Arc::new(parse_module(
+            name,
+            is_package,
+            path,
+            text,
+            &self.input_diagnostics,
+        )))
+    }
+}
+
+fn parse_module(
+    name: &str,
+    is_package: bool,
+    path: &Path,
+    text: String,
+    sink: &Mutex<Vec<Diagnostic>>,
+) -> SourceModule {
+    let syntax = syntax::parse(&text);
+    let index = index::index_module(name, is_package, &syntax);
+    let file = Arc::new(SourceFile::new(path.to_path_buf(), text));
+    if !syntax.errors.is_empty() {
+        let mut sink = lock(sink);
+        for err in &syntax.errors {
+            sink.push(Diagnostic::new(
+                "E999",
+                "syntax-error",
+                Severity::Error,
+                file.clone(),
+                err.span,
+                format!("SyntaxError: {}", err.message),
+            ));
+        }
+    }
+    SourceModule {
+        name: name.to_string(),
+        is_package,
+        file,
+        syntax,
+        index,
+    }
+}
+
+/// Locks a mutex, recovering the data if another thread panicked while holding it.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// An in-memory project for unit tests: `# -- path` lines separate files.
+#[cfg(test)]
+pub fn fixture(spec: &str) -> (tempfile::TempDir, Project) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut current: Option<(String, String)> = None;
+    let mut files = Vec::new();
+    for line in spec.lines() {
+        if let Some(path) = line.strip_prefix("# -- ") {
+            files.extend(current.take());
+            current = Some((path.trim().to_string(), String::new()));
+        } else if let Some((_, text)) = current.as_mut() {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    files.extend(current);
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    let root = dir.path().canonicalize().expect("canonical root");
+    let project = Project::new(root, Vec::new());
+    (dir, project)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modules_are_named_from_the_root_and_loaded_once() {
+        let (_d, p) =
+            fixture("# -- app/__init__.py\n# -- app/models.py\nx = 1\n# -- app/sub/m.py\n");
+        let m = p.module("app.models").unwrap();
+        assert_eq!(m.name, "app.models");
+        assert!(Arc::ptr_eq(&m, &p.module("app.models").unwrap()));
+        assert!(p.module("app").unwrap().is_package);
+        assert!(p.has_module("app.sub.m"));
+        assert!(p.module("django.db").is_none());
+        let (name, pkg) = p.module_name_of(&p.root.join("app/sub/m.py")).unwrap();
+        assert_eq!((name.as_str(), pkg), ("app.sub.m", false));
+    }
+
+    #[test]
+    fn unreadable_and_unparsable_files_become_diagnostics() {
+        let (_d, p) = fixture("# -- bad.py\ndef f(:\n");
+        std::fs::write(p.root.join("latin.py"), b"x = '\xe9'\n").unwrap();
+        assert!(p.module("bad").is_some());
+        assert!(p.module("latin").is_none());
+        let codes: Vec<_> = p.take_input_diagnostics().iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["E999", "E999", "E902"]);
+    }
+}

@@ -1,0 +1,99 @@
+//! `--output-format json`: an array of objects with ruff's field names (`code`, `message`,
+//! `filename`, `location`, `end_location`, `fix`, `noqa_row`, `url`), plus `name`, `severity`,
+//! `help`, `notes` and `related`. Field order is fixed; rows and columns are 1-based, columns
+//! count characters.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
+use crate::source::Location;
+
+#[derive(Serialize)]
+struct JsonEdit {
+    content: String,
+    location: Location,
+    end_location: Location,
+}
+
+#[derive(Serialize)]
+struct JsonFix {
+    applicability: Applicability,
+    message: String,
+    edits: Vec<JsonEdit>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated {
+    filename: String,
+    location: Location,
+    end_location: Location,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic {
+    cell: Option<u32>,
+    code: &'static str,
+    end_location: Location,
+    filename: String,
+    fix: Option<JsonFix>,
+    location: Location,
+    message: String,
+    name: &'static str,
+    noqa_row: Option<u32>,
+    severity: Severity,
+    url: String,
+    help: Option<String>,
+    notes: Vec<String>,
+    related: Vec<JsonRelated>,
+}
+
+pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+    let items: Vec<JsonDiagnostic> = diagnostics
+        .iter()
+        .map(|d| {
+            let location = d.location();
+            JsonDiagnostic {
+                cell: None,
+                code: d.code,
+                end_location: d.end_location(),
+                filename: d.file.path.display().to_string(),
+                fix: d.fix.as_ref().map(|f| JsonFix {
+                    applicability: f.applicability,
+                    message: f.message.clone(),
+                    edits: f
+                        .edits
+                        .iter()
+                        .map(|e| JsonEdit {
+                            content: e.content.clone(),
+                            location: d.file.location(e.span.start),
+                            end_location: d.file.location(e.span.end),
+                        })
+                        .collect(),
+                }),
+                location,
+                message: d.message.clone(),
+                name: d.name,
+                noqa_row: Some(location.row),
+                severity: d.severity,
+                url: super::rule_url(d.code),
+                help: d.help.clone(),
+                notes: d.notes.clone(),
+                related: d
+                    .related
+                    .iter()
+                    .map(|r| JsonRelated {
+                        filename: r.file.path.display().to_string(),
+                        location: r.file.location(r.span.start),
+                        end_location: r.file.location(r.span.end),
+                        message: r.message.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &items).map_err(io::Error::other)?;
+    writeln!(out)
+}

@@ -1,0 +1,324 @@
+//! The rule registry and what rules share: building a diagnostic on a model with its evidence
+//! (the setting that activated the model, the class the declaration was inherited from, the
+//! assumptions made) and the failing DOT operation.
+
+use std::sync::Arc;
+
+use crate::contract::{Version, describe_range};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::models::{Analysis, DotModel};
+use crate::project::SourceModule;
+use crate::resolve::ClassRef;
+use crate::syntax::Span;
+
+mod contract_field_kind;
+mod contract_field_removed;
+mod contract_not_nullable;
+mod contract_on_delete;
+mod contract_target_mismatch;
+mod custom_primary_key_name;
+mod device_code_unique;
+mod id_token_reverse_name;
+mod inactive_model_clashes;
+mod meta_drops_parent_constraints;
+mod model_setting_in_dict;
+mod refresh_token_reverse_name;
+mod reverse_name_shadowed;
+mod reverse_names;
+mod token_models_swapped_apart;
+mod unknown_swapped_model;
+
+/// A rule's identity: code, kebab name, default severity, one-line summary and its doc.
+pub struct RuleInfo {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub doc: &'static str,
+    pub check: Option<fn(&Analysis) -> Vec<Diagnostic>>,
+}
+
+macro_rules! doc {
+    ($code:literal) => {
+        include_str!(concat!("../../rules/django-oauth-toolkit/", $code, ".md"))
+    };
+}
+
+pub static RULES: &[RuleInfo] = &[
+    RuleInfo {
+        code: "DOT001",
+        name: "refresh-token-reverse-name",
+        severity: Severity::Error,
+        summary: "active RefreshToken re-declares `access_token` without the `refresh_token` reverse query name",
+        doc: doc!("DOT001"),
+        check: Some(refresh_token_reverse_name::check),
+    },
+    RuleInfo {
+        code: "DOT002",
+        name: "id-token-reverse-name",
+        severity: Severity::Error,
+        summary: "active AccessToken re-declares `id_token` without the `access_token` reverse query name",
+        doc: doc!("DOT002"),
+        check: Some(id_token_reverse_name::check),
+    },
+    RuleInfo {
+        code: "DOT003",
+        name: "contract-on-delete",
+        severity: Severity::Error,
+        summary: "a contract relation is re-declared with another `on_delete`",
+        doc: doc!("DOT003"),
+        check: Some(contract_on_delete::check),
+    },
+    RuleInfo {
+        code: "DOT004",
+        name: "contract-not-nullable",
+        severity: Severity::Error,
+        summary: "a field DOT writes `None` to is not nullable",
+        doc: doc!("DOT004"),
+        check: Some(contract_not_nullable::check),
+    },
+    RuleInfo {
+        code: "DOT005",
+        name: "contract-field-removed",
+        severity: Severity::Error,
+        summary: "a field DOT uses by name is removed or shadowed",
+        doc: doc!("DOT005"),
+        check: Some(contract_field_removed::check),
+    },
+    RuleInfo {
+        code: "DOT006",
+        name: "contract-field-kind",
+        severity: Severity::Error,
+        summary: "a contract field is re-declared as another kind of field",
+        doc: doc!("DOT006"),
+        check: Some(contract_field_kind::check),
+    },
+    RuleInfo {
+        code: "DOT007",
+        name: "meta-drops-parent-constraints",
+        severity: Severity::Warning,
+        summary: "`class Meta` does not inherit the parent's Meta and loses its constraints",
+        doc: doc!("DOT007"),
+        check: Some(meta_drops_parent_constraints::check),
+    },
+    RuleInfo {
+        code: "DOT008",
+        name: "token-models-swapped-apart",
+        severity: Severity::Error,
+        summary: "AccessToken and RefreshToken are not swapped together into one app",
+        doc: doc!("DOT008"),
+        check: Some(token_models_swapped_apart::check),
+    },
+    RuleInfo {
+        code: "DOT009",
+        name: "contract-target-mismatch",
+        severity: Severity::Error,
+        summary: "a contract relation points at a model other than the active one",
+        doc: doc!("DOT009"),
+        check: Some(contract_target_mismatch::check),
+    },
+    RuleInfo {
+        code: "DOT010",
+        name: "reverse-name-shadowed",
+        severity: Severity::Error,
+        summary: "an attribute shadows a reverse name DOT relies on",
+        doc: doc!("DOT010"),
+        check: Some(reverse_name_shadowed::check),
+    },
+    RuleInfo {
+        code: "DOT011",
+        name: "custom-primary-key-name",
+        severity: Severity::Error,
+        summary: "a token model's primary key is not named `id` (DOT ≤ 3.3)",
+        doc: doc!("DOT011"),
+        check: Some(custom_primary_key_name::check),
+    },
+    RuleInfo {
+        code: "DOT012",
+        name: "device-code-unique",
+        severity: Severity::Warning,
+        summary: "DeviceGrant `device_code` declared with `unique=True`",
+        doc: doc!("DOT012"),
+        check: Some(device_code_unique::check),
+    },
+    RuleInfo {
+        code: "DOT013",
+        name: "model-setting-in-dict",
+        severity: Severity::Error,
+        summary: "a model setting is inside the `OAUTH2_PROVIDER` dict",
+        doc: doc!("DOT013"),
+        check: Some(model_setting_in_dict::check),
+    },
+    RuleInfo {
+        code: "DOT014",
+        name: "unknown-swapped-model",
+        severity: Severity::Error,
+        summary: "an `OAUTH2_PROVIDER_*_MODEL` setting does not name a suitable model",
+        doc: doc!("DOT014"),
+        check: Some(unknown_swapped_model::check),
+    },
+    RuleInfo {
+        code: "DOT015",
+        name: "inactive-model-clashes",
+        severity: Severity::Error,
+        summary: "an inactive DOT model keeps DOT's fixed reverse names and clashes with the active one",
+        doc: doc!("DOT015"),
+        check: Some(inactive_model_clashes::check),
+    },
+    RuleInfo {
+        code: "E902",
+        name: "io-error",
+        severity: Severity::Error,
+        summary: "a file or directory cannot be read",
+        doc: doc!("E902"),
+        check: None,
+    },
+    RuleInfo {
+        code: "E999",
+        name: "syntax-error",
+        severity: Severity::Error,
+        summary: "a file cannot be parsed",
+        doc: doc!("E999"),
+        check: None,
+    },
+];
+
+pub fn rule(code: &str) -> &'static RuleInfo {
+    RULES.iter().find(|r| r.code == code).unwrap_or(&RULES[0])
+}
+
+/// Runs every rule over the analysed project.
+pub fn run_all(ctx: &Analysis) -> Vec<Diagnostic> {
+    RULES
+        .iter()
+        .filter_map(|r| r.check)
+        .flat_map(|check| check(ctx))
+        .collect()
+}
+
+/// A diagnostic located in `module`, with the rule's identity.
+pub(crate) fn diag(
+    code: &'static str,
+    severity: Severity,
+    module: &Arc<SourceModule>,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    let info = rule(code);
+    Diagnostic::new(
+        code,
+        info.name,
+        severity,
+        module.file.clone(),
+        span,
+        message,
+    )
+}
+
+/// A diagnostic about `model`, declared in `owner` (the model itself or a project base class),
+/// carrying the evidence: the setting that makes the model active, the concrete model when the
+/// declaration is inherited, and the analysis' assumptions.
+pub(crate) fn model_diag(
+    ctx: &Analysis,
+    code: &'static str,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    let mut d = diag(code, severity, &owner.module, span, message);
+    if !owner.same(&model.class) {
+        d = d.related(
+            model.class.module.file.clone(),
+            model.class.info().name_span,
+            format!(
+                "`{}` inherits this declaration from `{}`",
+                model.name(),
+                owner.info().name
+            ),
+        );
+    }
+    if let Some(setting) = ctx.activating_setting(model) {
+        d = d.related(
+            setting.module.file.clone(),
+            setting.stmt_span,
+            format!(
+                "`{}` is made the active {} model here",
+                model.name(),
+                model.role.concrete
+            ),
+        );
+    }
+    for note in ctx.context_notes(model) {
+        d = d.note(note);
+    }
+    d
+}
+
+/// The note naming what fails at runtime, in which DOT versions, and the evidence.
+pub(crate) fn breaks_note(
+    operation: &str,
+    failure: Option<&str>,
+    since: Option<Version>,
+    until: Option<Version>,
+    evidence: &str,
+) -> String {
+    let what = match failure {
+        Some(f) => format!("{operation}: {f}"),
+        None => operation.to_string(),
+    };
+    format!(
+        "breaks {what} (django-oauth-toolkit {}; {evidence})",
+        describe_range(since, until)
+    )
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Runs the whole analysis on an in-memory project (`# -- path` separated files).
+    use crate::diagnostic::Diagnostic;
+
+    pub fn check(spec: &str) -> Vec<Diagnostic> {
+        let (dir, project) = crate::project::fixture(spec);
+        let root = project.root.clone();
+        drop(project);
+        let options = crate::Options::default();
+        let result = crate::check_paths(&[root], &options).expect("check runs");
+        drop(dir);
+        result.diagnostics
+    }
+
+    /// `(code, line, text under the primary span)` of each diagnostic.
+    pub fn summary(diags: &[Diagnostic]) -> Vec<(&'static str, u32, String)> {
+        diags
+            .iter()
+            .map(|d| {
+                (
+                    d.code,
+                    d.location().row,
+                    crate::source::slice(&d.file.text, d.span).to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// A settings module activating `app.MyAccessToken` / `app.MyRefreshToken` (and more).
+    pub const SETTINGS: &str = "# -- manage.py\nimport os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n\
+# -- proj/__init__.py\n\
+# -- proj/settings.py\nINSTALLED_APPS = ['django.contrib.auth', 'oauth2_provider', 'app']\n\
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = 'app.MyAccessToken'\n\
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = 'app.MyRefreshToken'\n\
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = 'app.MyIDToken'\n\
+# -- requirements.txt\ndjango-oauth-toolkit==3.4.1\n\
+# -- app/__init__.py\n";
+
+    /// The three stock token models in `app/models.py`, followed by `extra` lines.
+    pub fn with_models(models: &str) -> String {
+        format!(
+            "{SETTINGS}# -- app/models.py\nfrom django.db import models\n\
+from oauth2_provider.models import AbstractAccessToken, AbstractRefreshToken, AbstractIDToken\n\
+from oauth2_provider.settings import oauth2_settings\n{models}"
+        )
+    }
+}

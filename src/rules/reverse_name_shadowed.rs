@@ -1,0 +1,83 @@
+//! DOT010 reverse-name-shadowed: an active AccessToken defines its own attribute named
+//! `refresh_token` (field, property, method), or an active IDToken one named `access_token`.
+//! A field clashes with the reverse accessor (Django `fields.E302`/`E303` at startup); a method
+//! or property is silently replaced by the reverse descriptor. The tempting "fix" of renaming
+//! DOT's related_name then breaks `clear_expired()` (DOT001/DOT002). The names are the contract's
+//! `reverse_query_name`s.
+
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use crate::index::MemberKind;
+use crate::models::Analysis;
+
+pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rel in &ctx.contract.relations {
+        let Some(name) = rel.reverse_query_name.as_deref() else {
+            continue;
+        };
+        let Some(source) = ctx.contract.role(&rel.role) else {
+            continue;
+        };
+        for model in ctx.active_models().filter(|m| m.role.role == rel.to) {
+            let Some((owner, member)) = model.attribute(name) else {
+                continue;
+            };
+            let what = match member.kind {
+                MemberKind::Function { is_property: true } => "a property",
+                MemberKind::Function { .. } => "a method",
+                MemberKind::Class => "a nested class",
+                MemberKind::Value { .. } if ctx.field(&owner.module, &member).is_some() => {
+                    "a field"
+                }
+                MemberKind::Value { .. } => "a class attribute",
+            };
+            out.push(
+                super::model_diag(
+                    ctx,
+                    "DOT010",
+                    Severity::Error,
+                    model,
+                    &owner,
+                    member.name_span,
+                    format!(
+                        "`{}` defines {what} named `{name}`, the reverse name of {}.{} that django-oauth-toolkit queries",
+                        owner.info().name, source.concrete, rel.field
+                    ),
+                )
+                .help(format!("rename this attribute; never rename DOT's related_name `{name}`"))
+                .note(format!(
+                    "a field clashes with the reverse accessor (Django fields.E302/E303 at startup); a method or property is replaced by it; renaming the related_name instead breaks {} ({})",
+                    rel.failing_operation, rel.evidence
+                ))
+                .fix(Some(Fix {
+                    applicability: Applicability::Display,
+                    message: format!("Rename `{name}`"),
+                    edits: Vec::new(),
+                })),
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{check, summary, with_models};
+
+    #[test]
+    fn property_named_refresh_token_on_the_access_token() {
+        let spec = with_models(
+            "class MyAccessToken(AbstractAccessToken):\n    @property\n    def refresh_token(self):\n        return None\n\
+class MyIDToken(AbstractIDToken):\n    access_token = models.CharField(max_length=10)\nclass MyRefreshToken(AbstractRefreshToken):\n    pass\n",
+        );
+        let d = check(&spec);
+        assert_eq!(
+            summary(&d),
+            [
+                ("DOT010", 6, "refresh_token".to_string()),
+                ("DOT010", 9, "access_token".to_string())
+            ]
+        );
+        assert!(d[1].message.contains("a field"));
+    }
+}

@@ -1,0 +1,206 @@
+//! The effective reverse query name of a re-declared relation, and the check DOT001 and DOT002
+//! share: DOT queries the target model through that name, so it must stay what DOT declares.
+//!
+//! Django's rule (`RelatedField.related_query_name`): `related_query_name`, else `related_name`
+//! (a name ending in `+` hides the reverse side), else `Meta.default_related_name` of the
+//! concrete model, else the lower-cased model name; `%(class)s`, `%(model_name)s` and
+//! `%(app_label)s` are interpolated for the concrete model.
+
+use crate::contract::in_range;
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use crate::edits;
+use crate::models::{Analysis, DotModel, FieldDecl};
+use crate::resolve::ClassRef;
+use crate::syntax::{Expr, ExprKind, Span};
+
+/// Where the effective reverse query name comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Via {
+    RelatedQueryName(Expr),
+    RelatedName(Expr),
+    DefaultRelatedName,
+    ModelName,
+}
+
+#[derive(Clone, Debug)]
+pub struct ReverseName {
+    /// The name as queried; `None` when `related_name` ends with `+` (hidden).
+    pub query: Option<String>,
+    /// The `related_name` as written, before interpolation (for messages).
+    pub written: String,
+    pub via: Via,
+}
+
+fn interpolate(ctx: &Analysis, model: &DotModel, text: &str) -> Option<String> {
+    let class = model.name().to_lowercase();
+    let mut out = text
+        .replace("%(class)s", &class)
+        .replace("%(model_name)s", &class);
+    if out.contains("%(app_label)s") {
+        out = out.replace("%(app_label)s", &model.app_label.as_deref()?.to_lowercase());
+    }
+    let _ = ctx;
+    Some(out)
+}
+
+/// The effective reverse query name of `field` (declared in `owner`) on concrete `model`, or
+/// `None` when a value cannot be evaluated statically.
+pub fn reverse_name(
+    ctx: &Analysis,
+    model: &DotModel,
+    owner: &ClassRef,
+    field: &FieldDecl,
+) -> Option<ReverseName> {
+    let string = |e: &Expr| ctx.resolver.string_value(&owner.module, e);
+    if let Some(k) = field.keyword("related_query_name") {
+        let written = string(&k.value)?;
+        return Some(ReverseName {
+            query: Some(interpolate(ctx, model, &written)?),
+            written,
+            via: Via::RelatedQueryName(k.value.clone()),
+        });
+    }
+    if let Some(k) = field.keyword("related_name") {
+        let written = string(&k.value)?;
+        let name = interpolate(ctx, model, &written)?;
+        return Some(ReverseName {
+            query: (!name.ends_with('+')).then_some(name),
+            written,
+            via: Via::RelatedName(k.value.clone()),
+        });
+    }
+    if let Some((meta_owner, meta)) = model.effective_meta() {
+        if let Some(e) = meta.attrs.get("default_related_name") {
+            let written = ctx.resolver.string_value(&meta_owner.module, e)?;
+            return Some(ReverseName {
+                query: Some(interpolate(ctx, model, &written)?),
+                written,
+                via: Via::DefaultRelatedName,
+            });
+        }
+    }
+    let name = model.name().to_lowercase();
+    Some(ReverseName {
+        query: Some(name.clone()),
+        written: name,
+        via: Via::ModelName,
+    })
+}
+
+/// DOT001 / DOT002: every relation the contract marks with `code`.
+pub fn check(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rel in ctx
+        .contract
+        .relations
+        .iter()
+        .filter(|r| r.rule.as_deref() == Some(code))
+    {
+        let Some(required) = rel.reverse_query_name.as_deref() else {
+            continue;
+        };
+        if !in_range(ctx.dot_version, rel.reverse_since, None) {
+            continue;
+        }
+        for model in ctx.active_models().filter(|m| m.role.role == rel.role) {
+            let Some((owner, member)) = model.redeclared(&rel.field) else {
+                continue;
+            };
+            let Some(field) = ctx.field(&owner.module, &member) else {
+                continue;
+            };
+            let Some(reverse) = reverse_name(ctx, model, &owner, &field) else {
+                continue;
+            };
+            if reverse.query.as_deref() == Some(required) {
+                continue;
+            }
+            let target = ctx
+                .contract
+                .role(&rel.to)
+                .map_or(rel.to.as_str(), |r| r.concrete.as_str());
+            let field_name = format!("{}.{}", owner.info().name, rel.field);
+            let (span, message, help, edit) = match &reverse.via {
+                Via::RelatedName(value) => (
+                    value.span,
+                    if reverse.query.is_none() {
+                        format!(
+                            "related_name `{}` hides the reverse relation that django-oauth-toolkit queries as `{required}` on {target}",
+                            reverse.written
+                        )
+                    } else {
+                        format!(
+                            "related_name `{}` replaces django-oauth-toolkit's `{required}` reverse query name on {target}",
+                            reverse.written
+                        )
+                    },
+                    format!("use related_name=\"{required}\""),
+                    replace_value(&owner, value, required),
+                ),
+                Via::RelatedQueryName(value) => (
+                    value.span,
+                    format!(
+                        "related_query_name `{}` replaces django-oauth-toolkit's `{required}` reverse query name on {target}",
+                        reverse.written
+                    ),
+                    format!("use related_query_name=\"{required}\", or remove it"),
+                    replace_value(&owner, value, required),
+                ),
+                Via::DefaultRelatedName | Via::ModelName => (
+                    field.call.span,
+                    format!(
+                        "`{field_name}` is re-declared without related_name, so its reverse query name is `{}`, not django-oauth-toolkit's `{required}`",
+                        reverse.query.as_deref().unwrap_or_default()
+                    ),
+                    format!("add related_name=\"{required}\""),
+                    edits::append_argument(
+                        &owner.module.file.text,
+                        &field.call,
+                        &format!(
+                            "related_name={}",
+                            edits::quoted(&owner.module.file.text, required)
+                        ),
+                    ),
+                ),
+            };
+            let fix = edit.map(|e| Fix {
+                applicability: Applicability::Unsafe,
+                message: format!("Set the reverse query name to `{required}`"),
+                edits: vec![e],
+            });
+            let mut d = super::model_diag(ctx, code, Severity::Error, model, &owner, span, message)
+                .help(help)
+                .fix(fix)
+                .note(super::breaks_note(
+                    &rel.failing_operation,
+                    rel.failure.as_deref(),
+                    rel.reverse_since,
+                    None,
+                    &rel.evidence,
+                ));
+            if matches!(reverse.via, Via::RelatedName(_)) {
+                d = d.note(format!(
+                    "alternatively keep the related_name and add related_query_name=\"{required}\", or delete the re-declaration to inherit DOT's field"
+                ));
+            }
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// Replaces a `related_name=` value by the required string, keeping quote style.
+fn replace_value(
+    owner: &ClassRef,
+    value: &Expr,
+    required: &str,
+) -> Option<crate::diagnostic::Edit> {
+    let text = &owner.module.file.text;
+    Some(match value.kind {
+        ExprKind::Str(_) => edits::replace_string(text, value.span, required),
+        _ => crate::diagnostic::Edit::replace(
+            Span::new(value.span.start, value.span.end),
+            edits::quoted(text, required),
+        ),
+    })
+}

@@ -1,0 +1,142 @@
+//! DOT014 unknown-swapped-model: an `OAUTH2_PROVIDER_*_MODEL` value that is not
+//! `app_label.ModelName`, names an app or model the project does not define, an abstract model,
+//! or a model that does not subclass the matching DOT abstract model. Django fails at startup
+//! (`models.E001` / `models.E002`, `ImproperlyConfigured`), or DOT runs on the wrong model.
+
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use crate::models::{ActiveSpec, Analysis, is_abstract};
+use crate::resolve::Symbol;
+use crate::settings::Value;
+
+pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let Some(settings) = &ctx.settings else {
+        return Vec::new();
+    };
+    let apps_known = matches!(
+        settings.get("INSTALLED_APPS").map(|v| &v.value),
+        Some(Value::List(_))
+    );
+    let mut out = Vec::new();
+    for role in &ctx.contract.roles {
+        let Some(setting) = settings.get(&role.setting) else {
+            continue;
+        };
+        let Value::Str(text) = &setting.value else {
+            continue;
+        };
+        let span = setting.expr.as_ref().map_or(setting.stmt_span, |e| e.span);
+        let problem = match ctx.active.get(&role.role) {
+            Some(ActiveSpec::Unresolved { reason, .. }) => Some(reason.clone()),
+            Some(ActiveSpec::Model { label, model, .. }) if apps_known => {
+                problem_with(ctx, role, label, model)
+            }
+            _ => None,
+        };
+        let Some(problem) = problem else {
+            continue;
+        };
+        out.push(
+            super::diag("DOT014", Severity::Error, &setting.module, span, format!("{} = \"{text}\": {problem}", role.setting))
+                .help(format!(
+                    "point it at a concrete model (`app_label.ModelName`) that subclasses oauth2_provider.models.{}",
+                    role.abstract_class
+                ))
+                .note("breaks startup: Django raises models.E001/E002 or ImproperlyConfigured, or DOT runs its code on the wrong model")
+                .fix(Some(Fix {
+                    applicability: Applicability::Display,
+                    message: "Name the intended model".to_string(),
+                    edits: Vec::new(),
+                })),
+        );
+    }
+    out
+}
+
+fn problem_with(
+    ctx: &Analysis,
+    role: &crate::contract::Role,
+    label: &str,
+    model: &str,
+) -> Option<String> {
+    let Some(app) = ctx.apps.iter().find(|a| a.label == label) else {
+        return Some(format!("no installed app has the label `{label}`"));
+    };
+    if !app.in_project {
+        if label == ctx.contract.package && !model.eq_ignore_ascii_case(&role.concrete) {
+            return Some(format!(
+                "django-oauth-toolkit's {model} is not its {} model",
+                role.concrete
+            ));
+        }
+        return None;
+    }
+    if ctx.models.iter().any(|m| {
+        m.role.role == role.role
+            && m.app_label.as_deref() == Some(label)
+            && m.name().eq_ignore_ascii_case(model)
+    }) {
+        return None;
+    }
+    let models_module = ctx.project.module(&format!("{}.models", app.name))?;
+    let class = models_module
+        .index
+        .classes
+        .iter()
+        .map(|c| c.name.clone())
+        .chain(models_module.index.bindings.keys().cloned())
+        .find(|n| n.eq_ignore_ascii_case(model));
+    let Some(class_name) = class else {
+        return Some(format!(
+            "app `{label}` ({}) defines no model named `{model}`",
+            app.name
+        ));
+    };
+    match ctx.resolver.resolve_name(&models_module, &class_name) {
+        Symbol::Class(c) if is_abstract(c.info()) => {
+            Some(format!("`{class_name}` is an abstract model"))
+        }
+        Symbol::Class(c) => {
+            let other = ctx.models.iter().find(|m| m.class.same(&c));
+            Some(match other {
+                Some(m) => format!(
+                    "`{class_name}` subclasses {}, not {}",
+                    m.role.abstract_class, role.abstract_class
+                ),
+                None => format!(
+                    "`{class_name}` does not subclass oauth2_provider.models.{}",
+                    role.abstract_class
+                ),
+            })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{check, with_models};
+
+    const MODELS: &str = "class MyAccessToken(AbstractAccessToken):\n    pass\nclass MyIDToken(AbstractIDToken):\n    pass\nclass MyRefreshToken(AbstractRefreshToken):\n    pass\n";
+
+    fn dot014(spec: &str) -> Vec<String> {
+        check(spec)
+            .into_iter()
+            .filter(|d| d.code == "DOT014")
+            .map(|d| d.message)
+            .collect()
+    }
+
+    #[test]
+    fn bad_values_fire_on_the_value() {
+        let spec = with_models(MODELS);
+        assert!(dot014(&spec).is_empty());
+        let m = dot014(&spec.replace("'app.MyRefreshToken'", "'MyRefreshToken'"));
+        assert!(m[0].contains("app_label.ModelName"), "{m:?}");
+        let m = dot014(&spec.replace("'app.MyRefreshToken'", "'nope.MyRefreshToken'"));
+        assert!(m[0].contains("no installed app"), "{m:?}");
+        let m = dot014(&spec.replace("'app.MyRefreshToken'", "'app.Missing'"));
+        assert!(m[0].contains("defines no model"), "{m:?}");
+        let m = dot014(&spec.replace("'app.MyRefreshToken'", "'app.MyAccessToken'"));
+        assert!(m[0].contains("subclasses AbstractAccessToken"), "{m:?}");
+    }
+}

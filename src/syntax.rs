@@ -1,0 +1,531 @@
+//! The only user of Ruff's parser crates. It turns Python source text into the small, owned
+//! syntax view the rest of the linter works on: the statements that can declare imports,
+//! classes, fields and settings, and the expressions inside them.
+//!
+//! Why a view of our own: the parser's API is unstable (0.0.x, "frequent breaking changes"), so
+//! keeping it behind one module means a parser upgrade touches one file. The view is also bounded:
+//! expressions nested deeper than [`MAX_EXPR_DEPTH`] become [`ExprKind::Other`], and the text is
+//! pre-scanned for bracket depth, because both the parser's AST drop and any recursive walk
+//! overflow the stack on pathologically nested input (peers.md §B3).
+
+use ruff_python_ast::{self as ast, PySourceType};
+use ruff_text_size::Ranged;
+
+/// A byte range into the module's text (UTF-8 offsets, end exclusive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: u32, end: u32) -> Self {
+        Span { start, end }
+    }
+    pub fn len(self) -> u32 {
+        self.end.saturating_sub(self.start)
+    }
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn span_of<T: Ranged>(node: &T) -> Span {
+    let r = node.range();
+    Span::new(r.start().to_u32(), r.end().to_u32())
+}
+
+/// Expressions nested deeper than this are not converted: nothing a rule reads (a field call,
+/// a settings literal) is that deep, and the bound keeps our own conversion non-recursive in
+/// practice.
+pub const MAX_EXPR_DEPTH: usize = 48;
+
+/// Bracket depth above which a file is not handed to the parser. CPython itself refuses more
+/// than 200 nested parentheses ("too many nested parentheses"), so no valid module exceeds it.
+pub const MAX_BRACKET_DEPTH: usize = 200;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// A plain (non-f, non-bytes) string literal, implicit concatenation joined.
+    Str(String),
+    Name(String),
+    Attribute {
+        value: Box<Expr>,
+        attr: String,
+    },
+    Call {
+        func: Box<Expr>,
+        args: Vec<Expr>,
+        keywords: Vec<Keyword>,
+    },
+    List(Vec<Expr>),
+    Tuple(Vec<Expr>),
+    Dict(Vec<(Option<Expr>, Expr)>),
+    Bool(bool),
+    NoneLit,
+    Int(i64),
+    /// `left + right`; other binary operators are [`ExprKind::Other`].
+    Add(Box<Expr>, Box<Expr>),
+    /// `*value` inside a list or call.
+    Starred(Box<Expr>),
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Keyword {
+    /// `None` for `**kwargs`.
+    pub arg: Option<String>,
+    pub arg_span: Span,
+    pub value: Expr,
+    pub span: Span,
+}
+
+impl Expr {
+    /// `a.b.c` for a chain of names and attributes.
+    pub fn dotted(&self) -> Option<String> {
+        match &self.kind {
+            ExprKind::Name(n) => Some(n.clone()),
+            ExprKind::Attribute { value, attr } => Some(format!("{}.{}", value.dotted()?, attr)),
+            _ => None,
+        }
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            ExprKind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn keyword(&self, name: &str) -> Option<&Keyword> {
+        match &self.kind {
+            ExprKind::Call { keywords, .. } => {
+                keywords.iter().find(|k| k.arg.as_deref() == Some(name))
+            }
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportAlias {
+    pub name: String,
+    pub asname: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stmt {
+    Import {
+        names: Vec<ImportAlias>,
+        span: Span,
+    },
+    ImportFrom {
+        module: Option<String>,
+        level: u32,
+        names: Vec<ImportAlias>,
+        span: Span,
+    },
+    Class(ClassDef),
+    Function(FunctionDef),
+    Assign {
+        targets: Vec<Expr>,
+        value: Option<Expr>,
+        annotation: Option<Expr>,
+        span: Span,
+    },
+    AugAssign {
+        target: Expr,
+        is_add: bool,
+        value: Expr,
+        span: Span,
+    },
+    Expr(Expr),
+    /// The body of an `if`, `try`, `with`, `for` or `while`: statements that may run. Kept apart
+    /// so a reader can tell a conditional definition from an unconditional one.
+    Block(Vec<Stmt>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassDef {
+    pub name: String,
+    pub name_span: Span,
+    /// From `class` to the end of the header's closing parenthesis (or the name).
+    pub header_span: Span,
+    pub span: Span,
+    pub bases: Vec<Expr>,
+    pub keywords: Vec<Keyword>,
+    /// Where `(bases)` ends, or the name's end when there are none: fixes insert here.
+    pub arguments_span: Option<Span>,
+    pub body: Vec<Stmt>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionDef {
+    pub name: String,
+    pub name_span: Span,
+    pub span: Span,
+    pub decorators: Vec<Expr>,
+    pub body: Vec<Stmt>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyntaxError {
+    pub message: String,
+    pub span: Span,
+}
+
+/// A module's syntax view and the errors met while producing it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Module {
+    pub body: Vec<Stmt>,
+    pub errors: Vec<SyntaxError>,
+}
+
+/// Parse `source`. Never panics; errors are returned inside the module with their positions, and
+/// as much of the module as the parser recovered is kept (Ruff's parser is error-resilient).
+pub fn parse(source: &str) -> Module {
+    if let Some(offset) = excessive_nesting(source) {
+        return Module {
+            body: Vec::new(),
+            errors: vec![SyntaxError {
+                message: format!(
+                    "brackets nested more than {MAX_BRACKET_DEPTH} deep; the file is not parsed"
+                ),
+                span: Span::new(offset, offset),
+            }],
+        };
+    }
+    let parsed = ruff_python_parser::parse_unchecked_source(source, PySourceType::Python);
+    let errors = parsed
+        .errors()
+        .iter()
+        .map(|e| SyntaxError {
+            message: e.error.to_string(),
+            span: Span::new(e.location.start().to_u32(), e.location.end().to_u32()),
+        })
+        .collect();
+    let body = convert_suite(&parsed.syntax().body, 0);
+    Module { body, errors }
+}
+
+/// Returns the offset where bracket nesting first exceeds [`MAX_BRACKET_DEPTH`]. Strings and
+/// comments are skipped so brackets inside them do not count.
+fn excessive_nesting(source: &str) -> Option<u32> {
+    let bytes = source.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0usize;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+                continue;
+            }
+            q @ (b'\'' | b'"') => {
+                let triple = bytes.get(i + 1) == Some(&q) && bytes.get(i + 2) == Some(&q);
+                i += if triple { 3 } else { 1 };
+                while i < bytes.len() {
+                    let b = bytes[i];
+                    if b == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if b == q {
+                        if !triple {
+                            break;
+                        }
+                        if bytes.get(i + 1) == Some(&q) && bytes.get(i + 2) == Some(&q) {
+                            i += 2;
+                            break;
+                        }
+                    } else if !triple && (b == b'\n' || b == b'\r') {
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_BRACKET_DEPTH {
+                    return Some(i as u32);
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn convert_suite(stmts: &[ast::Stmt], depth: usize) -> Vec<Stmt> {
+    if depth > MAX_EXPR_DEPTH {
+        return Vec::new();
+    }
+    stmts
+        .iter()
+        .filter_map(|s| convert_stmt(s, depth))
+        .collect()
+}
+
+fn convert_stmt(stmt: &ast::Stmt, depth: usize) -> Option<Stmt> {
+    Some(match stmt {
+        ast::Stmt::Import(s) => Stmt::Import {
+            names: s.names.iter().map(convert_alias).collect(),
+            span: span_of(s),
+        },
+        ast::Stmt::ImportFrom(s) => Stmt::ImportFrom {
+            module: s.module.as_ref().map(|m| m.as_str().to_string()),
+            level: s.level,
+            names: s.names.iter().map(convert_alias).collect(),
+            span: span_of(s),
+        },
+        ast::Stmt::ClassDef(c) => {
+            let (bases, keywords, arguments_span) = match &c.arguments {
+                Some(a) => (
+                    a.args.iter().map(|e| convert_expr(e, 0)).collect(),
+                    a.keywords.iter().map(|k| convert_keyword(k, 0)).collect(),
+                    Some(span_of(a.as_ref())),
+                ),
+                None => (Vec::new(), Vec::new(), None),
+            };
+            let header_end = arguments_span.map_or(span_of(&c.name).end, |s| s.end);
+            Stmt::Class(ClassDef {
+                name: c.name.as_str().to_string(),
+                name_span: span_of(&c.name),
+                header_span: Span::new(span_of(c).start, header_end),
+                span: span_of(c),
+                bases,
+                keywords,
+                arguments_span,
+                body: convert_suite(&c.body, depth + 1),
+            })
+        }
+        ast::Stmt::FunctionDef(f) => Stmt::Function(FunctionDef {
+            name: f.name.as_str().to_string(),
+            name_span: span_of(&f.name),
+            span: span_of(f),
+            decorators: f
+                .decorator_list
+                .iter()
+                .map(|d| convert_expr(&d.expression, 0))
+                .collect(),
+            body: convert_suite(&f.body, depth + 1),
+        }),
+        ast::Stmt::Assign(a) => Stmt::Assign {
+            targets: a.targets.iter().map(|t| convert_expr(t, 0)).collect(),
+            value: Some(convert_expr(&a.value, 0)),
+            annotation: None,
+            span: span_of(a),
+        },
+        ast::Stmt::AnnAssign(a) => Stmt::Assign {
+            targets: vec![convert_expr(&a.target, 0)],
+            value: a.value.as_ref().map(|v| convert_expr(v, 0)),
+            annotation: Some(convert_expr(&a.annotation, 0)),
+            span: span_of(a),
+        },
+        ast::Stmt::AugAssign(a) => Stmt::AugAssign {
+            target: convert_expr(&a.target, 0),
+            is_add: matches!(a.op, ast::Operator::Add),
+            value: convert_expr(&a.value, 0),
+            span: span_of(a),
+        },
+        ast::Stmt::Expr(e) => Stmt::Expr(convert_expr(&e.value, 0)),
+        ast::Stmt::If(s) => {
+            let mut body = convert_suite(&s.body, depth + 1);
+            for clause in &s.elif_else_clauses {
+                body.extend(convert_suite(&clause.body, depth + 1));
+            }
+            Stmt::Block(body)
+        }
+        ast::Stmt::Try(s) => {
+            let mut body = convert_suite(&s.body, depth + 1);
+            for ast::ExceptHandler::ExceptHandler(h) in &s.handlers {
+                body.extend(convert_suite(&h.body, depth + 1));
+            }
+            body.extend(convert_suite(&s.orelse, depth + 1));
+            body.extend(convert_suite(&s.finalbody, depth + 1));
+            Stmt::Block(body)
+        }
+        ast::Stmt::With(s) => Stmt::Block(convert_suite(&s.body, depth + 1)),
+        ast::Stmt::For(s) => Stmt::Block(convert_suite(&s.body, depth + 1)),
+        ast::Stmt::While(s) => Stmt::Block(convert_suite(&s.body, depth + 1)),
+        _ => return None,
+    })
+}
+
+fn convert_alias(a: &ast::Alias) -> ImportAlias {
+    ImportAlias {
+        name: a.name.as_str().to_string(),
+        asname: a.asname.as_ref().map(|n| n.as_str().to_string()),
+        span: span_of(a),
+    }
+}
+
+fn convert_keyword(k: &ast::Keyword, depth: usize) -> Keyword {
+    Keyword {
+        arg: k.arg.as_ref().map(|a| a.as_str().to_string()),
+        arg_span: k.arg.as_ref().map_or(span_of(k), span_of),
+        value: convert_expr(&k.value, depth + 1),
+        span: span_of(k),
+    }
+}
+
+fn convert_expr(expr: &ast::Expr, depth: usize) -> Expr {
+    let span = span_of(expr);
+    if depth > MAX_EXPR_DEPTH {
+        return Expr {
+            kind: ExprKind::Other,
+            span,
+        };
+    }
+    let d = depth + 1;
+    let kind = match expr {
+        ast::Expr::StringLiteral(s) => ExprKind::Str(s.value.to_str().to_string()),
+        ast::Expr::Name(n) => ExprKind::Name(n.id.as_str().to_string()),
+        ast::Expr::Attribute(a) => ExprKind::Attribute {
+            value: Box::new(convert_expr(&a.value, d)),
+            attr: a.attr.as_str().to_string(),
+        },
+        ast::Expr::Call(c) => ExprKind::Call {
+            func: Box::new(convert_expr(&c.func, d)),
+            args: c
+                .arguments
+                .args
+                .iter()
+                .map(|e| convert_expr(e, d))
+                .collect(),
+            keywords: c
+                .arguments
+                .keywords
+                .iter()
+                .map(|k| convert_keyword(k, d))
+                .collect(),
+        },
+        ast::Expr::List(l) => ExprKind::List(l.elts.iter().map(|e| convert_expr(e, d)).collect()),
+        ast::Expr::Tuple(t) => ExprKind::Tuple(t.elts.iter().map(|e| convert_expr(e, d)).collect()),
+        ast::Expr::Dict(m) => ExprKind::Dict(
+            m.items
+                .iter()
+                .map(|item| {
+                    (
+                        item.key.as_ref().map(|k| convert_expr(k, d)),
+                        convert_expr(&item.value, d),
+                    )
+                })
+                .collect(),
+        ),
+        ast::Expr::BooleanLiteral(b) => ExprKind::Bool(b.value),
+        ast::Expr::NoneLiteral(_) => ExprKind::NoneLit,
+        ast::Expr::NumberLiteral(n) => match &n.value {
+            ast::Number::Int(i) => i.as_i64().map_or(ExprKind::Other, ExprKind::Int),
+            _ => ExprKind::Other,
+        },
+        ast::Expr::BinOp(b) if matches!(b.op, ast::Operator::Add) => ExprKind::Add(
+            Box::new(convert_expr(&b.left, d)),
+            Box::new(convert_expr(&b.right, d)),
+        ),
+        ast::Expr::Starred(s) => ExprKind::Starred(Box::new(convert_expr(&s.value, d))),
+        _ => ExprKind::Other,
+    };
+    Expr { kind, span }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn class_with_field_call_is_converted() {
+        let src = "class A(B, metaclass=M):\n    x: int = models.F('a', k=\"v\")\n";
+        let m = parse(src);
+        assert!(m.errors.is_empty());
+        let Stmt::Class(c) = &m.body[0] else {
+            panic!("expected a class")
+        };
+        assert_eq!(c.name, "A");
+        assert_eq!(c.bases[0].dotted().as_deref(), Some("B"));
+        assert_eq!(c.keywords[0].arg.as_deref(), Some("metaclass"));
+        let Stmt::Assign {
+            value: Some(v),
+            annotation: Some(_),
+            ..
+        } = &c.body[0]
+        else {
+            panic!("expected an annotated assignment")
+        };
+        let kw = v.keyword("k").expect("keyword k");
+        assert_eq!(kw.value.as_str(), Some("v"));
+        assert_eq!(
+            &src[kw.value.span.start as usize..kw.value.span.end as usize],
+            "\"v\""
+        );
+    }
+
+    #[test]
+    fn modern_syntax_parses() {
+        for src in [
+            "x = f\"{d[\"k\"]!r:>{w}}\"\n",
+            "type X[T = int] = list[T]\n",
+            "def f[T: int, *Ts, **P](): pass\n",
+            "try:\n    pass\nexcept A, B:\n    pass\n",
+            "t = t\"hello {name}\"\n",
+            "match x:\n    case [1, *rest]:\n        pass\n",
+        ] {
+            assert!(parse(src).errors.is_empty(), "{src}");
+        }
+    }
+
+    #[test]
+    fn syntax_errors_keep_a_partial_module() {
+        let m = parse("import os\ndef f(:\n    pass\nclass A: pass\n");
+        assert!(!m.errors.is_empty());
+        assert!(
+            m.body
+                .iter()
+                .any(|s| matches!(s, Stmt::Class(c) if c.name == "A"))
+        );
+    }
+
+    #[test]
+    fn deep_brackets_are_refused_without_parsing() {
+        let src = format!("x = {}1{}\n", "(".repeat(100_000), ")".repeat(100_000));
+        let m = parse(&src);
+        assert_eq!(m.errors.len(), 1);
+        assert!(m.errors[0].message.contains("nested"));
+        assert_eq!(m.errors[0].span.start, 4 + MAX_BRACKET_DEPTH as u32);
+    }
+
+    #[test]
+    fn brackets_in_strings_and_comments_do_not_count() {
+        let src = format!(
+            "x = '{}'  # {}\ny = \"\"\"{}\"\"\"\n",
+            "(".repeat(500),
+            "[".repeat(500),
+            "{".repeat(500)
+        );
+        assert!(excessive_nesting(&src).is_none());
+    }
+}
+
+/// Calls `f` on every statement in `body`, nested ones included (class, function and block
+/// bodies), without recursion.
+pub fn for_each_stmt<'a>(body: &'a [Stmt], mut f: impl FnMut(&'a Stmt)) {
+    let mut stack: Vec<&'a Stmt> = body.iter().rev().collect();
+    while let Some(stmt) = stack.pop() {
+        f(stmt);
+        let children: &'a [Stmt] = match stmt {
+            Stmt::Class(c) => &c.body,
+            Stmt::Function(func) => &func.body,
+            Stmt::Block(b) => b,
+            _ => &[],
+        };
+        stack.extend(children.iter().rev());
+    }
+}
