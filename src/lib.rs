@@ -10,6 +10,7 @@ pub mod discover;
 pub mod edits;
 pub mod index;
 pub mod models;
+pub mod noqa;
 pub mod project;
 pub mod report;
 pub mod resolve;
@@ -104,6 +105,7 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
     let in_paths = |p: &Path| reported.contains(p) || inputs.iter().any(|i| p.starts_with(i));
     diagnostics
         .retain(|d| in_paths(&d.file.path) || d.related.iter().any(|r| in_paths(&r.file.path)));
+    diagnostics.retain(|d| !noqa::is_suppressed(d));
     diagnostics.sort_by_key(Diagnostic::sort_key);
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
     Ok(CheckResult {

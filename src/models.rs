@@ -220,10 +220,10 @@ impl<'p> Analysis<'p> {
                     continue;
                 }
                 // With settings, a model outside every installed app is never registered.
-                if let Some(model) = self.dot_model(class) {
-                    if self.settings.is_none() || model.app_label.is_some() {
-                        models.push(model);
-                    }
+                if let Some(model) = self.dot_model(class)
+                    && (self.settings.is_none() || model.app_label.is_some())
+                {
+                    models.push(model);
                 }
             }
         }

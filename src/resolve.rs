@@ -213,13 +213,12 @@ impl<'p> Resolver<'p> {
         for base in &class.info().bases {
             match self.resolve_expr(&class.module, base) {
                 Symbol::Class(c) => self.mro_into(&c, out, depth + 1),
-                Symbol::External(q) => {
+                Symbol::External(q)
                     if !out
                         .iter()
-                        .any(|a| matches!(a, Ancestor::External(e) if *e == q))
-                    {
-                        out.push(Ancestor::External(q));
-                    }
+                        .any(|a| matches!(a, Ancestor::External(e) if *e == q)) =>
+                {
+                    out.push(Ancestor::External(q));
                 }
                 _ => {}
             }

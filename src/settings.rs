@@ -137,10 +137,10 @@ pub fn find_settings_module(project: &Project, explicit: Option<&str>) -> Option
     if let Some(name) = explicit {
         return Some((name.to_string(), "--settings".to_string()));
     }
-    if let Some(found) = settings_from_entry_points(project) {
-        if project.has_module(&found.0) {
-            return Some(found);
-        }
+    if let Some(found) = settings_from_entry_points(project)
+        && project.has_module(&found.0)
+    {
+        return Some(found);
     }
     if project.has_module("settings") {
         return Some((
@@ -291,10 +291,10 @@ impl Evaluator<'_> {
             },
             _ => return,
         };
-        if let Some(current) = ns.get_mut(name) {
-            if let Value::List(items) = &mut current.value {
-                items.extend(new_items);
-            }
+        if let Some(current) = ns.get_mut(name)
+            && let Value::List(items) = &mut current.value
+        {
+            items.extend(new_items);
         }
     }
 
@@ -438,18 +438,18 @@ fn app_for_entry(project: &Project, resolver: &Resolver, entry: &str) -> App {
         };
     }
     if let Some((module, class)) = entry.rsplit_once('.') {
-        if let Some(m) = project.module(module) {
-            if let Symbol::Class(c) = resolver.resolve_name(&m, class) {
-                let name = class_str_attr(c.info(), "name").unwrap_or_else(|| module.to_string());
-                let label = class_str_attr(c.info(), "label").unwrap_or_else(|| last_part(&name));
-                let in_project = project.has_module(&name);
-                return App {
-                    entry: entry.to_string(),
-                    name,
-                    label,
-                    in_project,
-                };
-            }
+        if let Some(m) = project.module(module)
+            && let Symbol::Class(c) = resolver.resolve_name(&m, class)
+        {
+            let name = class_str_attr(c.info(), "name").unwrap_or_else(|| module.to_string());
+            let label = class_str_attr(c.info(), "label").unwrap_or_else(|| last_part(&name));
+            let in_project = project.has_module(&name);
+            return App {
+                entry: entry.to_string(),
+                name,
+                label,
+                in_project,
+            };
         }
         // An AppConfig of a third-party app: `pkg.apps.PkgConfig`.
         if class.starts_with(|c: char| c.is_ascii_uppercase()) {

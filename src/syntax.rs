@@ -437,6 +437,22 @@ fn convert_expr(expr: &ast::Expr, depth: usize) -> Expr {
     Expr { kind, span }
 }
 
+/// Calls `f` on every statement in `body`, nested ones included (class, function and block
+/// bodies), without recursion.
+pub fn for_each_stmt<'a>(body: &'a [Stmt], mut f: impl FnMut(&'a Stmt)) {
+    let mut stack: Vec<&'a Stmt> = body.iter().rev().collect();
+    while let Some(stmt) = stack.pop() {
+        f(stmt);
+        let children: &'a [Stmt] = match stmt {
+            Stmt::Class(c) => &c.body,
+            Stmt::Function(func) => &func.body,
+            Stmt::Block(b) => b,
+            _ => &[],
+        };
+        stack.extend(children.iter().rev());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -511,21 +527,5 @@ mod tests {
             "{".repeat(500)
         );
         assert!(excessive_nesting(&src).is_none());
-    }
-}
-
-/// Calls `f` on every statement in `body`, nested ones included (class, function and block
-/// bodies), without recursion.
-pub fn for_each_stmt<'a>(body: &'a [Stmt], mut f: impl FnMut(&'a Stmt)) {
-    let mut stack: Vec<&'a Stmt> = body.iter().rev().collect();
-    while let Some(stmt) = stack.pop() {
-        f(stmt);
-        let children: &'a [Stmt] = match stmt {
-            Stmt::Class(c) => &c.body,
-            Stmt::Function(func) => &func.body,
-            Stmt::Block(b) => b,
-            _ => &[],
-        };
-        stack.extend(children.iter().rev());
     }
 }

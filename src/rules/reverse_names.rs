@@ -13,7 +13,9 @@ use crate::models::{Analysis, DotModel, FieldDecl};
 use crate::resolve::ClassRef;
 use crate::syntax::{Expr, ExprKind, Span};
 
-/// Where the effective reverse query name comes from.
+/// Where the effective reverse query name comes from. The variants are named after Django's
+/// attributes, hence the shared suffix.
+#[allow(clippy::enum_variant_names)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Via {
     RelatedQueryName(Expr),
@@ -69,15 +71,15 @@ pub fn reverse_name(
             via: Via::RelatedName(k.value.clone()),
         });
     }
-    if let Some((meta_owner, meta)) = model.effective_meta() {
-        if let Some(e) = meta.attrs.get("default_related_name") {
-            let written = ctx.resolver.string_value(&meta_owner.module, e)?;
-            return Some(ReverseName {
-                query: Some(interpolate(ctx, model, &written)?),
-                written,
-                via: Via::DefaultRelatedName,
-            });
-        }
+    if let Some((meta_owner, meta)) = model.effective_meta()
+        && let Some(e) = meta.attrs.get("default_related_name")
+    {
+        let written = ctx.resolver.string_value(&meta_owner.module, e)?;
+        return Some(ReverseName {
+            query: Some(interpolate(ctx, model, &written)?),
+            written,
+            via: Via::DefaultRelatedName,
+        });
     }
     let name = model.name().to_lowercase();
     Some(ReverseName {

@@ -1,0 +1,196 @@
+//! The binary as users run it: output formats (snapshots), exit codes, `rule`.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn bin() -> Command {
+    let mut c = Command::cargo_bin("django-model-lint").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c.env_remove("NO_COLOR");
+    c
+}
+
+fn stdout(cmd: &mut Command) -> (String, i32) {
+    let out = cmd.output().unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn demo_reports_dot001_on_the_related_name_with_the_exact_help() {
+    let (out, code) = stdout(bin().args(["check", "fixtures/demo"]));
+    assert_eq!(code, 1);
+    assert!(out.contains("DOT001(refresh-token-reverse-name)"), "{out}");
+    assert!(
+        out.contains("help: use related_name=\"refresh_token\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("─[fixtures/demo/oauth/models.py:58:22]"),
+        "{out}"
+    );
+    insta::assert_snapshot!("demo_full", out);
+}
+
+#[test]
+fn concise_output_is_ruff_shaped() {
+    let (out, code) = stdout(bin().args([
+        "check",
+        "fixtures/circulating_fix",
+        "--output-format",
+        "concise",
+    ]));
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("circulating_fix_concise", out);
+}
+
+#[test]
+fn json_output_uses_ruff_field_names() {
+    let (out, code) = stdout(bin().args(["check", "fixtures/demo", "--output-format", "json"]));
+    assert_eq!(code, 1);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).display().to_string();
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let d = &v[0];
+    for key in [
+        "code",
+        "message",
+        "filename",
+        "location",
+        "end_location",
+        "fix",
+        "noqa_row",
+        "url",
+        "name",
+        "severity",
+        "related",
+    ] {
+        assert!(d.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(d["location"], serde_json::json!({"row": 58, "column": 22}));
+    assert_eq!(
+        d["end_location"],
+        serde_json::json!({"row": 58, "column": 44})
+    );
+    assert_eq!(d["fix"]["applicability"], "unsafe");
+    assert_eq!(d["fix"]["edits"][0]["content"], "\"refresh_token\"");
+    insta::assert_snapshot!("demo_json", out.replace(&root, "[ROOT]"));
+}
+
+#[test]
+fn clean_project_exits_zero() {
+    let (out, code) = stdout(bin().args([
+        "check",
+        "fixtures/ok_stock_swap",
+        "--output-format",
+        "concise",
+    ]));
+    assert_eq!((out.as_str(), code), ("All checks passed!\n", 0));
+}
+
+#[test]
+fn bad_arguments_exit_two_with_one_line() {
+    for args in [
+        vec!["check", "--dot-version", "latest"],
+        vec!["check", "--exclude", "a[", "fixtures/demo"],
+        vec!["rule", "DOT999"],
+    ] {
+        let out = bin().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!String::from_utf8_lossy(&out.stderr).trim().is_empty());
+    }
+}
+
+#[test]
+fn version_flag_gates_rules() {
+    let (_, code) = stdout(bin().args([
+        "check",
+        "fixtures/dot011_custom_pk",
+        "--output-format",
+        "concise",
+    ]));
+    assert_eq!(code, 1);
+    let (out, code) = stdout(bin().args([
+        "check",
+        "fixtures/dot011_custom_pk",
+        "--dot-version",
+        "3.4.1",
+        "--output-format",
+        "concise",
+    ]));
+    assert_eq!((out.as_str(), code), ("All checks passed!\n", 0));
+}
+
+#[test]
+fn only_diagnostics_touching_paths_are_reported() {
+    // The settings file alone: DOT001 lives in models.py but its related location is settings.py.
+    let (out, _) = stdout(bin().args([
+        "check",
+        "fixtures/demo/demo_site/settings.py",
+        "--output-format",
+        "concise",
+    ]));
+    assert!(out.contains("DOT001"), "{out}");
+    // An unrelated file of the same project: nothing.
+    let (out, code) = stdout(bin().args([
+        "check",
+        "fixtures/demo/manage.py",
+        "--output-format",
+        "concise",
+    ]));
+    assert_eq!((out.as_str(), code), ("All checks passed!\n", 0));
+}
+
+#[test]
+fn rule_prints_docs_and_the_table() {
+    let (out, code) = stdout(bin().args(["rule", "DOT001"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("# DOT001: refresh-token-reverse-name"),
+        "{out}"
+    );
+    let (out, _) = stdout(bin().args(["rule", "--all"]));
+    assert_eq!(
+        out.lines().count(),
+        1 + django_model_lint::rules::RULES.len()
+    );
+}
+
+#[test]
+fn rule_docs_have_the_required_sections() {
+    for rule in django_model_lint::rules::RULES {
+        let heading = format!("# {}: {}", rule.code, rule.name);
+        assert!(
+            rule.doc.starts_with(&heading),
+            "{} doc must start with `{heading}`",
+            rule.code
+        );
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## Use instead",
+            "## Fix safety",
+        ] {
+            if rule.code.starts_with('E') && section.contains("instead") {
+                continue;
+            }
+            assert!(
+                rule.doc.contains(section),
+                "{} doc lacks {section}",
+                rule.code
+            );
+        }
+        let sev = format!("**Severity:** {}", rule.severity.as_str());
+        assert!(
+            rule.doc.contains(&sev)
+                || rule.code == "DOT003"
+                || rule.code == "DOT006"
+                || rule.code == "DOT008",
+            "{} doc severity",
+            rule.code
+        );
+    }
+}

@@ -1,0 +1,141 @@
+//! Every fixture project under `fixtures/` is checked, and its diagnostics (file, line, code)
+//! must equal the `# expect: CODE[, CODE]` markers written in its files. A fixture without
+//! markers must stay silent.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use django_model_lint::{Options, check_paths};
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn fixture_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(fixtures_dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn python_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            python_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "py") {
+            out.push(p);
+        }
+    }
+}
+
+/// `(relative path, line, code)` from `# expect:` markers.
+fn expected(root: &Path) -> BTreeSet<(String, u32, String)> {
+    let mut files = Vec::new();
+    python_files(root, &mut files);
+    let mut out = BTreeSet::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let rel = f.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+        for (i, line) in text.lines().enumerate() {
+            let Some((_, codes)) = line.split_once("# expect:") else {
+                continue;
+            };
+            // Prose that mentions the marker (a docstring) is not a marker.
+            let looks_like_code = |c: &str| {
+                let c = c.trim();
+                c.len() >= 4
+                    && c.chars().next().is_some_and(|ch| ch.is_ascii_uppercase())
+                    && c.chars().all(|ch| ch.is_ascii_alphanumeric())
+            };
+            if !codes
+                .split(',')
+                .next()
+                .and_then(|c| c.split_whitespace().next())
+                .is_some_and(looks_like_code)
+            {
+                continue;
+            }
+            for code in codes.split(',') {
+                let code = code.split_whitespace().next().unwrap_or("").to_string();
+                assert!(!code.is_empty(), "{rel}:{}: empty expect marker", i + 1);
+                out.insert((rel.clone(), i as u32 + 1, code));
+            }
+        }
+    }
+    out
+}
+
+fn actual(root: &Path) -> BTreeSet<(String, u32, String)> {
+    let result = check_paths(&[root.to_path_buf()], &Options::default()).unwrap();
+    result
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let rel = d
+                .file
+                .path
+                .strip_prefix(root)
+                .unwrap_or(&d.file.path)
+                .to_string_lossy()
+                .into_owned();
+            (rel, d.location().row, d.code.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn every_fixture_matches_its_expect_markers() {
+    let mut failures = Vec::new();
+    let names = fixture_names();
+    assert!(names.len() >= 40, "only {} fixtures", names.len());
+    for name in &names {
+        let root = fixtures_dir().join(name);
+        let (want, got) = (expected(&root), actual(&root));
+        if want != got {
+            let missing: Vec<_> = want.difference(&got).collect();
+            let extra: Vec<_> = got.difference(&want).collect();
+            failures.push(format!(
+                "{name}:\n  missing {missing:?}\n  unexpected {extra:?}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) disagree:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_rule_has_a_fixture_that_fires_and_one_that_is_silent() {
+    let mut fired: BTreeSet<String> = BTreeSet::new();
+    for name in fixture_names() {
+        fired.extend(
+            expected(&fixtures_dir().join(&name))
+                .into_iter()
+                .map(|(_, _, c)| c),
+        );
+    }
+    for rule in django_model_lint::rules::RULES
+        .iter()
+        .filter(|r| r.code.starts_with("DOT"))
+    {
+        assert!(fired.contains(rule.code), "no fixture fires {}", rule.code);
+    }
+    let silent = fixture_names()
+        .into_iter()
+        .filter(|n| expected(&fixtures_dir().join(n)).is_empty())
+        .count();
+    assert!(silent >= 10, "only {silent} silent fixtures");
+}
