@@ -7,9 +7,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use django_model_lint::contract::Version;
+use django_model_lint::diagnostic::Applicability;
 use django_model_lint::report::{self, Format};
 use django_model_lint::rules::RULES;
-use django_model_lint::{Options, check_paths};
+use django_model_lint::{FixSummary, Options, check_paths, fix, fix_paths};
 
 #[derive(Parser)]
 #[command(
@@ -47,6 +48,18 @@ enum Command {
         /// Glob of files or directories to skip (repeatable).
         #[arg(long)]
         exclude: Vec<String>,
+        /// Apply safe fixes (and unsafe ones with --unsafe-fixes), then report what remains.
+        #[arg(long)]
+        fix: bool,
+        /// Include unsafe fixes (they change migration state or names your code may use).
+        #[arg(long)]
+        unsafe_fixes: bool,
+        /// Print a unified diff of the fixes instead of writing them (exit 1 when there are any).
+        #[arg(long, conflicts_with = "fix")]
+        diff: bool,
+        /// List the fixes applied by --fix.
+        #[arg(long)]
+        show_fixes: bool,
     },
     /// Print a rule's documentation, or the table of rules.
     Rule {
@@ -56,6 +69,93 @@ enum Command {
         #[arg(long, conflicts_with = "code")]
         all: bool,
     },
+}
+
+/// ruff's wording: what was fixed, and what more `--fix` / `--unsafe-fixes` would do.
+fn fix_footer(
+    out: &mut dyn Write,
+    diagnostics: &[django_model_lint::diagnostic::Diagnostic],
+    fixed: Option<&FixSummary>,
+    unsafe_fixes: bool,
+    show_fixes: bool,
+    cwd: &std::path::Path,
+) -> std::io::Result<()> {
+    if let Some(summary) = fixed {
+        let n: usize = summary.fixed.iter().map(|(_, c)| c.len()).sum();
+        if show_fixes {
+            for (path, codes) in &summary.fixed {
+                writeln!(
+                    out,
+                    "Fixed in {}: {}",
+                    report::display_path(path, cwd),
+                    codes.join(", ")
+                )?;
+            }
+        }
+        for skipped in &summary.skipped {
+            writeln!(out, "warning: {skipped}")?;
+        }
+        if n > 0 {
+            writeln!(
+                out,
+                "Fixed {n} diagnostic{}. Run `python manage.py makemigrations`: these fixes change migration state.",
+                if n == 1 { "" } else { "s" }
+            )?;
+        }
+    }
+    let safe = diagnostics
+        .iter()
+        .filter(|d| fix::applicable(d, Applicability::Safe))
+        .count();
+    let unsafe_only = diagnostics
+        .iter()
+        .filter(|d| fix::applicable(d, Applicability::Unsafe))
+        .count()
+        - safe;
+    if safe > 0 && fixed.is_none() {
+        writeln!(out, "[*] {safe} fixable with the `--fix` option.")?;
+    }
+    if unsafe_only > 0 && !unsafe_fixes {
+        writeln!(
+            out,
+            "{unsafe_only} hidden fix{} can be enabled with the `--unsafe-fixes` option.",
+            if unsafe_only == 1 { "" } else { "es" }
+        )?;
+    }
+    Ok(())
+}
+
+fn run_diff(
+    paths: &[PathBuf],
+    options: &Options,
+    level: Applicability,
+    cwd: &std::path::Path,
+) -> ExitCode {
+    let result = match check_paths(paths, options) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let planned = fix::plan(&result.diagnostics, level);
+    let mut out = std::io::stdout().lock();
+    for f in &planned {
+        if write!(out, "{}", fix::diff(f, cwd)).is_err() {
+            return ExitCode::from(2);
+        }
+    }
+    let n: usize = planned.iter().map(|f| f.codes.len()).sum();
+    let _ = writeln!(
+        out,
+        "\nWould fix {n} diagnostic{}.",
+        if n == 1 { "" } else { "s" }
+    );
+    if planned.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn parse_version(s: &str) -> Result<Version, String> {
@@ -71,6 +171,10 @@ fn main() -> ExitCode {
             settings,
             dot_version,
             exclude,
+            fix,
+            unsafe_fixes,
+            diff,
+            show_fixes,
         } => {
             let paths = if paths.is_empty() {
                 vec![PathBuf::from(".")]
@@ -82,11 +186,30 @@ fn main() -> ExitCode {
                 dot_version,
                 exclude,
             };
-            let result = match check_paths(&paths, &options) {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
+            let level = if unsafe_fixes {
+                Applicability::Unsafe
+            } else {
+                Applicability::Safe
+            };
+            let cwd = std::env::current_dir().unwrap_or_default();
+            if diff {
+                return run_diff(&paths, &options, level, &cwd);
+            }
+            let (result, fixed) = if fix {
+                match fix_paths(&paths, &options, level) {
+                    Ok((r, s)) => (r, Some(s)),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            } else {
+                match check_paths(&paths, &options) {
+                    Ok(r) => (r, None),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
                 }
             };
             let format = match output_format {
@@ -94,14 +217,23 @@ fn main() -> ExitCode {
                 OutputFormat::Concise => Format::Concise,
                 OutputFormat::Json => Format::Json,
             };
-            let cwd = std::env::current_dir().unwrap_or_default();
             let stdout = std::io::stdout();
             let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let mut out = stdout.lock();
-            if report::render(&mut out, &result.diagnostics, format, &cwd, color)
-                .and_then(|()| out.flush())
-                .is_err()
-            {
+            let rendered = report::render(&mut out, &result.diagnostics, format, &cwd, color)
+                .and_then(|()| match format {
+                    Format::Json => Ok(()),
+                    _ => fix_footer(
+                        &mut out,
+                        &result.diagnostics,
+                        fixed.as_ref(),
+                        unsafe_fixes,
+                        show_fixes,
+                        &cwd,
+                    ),
+                })
+                .and_then(|()| out.flush());
+            if rendered.is_err() {
                 return ExitCode::from(2);
             }
             if result.diagnostics.is_empty() {

@@ -194,3 +194,37 @@ fn rule_docs_have_the_required_sections() {
         );
     }
 }
+
+#[test]
+fn diff_shows_the_fix_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("demo");
+    let status = std::process::Command::new("cp")
+        .args(["-r", "fixtures/demo"])
+        .arg(&root)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let before = std::fs::read_to_string(root.join("oauth/models.py")).unwrap();
+    let mut cmd = Command::cargo_bin("django-model-lint").unwrap();
+    let out = cmd
+        .current_dir(dir.path())
+        .args(["check", "demo", "--diff", "--unsafe-fixes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(root.join("oauth/models.py")).unwrap(),
+        before
+    );
+    insta::assert_snapshot!("demo_diff", String::from_utf8(out.stdout).unwrap());
+    // Safe fixes only: DOT001's fix is unsafe, so nothing to do.
+    let out = Command::cargo_bin("django-model-lint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "demo", "--diff"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -139,3 +139,66 @@ fn every_rule_has_a_fixture_that_fires_and_one_that_is_silent() {
         .count();
     assert!(silent >= 10, "only {silent} silent fixtures");
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// `--fix --unsafe-fixes` on a copy of every fixture: the output parses, a second run finds
+/// nothing more to fix (convergence), and what remains is only what has no automatic fix.
+/// Where a fixture ships `*.py.fixed`, the fixed file must match it byte for byte.
+#[test]
+fn unsafe_fixes_converge_on_every_fixture() {
+    use django_model_lint::diagnostic::Applicability;
+    let mut fixed_any = 0;
+    for name in fixture_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join(&name);
+        copy_dir(&fixtures_dir().join(&name), &root);
+        let (result, summary) = django_model_lint::fix_paths(
+            std::slice::from_ref(&root),
+            &Options::default(),
+            Applicability::Unsafe,
+        )
+        .unwrap();
+        assert!(summary.skipped.is_empty(), "{name}: {:?}", summary.skipped);
+        fixed_any += summary.fixed.len();
+        for d in &result.diagnostics {
+            assert!(
+                !django_model_lint::fix::applicable(d, Applicability::Unsafe),
+                "{name}: fix for {} at {}:{} did not converge",
+                d.code,
+                d.file.path.display(),
+                d.location().row
+            );
+            assert_ne!(d.code, "E999", "{name}: a fix produced unparsable code");
+        }
+        let mut files = Vec::new();
+        python_files(&fixtures_dir().join(&name), &mut files);
+        for original in files {
+            let oracle = original.with_extension("py.fixed");
+            if oracle.is_file() {
+                let rel = original.strip_prefix(fixtures_dir().join(&name)).unwrap();
+                let got = std::fs::read_to_string(root.join(rel)).unwrap();
+                assert_eq!(
+                    got,
+                    std::fs::read_to_string(&oracle).unwrap(),
+                    "{name}/{}",
+                    rel.display()
+                );
+            }
+        }
+    }
+    assert!(
+        fixed_any >= 10,
+        "only {fixed_any} files fixed across fixtures"
+    );
+}
