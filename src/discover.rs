@@ -65,6 +65,17 @@ impl Excludes {
         Ok(Excludes { set })
     }
 
+    /// Whether `path` or one of its directories is excluded (by the user or by default).
+    pub fn excludes_path(&self, path: &Path) -> bool {
+        path.ancestors().any(|p| {
+            self.matches(p)
+                || (p != path
+                    && p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| DEFAULT_EXCLUDES.contains(&n)))
+        })
+    }
+
     fn matches(&self, path: &Path) -> bool {
         self.set.is_match(path)
             || path

@@ -4,6 +4,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod config;
 pub mod contract;
 pub mod diagnostic;
 pub mod discover;
@@ -42,6 +43,14 @@ pub struct Options {
     pub dot_version: Option<Version>,
     /// `--exclude` globs.
     pub exclude: Vec<String>,
+    /// Which codes are reported.
+    pub selection: config::Selection,
+    /// Codes ignored in files matching a glob.
+    pub per_file_ignores: Vec<(globset::GlobMatcher, Vec<String>)>,
+    /// Extra source roots (`src` in the configuration).
+    pub src: Vec<PathBuf>,
+    /// `--stdin-filename`: the buffer to check in place of that file's content on disk.
+    pub stdin: Option<(PathBuf, String)>,
 }
 
 #[derive(Debug, Default)]
@@ -60,8 +69,16 @@ const SEEDS: &[&str] = &["oauth2_provider", "OAUTH2_PROVIDER"];
 pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult, String> {
     let excludes = discover::Excludes::new(&options.exclude)?;
     let inputs: Vec<PathBuf> = inputs.iter().map(|p| absolute(p)).collect();
-    let found = discover::discover(&inputs, &excludes);
-    let explicit: BTreeSet<PathBuf> = inputs.iter().filter(|p| p.is_file()).cloned().collect();
+    let found = match &options.stdin {
+        // The buffer stands for its file, which need not exist on disk.
+        Some((path, _)) => discover::Discovered {
+            files: vec![absolute(path)],
+            errors: Vec::new(),
+        },
+        None => discover::discover(&inputs, &excludes),
+    };
+    let mut explicit: BTreeSet<PathBuf> = inputs.iter().filter(|p| p.is_file()).cloned().collect();
+    explicit.extend(options.stdin.as_ref().map(|(p, _)| absolute(p)));
 
     let mut diagnostics: Vec<Diagnostic> = found
         .errors
@@ -69,26 +86,7 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
         .map(|(path, reason)| project::io_error(path, reason))
         .collect();
 
-    // Each file belongs to the project of the nearest manage.py above it, else to the directory
-    // above its top-level package.
-    let mut groups: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
-    let mut roots_cache: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
-    for file in &found.files {
-        let dir = file.parent().unwrap_or(Path::new("/")).to_path_buf();
-        let root = roots_cache
-            .entry(dir)
-            .or_insert_with(|| {
-                project::find_manage_py_root(file).unwrap_or_else(|| project::package_root(file))
-            })
-            .clone();
-        groups.entry(root).or_default().push(file.clone());
-    }
-    // An input directory holding manage.py but no Python file under PATHS still has a project.
-    for input in &inputs {
-        if input.join("manage.py").is_file() {
-            groups.entry(input.clone()).or_default();
-        }
-    }
+    let groups = group_files(&inputs, &found.files);
 
     let mut parsed = 0;
     for (root, files) in &groups {
@@ -103,10 +101,23 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
         .map(PathBuf::as_path)
         .chain(found.errors.iter().map(|(p, _)| p.as_path()))
         .collect();
-    let in_paths = |p: &Path| reported.contains(p) || inputs.iter().any(|i| p.starts_with(i));
-    diagnostics
-        .retain(|d| in_paths(&d.file.path) || d.related.iter().any(|r| in_paths(&r.file.path)));
-    diagnostics.retain(|d| !noqa::is_suppressed(d));
+    // Excluded files are context only: never reported, even under an input directory.
+    let in_paths = |p: &Path| reported.contains(p);
+    diagnostics.retain(|d| {
+        in_paths(&d.file.path)
+            || (!excludes.excludes_path(&d.file.path)
+                && d.related.iter().any(|r| in_paths(&r.file.path)))
+    });
+    diagnostics.retain(|d| {
+        options.selection.enabled(d.code)
+            && !options.per_file_ignores.iter().any(|(glob, codes)| {
+                glob.is_match(&d.file.path)
+                    && codes
+                        .iter()
+                        .any(|c| c == "ALL" || d.code.starts_with(c.as_str()))
+            })
+            && !noqa::is_suppressed(d)
+    });
     diagnostics.sort_by_key(Diagnostic::sort_key);
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
     Ok(CheckResult {
@@ -127,8 +138,33 @@ fn check_project(
     explicit: &BTreeSet<PathBuf>,
     options: &Options,
 ) -> (Vec<Diagnostic>, usize) {
-    let extra_roots: BTreeSet<PathBuf> = files.iter().map(|f| project::package_root(f)).collect();
-    let project = Project::new(root.to_path_buf(), extra_roots.into_iter().collect());
+    analyze_project(root, files, explicit, options, |analysis, mut io_diags| {
+        let mut diagnostics = rules::run_all(analysis);
+        diagnostics.append(&mut io_diags);
+        diagnostics.extend(analysis.project.take_input_diagnostics());
+        (diagnostics, analysis.project.loaded_modules().len())
+    })
+}
+
+/// Builds one project's analysis and hands it to `f` with the input diagnostics met so far.
+fn analyze_project<T>(
+    root: &Path,
+    files: &[PathBuf],
+    explicit: &BTreeSet<PathBuf>,
+    options: &Options,
+    f: impl FnOnce(&Analysis, Vec<Diagnostic>) -> T,
+) -> T {
+    let mut extra_roots: Vec<PathBuf> = options.src.iter().map(|p| absolute(p)).collect();
+    let package_roots: BTreeSet<PathBuf> = files.iter().map(|f| project::package_root(f)).collect();
+    extra_roots.extend(package_roots);
+    let project = Project::new(root.to_path_buf(), extra_roots);
+    let stdin = options
+        .stdin
+        .as_ref()
+        .map(|(p, text)| (absolute(p), text.clone()));
+    if let Some((path, text)) = &stdin {
+        project.set_override(path.clone(), text.clone());
+    }
     let has_manage = root.join("manage.py").is_file();
 
     let settings = settings::find_settings_module(&project, options.settings.as_deref())
@@ -158,7 +194,10 @@ fn check_project(
     let mut seeds: Vec<String> = SEEDS.iter().map(|s| s.to_string()).collect();
     let texts: Vec<(PathBuf, Result<String, String>)> = files
         .par_iter()
-        .map(|f| (f.clone(), project::read_source(f)))
+        .map(|f| match &stdin {
+            Some((p, text)) if p == f => (f.clone(), Ok(text.clone())),
+            _ => (f.clone(), project::read_source(f)),
+        })
         .collect();
     let mut unread: Vec<(PathBuf, String)> = Vec::new();
     let mut io_diags = Vec::new();
@@ -220,11 +259,129 @@ fn check_project(
     let mut analysis = Analysis::new(&project, contract::dot(), settings, apps, version);
     let modules = project.loaded_modules();
     analysis.collect_models(&modules);
-    let mut diagnostics = rules::run_all(&analysis);
-    diagnostics.append(&mut io_diags);
-    diagnostics.extend(project.take_input_diagnostics());
-    let parsed = project.loaded_modules().len();
-    (diagnostics, parsed)
+    f(&analysis, io_diags)
+}
+
+/// Groups input files by project: the nearest manage.py above each file, else the directory
+/// above its top-level package.
+fn group_files(inputs: &[PathBuf], files: &[PathBuf]) -> BTreeMap<PathBuf, Vec<PathBuf>> {
+    let mut groups: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let mut roots_cache: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    for file in files {
+        let dir = file.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let root = roots_cache
+            .entry(dir)
+            .or_insert_with(|| {
+                project::find_manage_py_root(file).unwrap_or_else(|| project::package_root(file))
+            })
+            .clone();
+        groups.entry(root).or_default().push(file.clone());
+    }
+    // An input directory holding manage.py but no Python file under PATHS still has a project.
+    for input in inputs {
+        if input.join("manage.py").is_file() {
+            groups.entry(input.clone()).or_default();
+        }
+    }
+    groups
+}
+
+/// `--show-settings`: what the linter believes about each project under `inputs`.
+pub fn describe(inputs: &[PathBuf], options: &Options) -> String {
+    use std::fmt::Write as _;
+    let inputs: Vec<PathBuf> = inputs.iter().map(|p| absolute(p)).collect();
+    let found = match &options.stdin {
+        Some((path, _)) => discover::Discovered {
+            files: vec![absolute(path)],
+            errors: Vec::new(),
+        },
+        None => discover::discover(
+            &inputs,
+            &discover::Excludes::new(&options.exclude)
+                .unwrap_or_else(|_| discover::Excludes::new(&[]).expect("no globs")),
+        ),
+    };
+    let explicit = BTreeSet::new();
+    let mut out = String::new();
+    for (root, files) in group_files(&inputs, &found.files) {
+        analyze_project(&root, &files, &explicit, options, |a, _| {
+            let p = a.project;
+            let _ = writeln!(out, "project root: {}", p.root.display());
+            let roots: Vec<String> = p
+                .source_roots
+                .iter()
+                .map(|r| r.display().to_string())
+                .collect();
+            let _ = writeln!(out, "  source roots: {}", roots.join(", "));
+            match &a.settings {
+                Some(s) => {
+                    let _ = writeln!(
+                        out,
+                        "  settings module: {} (found by {})",
+                        s.module, s.found_by
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "  settings module: none found; every concrete DOT subclass is treated as active"
+                    );
+                }
+            }
+            for app in a.apps.iter().filter(|x| x.in_project) {
+                let _ = writeln!(out, "  app: {} (label {})", app.name, app.label);
+            }
+            let _ = writeln!(
+                out,
+                "  django-oauth-toolkit: {} ({})",
+                a.dot_version,
+                a.version_source
+                    .as_deref()
+                    .unwrap_or("not pinned; newest assumed")
+            );
+            for role in &a.contract.roles {
+                let spec = match a.active.get(&role.role) {
+                    Some(models::ActiveSpec::Model {
+                        label,
+                        model,
+                        setting,
+                    }) => format!(
+                        "{label}.{model}{}",
+                        if setting.is_some() { "" } else { " (default)" }
+                    ),
+                    Some(models::ActiveSpec::Unresolved { reason, .. }) => {
+                        format!("unresolved: {reason}")
+                    }
+                    _ => "every concrete subclass".to_string(),
+                };
+                let found: Vec<String> = a
+                    .models
+                    .iter()
+                    .filter(|m| m.role.role == role.role && m.active == Some(true))
+                    .map(|m| {
+                        let loc = m.class.module.file.location(m.class.info().name_span.start);
+                        format!(
+                            "{} at {}:{}",
+                            m.name(),
+                            m.class.module.file.path.display(),
+                            loc.row
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "  {:<13} {spec}{}",
+                    role.concrete,
+                    if found.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" -> {}", found.join(", "))
+                    }
+                );
+            }
+        });
+    }
+    out
 }
 
 /// What `--fix` did.

@@ -10,7 +10,7 @@ use django_model_lint::contract::Version;
 use django_model_lint::diagnostic::Applicability;
 use django_model_lint::report::{self, Format};
 use django_model_lint::rules::RULES;
-use django_model_lint::{FixSummary, Options, check_paths, fix, fix_paths};
+use django_model_lint::{FixSummary, Options, check_paths, config, fix, fix_paths};
 
 #[derive(Parser)]
 #[command(
@@ -28,6 +28,11 @@ enum OutputFormat {
     Full,
     Concise,
     Json,
+    JsonLines,
+    Github,
+    Gitlab,
+    Junit,
+    Sarif,
 }
 
 #[derive(Subcommand)]
@@ -36,18 +41,42 @@ enum Command {
     Check {
         /// Files or directories to check.
         paths: Vec<PathBuf>,
-        /// How to print diagnostics.
-        #[arg(long, value_enum, default_value = "full")]
-        output_format: OutputFormat,
+        /// How to print diagnostics [default: full, or `output-format` from the configuration].
+        #[arg(long, value_enum)]
+        output_format: Option<OutputFormat>,
         /// The Django settings module (dotted path), instead of the one manage.py names.
         #[arg(long)]
         settings: Option<String>,
         /// The django-oauth-toolkit version to check against, instead of the pinned one.
         #[arg(long, value_parser = parse_version)]
         dot_version: Option<Version>,
-        /// Glob of files or directories to skip (repeatable).
+        /// Globs of files or directories to skip, replacing the configuration's `exclude`.
+        #[arg(long, value_delimiter = ',')]
+        exclude: Option<Vec<String>>,
+        /// Globs to skip in addition to `exclude`.
+        #[arg(long, value_delimiter = ',')]
+        extend_exclude: Option<Vec<String>>,
+        /// Rule codes or prefixes to report (default: all).
+        #[arg(long, value_delimiter = ',')]
+        select: Option<Vec<String>>,
+        /// Rule codes or prefixes to add to the selection.
+        #[arg(long, value_delimiter = ',')]
+        extend_select: Option<Vec<String>>,
+        /// Rule codes or prefixes not to report.
+        #[arg(long, value_delimiter = ',')]
+        ignore: Option<Vec<String>>,
+        /// A configuration file (pyproject.toml or django-model-lint.toml) instead of the nearest.
+        #[arg(long, conflicts_with = "isolated")]
+        config: Option<PathBuf>,
+        /// Ignore all configuration files.
         #[arg(long)]
-        exclude: Vec<String>,
+        isolated: bool,
+        /// Read the file's content from stdin and report it under this path (for editors).
+        #[arg(long)]
+        stdin_filename: Option<PathBuf>,
+        /// Print the resolved project (root, settings, active models, DOT version) and exit.
+        #[arg(long)]
+        show_settings: bool,
         /// Apply safe fixes (and unsafe ones with --unsafe-fixes), then report what remains.
         #[arg(long)]
         fix: bool,
@@ -60,6 +89,15 @@ enum Command {
         /// List the fixes applied by --fix.
         #[arg(long)]
         show_fixes: bool,
+        /// Write the report to this file instead of stdout.
+        #[arg(long, short = 'o')]
+        output_file: Option<PathBuf>,
+        /// Exit with status 0 even when diagnostics are reported.
+        #[arg(long)]
+        exit_zero: bool,
+        /// Print the number of diagnostics per rule instead of the diagnostics.
+        #[arg(long)]
+        statistics: bool,
     },
     /// Print a rule's documentation, or the table of rules.
     Rule {
@@ -158,6 +196,14 @@ fn run_diff(
     }
 }
 
+/// `--output-file`: created with its missing parent directories, as ruff does.
+fn open_output(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::File::create(path)
+}
+
 fn parse_version(s: &str) -> Result<Version, String> {
     Version::parse(s).ok_or_else(|| format!("`{s}` is not a version such as 3.4.1"))
 }
@@ -171,21 +217,64 @@ fn main() -> ExitCode {
             settings,
             dot_version,
             exclude,
+            extend_exclude,
+            select,
+            extend_select,
+            ignore,
+            config,
+            isolated,
+            stdin_filename,
+            show_settings,
             fix,
             unsafe_fixes,
             diff,
             show_fixes,
+            output_file,
+            exit_zero,
+            statistics,
         } => {
-            let paths = if paths.is_empty() {
-                vec![PathBuf::from(".")]
-            } else {
-                paths
+            let paths = match (&stdin_filename, paths.is_empty()) {
+                (Some(name), _) => vec![name.clone()],
+                (None, true) => vec![PathBuf::from(".")],
+                (None, false) => paths,
             };
-            let options = Options {
+            let flags = config::Overrides {
+                config,
+                isolated,
+                select,
+                ignore,
+                extend_select,
+                exclude,
+                extend_exclude,
                 settings,
                 dot_version,
-                exclude,
+                output_format: output_format
+                    .and_then(|f| f.to_possible_value())
+                    .map(|v| v.get_name().to_string()),
             };
+            let (mut options, format_name, _) = match config::resolve(&paths, &flags) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let Ok(output_format) = OutputFormat::from_str(&format_name, true) else {
+                eprintln!("error: unknown output format `{format_name}`");
+                return ExitCode::from(2);
+            };
+            if let Some(name) = stdin_filename {
+                let mut buffer = String::new();
+                if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut buffer) {
+                    eprintln!("error: cannot read stdin: {e}");
+                    return ExitCode::from(2);
+                }
+                options.stdin = Some((name, buffer));
+            }
+            if show_settings {
+                print!("{}", django_model_lint::describe(&paths, &options));
+                return ExitCode::SUCCESS;
+            }
             let level = if unsafe_fixes {
                 Applicability::Unsafe
             } else {
@@ -216,27 +305,52 @@ fn main() -> ExitCode {
                 OutputFormat::Full => Format::Full,
                 OutputFormat::Concise => Format::Concise,
                 OutputFormat::Json => Format::Json,
+                OutputFormat::JsonLines => Format::JsonLines,
+                OutputFormat::Github => Format::Github,
+                OutputFormat::Gitlab => Format::Gitlab,
+                OutputFormat::Junit => Format::Junit,
+                OutputFormat::Sarif => Format::Sarif,
             };
             let stdout = std::io::stdout();
-            let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let mut out = stdout.lock();
-            let rendered = report::render(&mut out, &result.diagnostics, format, &cwd, color)
-                .and_then(|()| match format {
-                    Format::Json => Ok(()),
-                    _ => fix_footer(
-                        &mut out,
-                        &result.diagnostics,
-                        fixed.as_ref(),
-                        unsafe_fixes,
-                        show_fixes,
-                        &cwd,
-                    ),
+            let (mut out, color): (Box<dyn Write>, bool) = match &output_file {
+                Some(path) => match open_output(path) {
+                    Ok(file) => (Box::new(std::io::BufWriter::new(file)), false),
+                    Err(e) => {
+                        eprintln!("error: cannot write {}: {e}", path.display());
+                        return ExitCode::from(2);
+                    }
+                },
+                None => (
+                    Box::new(stdout.lock()),
+                    stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                ),
+            };
+            let rendered = if statistics {
+                report::statistics(&mut out, &result.diagnostics, format == Format::Json)
+            } else {
+                report::render(&mut out, &result.diagnostics, format, &cwd, color).and_then(|()| {
+                    if format.is_human() {
+                        fix_footer(
+                            &mut out,
+                            &result.diagnostics,
+                            fixed.as_ref(),
+                            unsafe_fixes,
+                            show_fixes,
+                            &cwd,
+                        )
+                    } else {
+                        Ok(())
+                    }
                 })
-                .and_then(|()| out.flush());
-            if rendered.is_err() {
+            }
+            .and_then(|()| out.flush());
+            if let Err(e) = rendered {
+                if let Some(path) = &output_file {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                }
                 return ExitCode::from(2);
             }
-            if result.diagnostics.is_empty() {
+            if result.diagnostics.is_empty() || exit_zero {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)

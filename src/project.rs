@@ -57,6 +57,8 @@ pub struct Project {
     modules: Mutex<HashMap<String, Option<Arc<SourceModule>>>>,
     /// Text already read by the prefilter, so no file is read twice.
     preread: Mutex<HashMap<PathBuf, String>>,
+    /// Text that replaces a file's content on disk (an editor buffer given on stdin).
+    overrides: Mutex<HashMap<PathBuf, String>>,
     input_diagnostics: Mutex<Vec<Diagnostic>>,
 }
 
@@ -106,6 +108,7 @@ impl Project {
             source_roots,
             modules: Mutex::new(HashMap::new()),
             preread: Mutex::new(HashMap::new()),
+            overrides: Mutex::new(HashMap::new()),
             input_diagnostics: Mutex::new(Vec::new()),
         }
     }
@@ -145,11 +148,12 @@ impl Project {
         for root in &self.source_roots {
             let base = root.join(&rel);
             let init = base.join("__init__.py");
-            if init.is_file() {
+            let overridden = |p: &Path| lock(&self.overrides).contains_key(p);
+            if init.is_file() || overridden(&init) {
                 return Some((init, true));
             }
             let file = base.with_extension("py");
-            if file.is_file() {
+            if file.is_file() || overridden(&file) {
                 return Some((file, false));
             }
             // A namespace package (a directory without __init__.py) is still importable.
@@ -165,6 +169,10 @@ impl Project {
             return entry.is_some();
         }
         self.module_path(name).is_some()
+    }
+
+    pub fn set_override(&self, path: PathBuf, text: String) {
+        lock(&self.overrides).insert(path, text);
     }
 
     pub fn remember_text(&self, path: PathBuf, text: String) {
@@ -207,7 +215,9 @@ impl Project {
     }
 
     fn load_path(&self, name: &str, path: &Path, is_package: bool) -> Option<Arc<SourceModule>> {
-        let preread = lock(&self.preread).remove(path);
+        let preread = lock(&self.preread)
+            .remove(path)
+            .or_else(|| lock(&self.overrides).get(path).cloned());
         let text = match preread {
             Some(t) => t,
             None if !path.exists() && is_package => String::new(),

@@ -33,7 +33,7 @@ struct JsonRelated {
 }
 
 #[derive(Serialize)]
-struct JsonDiagnostic {
+pub(super) struct JsonDiagnostic {
     cell: Option<u32>,
     code: &'static str,
     end_location: Location,
@@ -51,49 +51,49 @@ struct JsonDiagnostic {
 }
 
 pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
-    let items: Vec<JsonDiagnostic> = diagnostics
-        .iter()
-        .map(|d| {
-            let location = d.location();
-            JsonDiagnostic {
-                cell: None,
-                code: d.code,
-                end_location: d.end_location(),
-                filename: d.file.path.display().to_string(),
-                fix: d.fix.as_ref().map(|f| JsonFix {
-                    applicability: f.applicability,
-                    message: f.message.clone(),
-                    edits: f
-                        .edits
-                        .iter()
-                        .map(|e| JsonEdit {
-                            content: e.content.clone(),
-                            location: d.file.location(e.span.start),
-                            end_location: d.file.location(e.span.end),
-                        })
-                        .collect(),
-                }),
-                location,
-                message: d.message.clone(),
-                name: d.name,
-                noqa_row: Some(location.row),
-                severity: d.severity,
-                url: super::rule_url(d.code),
-                help: d.help.clone(),
-                notes: d.notes.clone(),
-                related: d
-                    .related
-                    .iter()
-                    .map(|r| JsonRelated {
-                        filename: r.file.path.display().to_string(),
-                        location: r.file.location(r.span.start),
-                        end_location: r.file.location(r.span.end),
-                        message: r.message.clone(),
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
+    let items: Vec<JsonDiagnostic> = diagnostics.iter().map(item).collect();
     serde_json::to_writer_pretty(&mut *out, &items).map_err(io::Error::other)?;
     writeln!(out)
+}
+
+/// One diagnostic as `json` (and `json-lines`) shows it.
+pub(super) fn item(d: &Diagnostic) -> JsonDiagnostic {
+    let location = d.location();
+    JsonDiagnostic {
+        cell: None,
+        code: d.code,
+        end_location: d.end_location(),
+        filename: d.file.path.display().to_string(),
+        fix: d.fix.as_ref().map(|f| JsonFix {
+            applicability: f.applicability,
+            message: f.message.clone(),
+            edits: f
+                .edits
+                .iter()
+                .map(|e| JsonEdit {
+                    content: e.content.clone(),
+                    location: d.file.location(e.span.start),
+                    end_location: d.file.location(e.span.end),
+                })
+                .collect(),
+        }),
+        location,
+        message: d.message.clone(),
+        name: d.name,
+        noqa_row: Some(location.row),
+        severity: d.severity,
+        url: super::rule_url(d.code),
+        help: d.help.clone(),
+        notes: d.notes.clone(),
+        related: d
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                filename: r.file.path.display().to_string(),
+                location: r.file.location(r.span.start),
+                end_location: r.file.location(r.span.end),
+                message: r.message.clone(),
+            })
+            .collect(),
+    }
 }

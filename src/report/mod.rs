@@ -1,4 +1,7 @@
-//! Rendering diagnostics: `full` (miette, only in `full.rs`), `concise` and `json`.
+//! Rendering diagnostics: `full` (miette, only in `full.rs`), `concise`, `json`, and the CI
+//! formats `github`, `sarif`, `json-lines`, `junit` and `gitlab` (one file each, shaped like
+//! ruff's). Every format is deterministic: diagnostics arrive sorted, and nothing depends on
+//! hash order or time.
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -6,13 +9,58 @@ use std::path::Path;
 use crate::diagnostic::{Diagnostic, Severity};
 
 mod full;
+mod github;
+mod gitlab;
 mod json;
+mod json_lines;
+mod junit;
+mod sarif;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Full,
     Concise,
     Json,
+    JsonLines,
+    Github,
+    Gitlab,
+    Junit,
+    Sarif,
+}
+
+impl Format {
+    /// Every format with the name `--output-format` (and the `output-format` key) takes.
+    pub const ALL: &'static [(&'static str, Format)] = &[
+        ("full", Format::Full),
+        ("concise", Format::Concise),
+        ("json", Format::Json),
+        ("json-lines", Format::JsonLines),
+        ("github", Format::Github),
+        ("gitlab", Format::Gitlab),
+        ("junit", Format::Junit),
+        ("sarif", Format::Sarif),
+    ];
+
+    /// The format named `name` (`json-lines`, `sarif`, …), if any.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, f)| f)
+    }
+
+    pub fn name(self) -> &'static str {
+        Format::ALL
+            .iter()
+            .find(|&&(_, f)| f == self)
+            .map_or("full", |&(n, _)| n)
+    }
+
+    /// Formats read by people, which end with the summary and fix hints. The others are read
+    /// by programs and contain exactly the rendered document.
+    pub fn is_human(self) -> bool {
+        matches!(self, Format::Full | Format::Concise)
+    }
 }
 
 /// How a path is shown: relative to the working directory when below it.
@@ -48,7 +96,53 @@ pub fn render(
             summary(out, diagnostics)
         }
         Format::Json => json::render(out, diagnostics),
+        Format::JsonLines => json_lines::render(out, diagnostics),
+        Format::Github => github::render(out, diagnostics, cwd),
+        Format::Gitlab => gitlab::render(out, diagnostics, cwd),
+        Format::Junit => junit::render(out, diagnostics, cwd),
+        Format::Sarif => sarif::render(out, diagnostics, cwd),
     }
+}
+
+/// `--statistics`: one `count\tcode\tname` line per code, most frequent first (ties by code),
+/// then the summary line, as ruff prints it. With `json`, an array of
+/// `{code, name, count, fixable}` objects instead.
+pub fn statistics(out: &mut dyn Write, diagnostics: &[Diagnostic], json: bool) -> io::Result<()> {
+    let mut counts: Vec<(&'static str, &'static str, usize, usize)> = Vec::new();
+    for d in diagnostics {
+        let fixable = usize::from(
+            d.fix
+                .as_ref()
+                .is_some_and(|f| f.applicability != crate::diagnostic::Applicability::Display),
+        );
+        match counts.iter_mut().find(|(code, ..)| *code == d.code) {
+            Some(entry) => {
+                entry.2 += 1;
+                entry.3 += fixable;
+            }
+            None => counts.push((d.code, d.name, 1, fixable)),
+        }
+    }
+    counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    if json {
+        let items: Vec<serde_json::Value> = counts
+            .iter()
+            .map(|&(code, name, count, fixable)| {
+                serde_json::json!({
+                    "code": code,
+                    "name": name,
+                    "count": count,
+                    "fixable": fixable > 0,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &items).map_err(io::Error::other)?;
+        return writeln!(out);
+    }
+    for (code, name, count, _) in &counts {
+        writeln!(out, "{count}\t{code}\t{name}")?;
+    }
+    summary(out, diagnostics)
 }
 
 /// ruff's closing line: `Found 2 errors.` / `All checks passed!`
@@ -70,6 +164,74 @@ fn summary(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
             plural(w, "warning")
         ),
     }
+}
+
+/// A path as a relative URI reference (`/` separators, percent-encoded), or a `file://` URI
+/// when the path is not below `cwd`.
+pub(crate) fn path_uri(path: &Path, cwd: &Path) -> String {
+    match path.strip_prefix(cwd) {
+        Ok(rel) => percent_encode(&slashed(rel)),
+        Err(_) => file_uri(path),
+    }
+}
+
+/// An absolute path as a `file://` URI (a directory keeps a trailing `/` if given one).
+pub(crate) fn file_uri(path: &Path) -> String {
+    let s = slashed(path);
+    let s = if s.starts_with('/') {
+        s
+    } else {
+        format!("/{s}")
+    };
+    format!("file://{}", percent_encode(&s))
+}
+
+fn slashed(path: &Path) -> String {
+    let parts: Vec<String> = path
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::RootDir => None,
+            c => Some(c.as_os_str().to_string_lossy().into_owned()),
+        })
+        .collect();
+    let joined = parts.join("/");
+    if path.has_root() {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// RFC 3986 percent-encoding of everything but unreserved characters, `/` and the sub-delims
+/// that are safe in a path segment.
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b'/'
+            | b'!'
+            | b'$'
+            | b'&'
+            | b'\''
+            | b'('
+            | b')'
+            | b'*'
+            | b'+'
+            | b','
+            | b';'
+            | b'='
+            | b'@' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 /// Where a rule's documentation lives.
