@@ -118,13 +118,13 @@ fn validate(c: &Config) -> Result<(), String> {
             format!("`dot-version`: `{v}` is not a version (expected e.g. \"3.4.1\")")
         })?;
     }
-    if let Some(f) = &c.output_format {
-        if !OUTPUT_FORMATS.contains(&f.as_str()) {
-            return Err(format!(
-                "`output-format`: `{f}` is not one of {}",
-                OUTPUT_FORMATS.join(", ")
-            ));
-        }
+    if let Some(f) = &c.output_format
+        && !OUTPUT_FORMATS.contains(&f.as_str())
+    {
+        return Err(format!(
+            "`output-format`: `{f}` is not one of {}",
+            OUTPUT_FORMATS.join(", ")
+        ));
     }
     for glob in c.exclude.iter().chain(&c.extend_exclude).flatten() {
         globset::Glob::new(glob).map_err(|e| format!("`exclude`: bad glob `{glob}`: {e}"))?;
@@ -156,10 +156,10 @@ pub fn find(start: &Path) -> Result<Option<Loaded>, String> {
             "pyproject.toml",
         ] {
             let candidate = d.join(name);
-            if candidate.is_file() {
-                if let Some(loaded) = load(&candidate)? {
-                    return Ok(Some(loaded));
-                }
+            if candidate.is_file()
+                && let Some(loaded) = load(&candidate)?
+            {
+                return Ok(Some(loaded));
             }
         }
         dir = d.parent();
