@@ -185,7 +185,14 @@ impl Selection {
                 .max()
         };
         let selected = if self.select.is_empty() {
-            Some(0)
+            (!crate::rules::DEFAULT_OFF.contains(&code)).then_some(0)
+        } else if crate::rules::DEFAULT_OFF.contains(&code) {
+            // Only an explicit code or a prefix longer than "ALL" turns these on.
+            self.select
+                .iter()
+                .filter(|s| code.starts_with(s.as_str()))
+                .map(String::len)
+                .max()
         } else {
             best(&self.select)
         };

@@ -89,9 +89,11 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
     let groups = group_files(&inputs, &found.files);
 
     let mut parsed = 0;
+    let mut noqa_files = Vec::new();
     for (root, files) in &groups {
-        let (diags, n) = check_project(root, files, &explicit, options);
+        let (diags, n, noqa) = check_project(root, files, &explicit, options);
         diagnostics.extend(diags);
+        noqa_files.extend(noqa);
         parsed += n;
     }
 
@@ -116,8 +118,11 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
                         .iter()
                         .any(|c| c == "ALL" || d.code.starts_with(c.as_str()))
             })
-            && !noqa::is_suppressed(d)
     });
+    // Unused `noqa` codes are judged against everything reported before suppression.
+    let unused = noqa::unused(&noqa_files, &diagnostics);
+    diagnostics.retain(|d| !noqa::is_suppressed(d));
+    diagnostics.extend(unused);
     diagnostics.sort_by_key(Diagnostic::sort_key);
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
     Ok(CheckResult {
@@ -137,13 +142,23 @@ fn check_project(
     files: &[PathBuf],
     explicit: &BTreeSet<PathBuf>,
     options: &Options,
-) -> (Vec<Diagnostic>, usize) {
-    analyze_project(root, files, explicit, options, |analysis, mut io_diags| {
-        let mut diagnostics = rules::run_all(analysis);
-        diagnostics.append(&mut io_diags);
-        diagnostics.extend(analysis.project.take_input_diagnostics());
-        (diagnostics, analysis.project.loaded_modules().len())
-    })
+) -> (Vec<Diagnostic>, usize, Vec<Arc<diagnostic::SourceFile>>) {
+    analyze_project(
+        root,
+        files,
+        explicit,
+        options,
+        |analysis, mut io_diags, noqa_files| {
+            let mut diagnostics = rules::run_all(analysis);
+            diagnostics.append(&mut io_diags);
+            diagnostics.extend(analysis.project.take_input_diagnostics());
+            (
+                diagnostics,
+                analysis.project.loaded_modules().len(),
+                noqa_files,
+            )
+        },
+    )
 }
 
 /// Builds one project's analysis and hands it to `f` with the input diagnostics met so far.
@@ -152,7 +167,7 @@ fn analyze_project<T>(
     files: &[PathBuf],
     explicit: &BTreeSet<PathBuf>,
     options: &Options,
-    f: impl FnOnce(&Analysis, Vec<Diagnostic>) -> T,
+    f: impl FnOnce(&Analysis, Vec<Diagnostic>, Vec<Arc<diagnostic::SourceFile>>) -> T,
 ) -> T {
     let mut extra_roots: Vec<PathBuf> = options.src.iter().map(|p| absolute(p)).collect();
     let package_roots: BTreeSet<PathBuf> = files.iter().map(|f| project::package_root(f)).collect();
@@ -201,9 +216,19 @@ fn analyze_project<T>(
         .collect();
     let mut unread: Vec<(PathBuf, String)> = Vec::new();
     let mut io_diags = Vec::new();
+    let want_noqa = options.selection.enabled("DML100");
+    let mut noqa_files = Vec::new();
     for (path, text) in texts {
         match text {
-            Ok(t) => unread.push((path, t)),
+            Ok(t) => {
+                if want_noqa && memchr::memmem::find(t.as_bytes(), b"noqa").is_some() {
+                    noqa_files.push(Arc::new(diagnostic::SourceFile::new(
+                        path.clone(),
+                        t.clone(),
+                    )));
+                }
+                unread.push((path, t));
+            }
             Err(reason) => io_diags.push(project::io_error(&path, &reason)),
         }
     }
@@ -259,7 +284,7 @@ fn analyze_project<T>(
     let mut analysis = Analysis::new(&project, contract::dot(), settings, apps, version);
     let modules = project.loaded_modules();
     analysis.collect_models(&modules);
-    f(&analysis, io_diags)
+    f(&analysis, io_diags, noqa_files)
 }
 
 /// Groups input files by project: the nearest manage.py above each file, else the directory
@@ -304,7 +329,7 @@ pub fn describe(inputs: &[PathBuf], options: &Options) -> String {
     let explicit = BTreeSet::new();
     let mut out = String::new();
     for (root, files) in group_files(&inputs, &found.files) {
-        analyze_project(&root, &files, &explicit, options, |a, _| {
+        analyze_project(&root, &files, &explicit, options, |a, _, _| {
             let p = a.project;
             let _ = writeln!(out, "project root: {}", p.root.display());
             let roots: Vec<String> = p

@@ -134,10 +134,19 @@ fn fix_footer(
             writeln!(out, "warning: {skipped}")?;
         }
         if n > 0 {
+            let migrations = summary
+                .fixed
+                .iter()
+                .any(|(_, codes)| codes.iter().any(|c| c.starts_with("DOT")));
             writeln!(
                 out,
-                "Fixed {n} diagnostic{}. Run `python manage.py makemigrations`: these fixes change migration state.",
-                if n == 1 { "" } else { "s" }
+                "Fixed {n} diagnostic{}.{}",
+                if n == 1 { "" } else { "s" },
+                if migrations {
+                    " Run `python manage.py makemigrations`: these fixes change migration state."
+                } else {
+                    ""
+                }
             )?;
         }
     }

@@ -4,23 +4,55 @@
 
 use crate::diagnostic::Diagnostic;
 
+/// A `noqa`-style directive in a comment: its codes (empty for a blanket directive) and the
+/// offset in the comment where the code list ends (a reason may follow).
+struct Directive {
+    codes: Vec<String>,
+    end: usize,
+}
+
+fn parse_directive(comment: &str, marker: &str) -> Option<Directive> {
+    let at = comment.to_ascii_lowercase().find(marker)?;
+    let mut i = at + marker.len();
+    let rest = &comment[i..];
+    let Some(after_colon) = rest.trim_start().strip_prefix(':') else {
+        // `# noqa` alone, or followed by prose.
+        return (rest.is_empty() || rest.starts_with(char::is_whitespace)).then_some(Directive {
+            codes: Vec::new(),
+            end: i,
+        });
+    };
+    i = comment.len() - after_colon.len();
+    let mut codes = Vec::new();
+    let mut end = i;
+    // Codes run until the first token that is not one (the rest is a reason), as in ruff.
+    while i < comment.len() {
+        let tail = &comment[i..];
+        let skip = tail.len() - tail.trim_start_matches([',', ' ', '\t']).len();
+        let token_start = i + skip;
+        let token_len = comment[token_start..]
+            .find([',', ' ', '\t'])
+            .unwrap_or(comment.len() - token_start);
+        let token = &comment[token_start..token_start + token_len];
+        if !looks_like_code(token) {
+            break;
+        }
+        codes.push(token.to_ascii_uppercase());
+        end = token_start + token_len;
+        i = end;
+    }
+    Some(Directive { codes, end })
+}
+
 /// The codes a `noqa` directive lists after `marker`, `Some(empty)` for a bare directive.
 fn directive(comment: &str, marker: &str) -> Option<Vec<String>> {
-    let lower = comment.to_ascii_lowercase();
-    let at = lower.find(marker)?;
-    let rest = &comment[at + marker.len()..];
-    let Some(codes) = rest.trim_start().strip_prefix(':') else {
-        // `# noqa` alone, or followed by prose.
-        return (rest.is_empty() || rest.starts_with(char::is_whitespace)).then(Vec::new);
-    };
-    Some(
-        codes
-            .split([',', ' ', '\t'])
-            .map(str::trim)
-            .filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_alphanumeric()))
-            .map(str::to_ascii_uppercase)
-            .collect(),
-    )
+    parse_directive(comment, marker).map(|d| d.codes)
+}
+
+/// `DOT001`, `E999`, `F401`: letters then digits.
+fn looks_like_code(c: &str) -> bool {
+    let letters = c.chars().take_while(char::is_ascii_alphabetic).count();
+    letters > 0 && letters < c.len() && c[letters..].chars().all(|ch| ch.is_ascii_digit())
 }
 
 /// The comment part of a source line (from the first `#` outside a string literal).
@@ -64,6 +96,175 @@ pub fn is_suppressed(d: &Diagnostic) -> bool {
         l.starts_with('#')
             && directive(l, "# django-model-lint: noqa").is_some_and(|codes| covers(&codes, d.code))
     })
+}
+
+/// Our code prefixes: a `noqa` code with one of them is ours to check.
+const OURS: &[&str] = &["DOT", "DML", "E902", "E999"];
+
+/// DML100 unused-noqa: `# noqa: CODE` directives naming one of our codes that suppress nothing
+/// (no diagnostic with that code starts on the line) or that name a code we do not have. The fix
+/// removes the code, or the whole comment when nothing is left (safe: it changes no behaviour).
+pub fn unused(
+    files: &[std::sync::Arc<crate::diagnostic::SourceFile>],
+    diagnostics: &[Diagnostic],
+) -> Vec<Diagnostic> {
+    use crate::diagnostic::{Applicability, Edit, Fix, Severity};
+    use crate::syntax::Span;
+    let mut out = Vec::new();
+    for file in files {
+        let text = &file.text;
+        let mut offset = 0usize;
+        for raw in text.split_inclusive('\n') {
+            let line = raw.trim_end_matches(['\n', '\r']);
+            let line_start = offset;
+            offset += raw.len();
+            let Some(comment) = comment_of(line) else {
+                continue;
+            };
+            let Some(codes) = directive(comment, "# noqa") else {
+                continue;
+            };
+            let row = file.location(line_start as u32).row;
+            let here: Vec<&str> = diagnostics
+                .iter()
+                .filter(|d| std::sync::Arc::ptr_eq(&d.file, file) || d.file.path == file.path)
+                .filter(|d| d.location().row == row)
+                .map(|d| d.code)
+                .collect();
+            let ours: Vec<&String> = codes
+                .iter()
+                .filter(|c| OURS.iter().any(|p| c.starts_with(p)))
+                .collect();
+            let bad: Vec<(&String, bool)> = ours
+                .iter()
+                .filter(|c| !here.contains(&c.as_str()))
+                .map(|c| (*c, crate::rules::RULES.iter().any(|r| r.code == c.as_str())))
+                .collect();
+            if bad.is_empty() {
+                continue;
+            }
+            let comment_start = line_start + (line.len() - comment.len());
+            let keep: Vec<&String> = codes
+                .iter()
+                .filter(|c| !bad.iter().any(|(b, _)| b == c))
+                .collect();
+            let directive_end =
+                comment_start + parse_directive(comment, "# noqa").map_or(comment.len(), |d| d.end);
+            let edit = if keep.is_empty() {
+                let ws = line[..comment_start - line_start].len()
+                    - line[..comment_start - line_start].trim_end().len();
+                let start = comment_start - ws;
+                let reason = &text[directive_end..line_start + line.len()];
+                if reason.trim().is_empty() {
+                    Edit::replace(
+                        Span::new(start as u32, (line_start + line.len()) as u32),
+                        "",
+                    )
+                } else {
+                    Edit::replace(
+                        Span::new(start as u32, directive_end as u32),
+                        format!("{}#", " ".repeat(ws.min(2))),
+                    )
+                }
+            } else {
+                let list: Vec<&str> = keep.iter().map(|c| c.as_str()).collect();
+                Edit::replace(
+                    Span::new(comment_start as u32, directive_end as u32),
+                    format!("# noqa: {}", list.join(", ")),
+                )
+            };
+            let names: Vec<String> = bad
+                .iter()
+                .map(|(c, known)| {
+                    if *known {
+                        format!("`{c}`")
+                    } else {
+                        format!("`{c}` (unknown code)")
+                    }
+                })
+                .collect();
+            out.push(
+                Diagnostic::new(
+                    "DML100",
+                    "unused-noqa",
+                    Severity::Warning,
+                    file.clone(),
+                    Span::new(comment_start as u32, directive_end as u32),
+                    format!("Unused `noqa` directive: {}", names.join(", ")),
+                )
+                .help("remove the unused code")
+                .fix(Some(Fix {
+                    applicability: Applicability::Safe,
+                    message: "Remove the unused noqa code".to_string(),
+                    edits: vec![edit],
+                })),
+            );
+        }
+    }
+    out
+}
+
+/// `--add-noqa`: the edits that put `# noqa: CODES` on every line where a diagnostic starts,
+/// extending an existing directive. Grouped by file.
+pub fn add_noqa_edits(
+    diagnostics: &[Diagnostic],
+) -> Vec<(
+    std::sync::Arc<crate::diagnostic::SourceFile>,
+    Vec<crate::diagnostic::Edit>,
+)> {
+    use std::collections::BTreeMap;
+    let mut lines: BTreeMap<
+        (std::path::PathBuf, u32),
+        (
+            std::sync::Arc<crate::diagnostic::SourceFile>,
+            Vec<&'static str>,
+        ),
+    > = BTreeMap::new();
+    for d in diagnostics {
+        let line = d.file.lines.line_of(d.span.start) as u32;
+        let entry = lines
+            .entry((d.file.path.clone(), line))
+            .or_insert_with(|| (d.file.clone(), Vec::new()));
+        if !entry.1.contains(&d.code) {
+            entry.1.push(d.code);
+        }
+    }
+    let mut by_file: BTreeMap<
+        std::path::PathBuf,
+        (
+            std::sync::Arc<crate::diagnostic::SourceFile>,
+            Vec<crate::diagnostic::Edit>,
+        ),
+    > = BTreeMap::new();
+    for ((path, line), (file, mut codes)) in lines {
+        let start = file.lines.line_start(line as usize);
+        let text_line = file.lines.line_text(&file.text, start);
+        let end = start + text_line.len() as u32;
+        let edit = match comment_of(text_line)
+            .and_then(|c| directive(c, "# noqa").map(|codes| (c, codes)))
+        {
+            Some((_, existing)) if existing.is_empty() => continue, // a blanket noqa already covers it
+            Some((comment, existing)) => {
+                codes.retain(|c| !existing.iter().any(|e| e == c));
+                if codes.is_empty() {
+                    continue;
+                }
+                let cstart = end - comment.len() as u32;
+                let list_end = parse_directive(comment, "# noqa").map_or(comment.len(), |d| d.end);
+                crate::diagnostic::Edit::insert(
+                    cstart + list_end as u32,
+                    format!(", {}", codes.join(", ")),
+                )
+            }
+            None => crate::diagnostic::Edit::insert(end, format!("  # noqa: {}", codes.join(", "))),
+        };
+        by_file
+            .entry(path)
+            .or_insert_with(|| (file.clone(), Vec::new()))
+            .1
+            .push(edit);
+    }
+    by_file.into_values().collect()
 }
 
 #[cfg(test)]

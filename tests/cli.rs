@@ -228,3 +228,59 @@ fn diff_shows_the_fix_and_writes_nothing() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn unused_noqa_is_reported_when_selected_and_fixed_safely() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("p");
+    let status = std::process::Command::new("cp")
+        .args(["-r", "fixtures/ok_redeclared_exactly"])
+        .arg(&root)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let models = root.join("oauth/models.py");
+    let text = std::fs::read_to_string(&models).unwrap();
+    let with_noqa = text.replacen(
+        "related_name=\"refresh_token\",",
+        "related_name=\"refresh_token\",  # noqa: DOT001, DOT01 -- old bug",
+        1,
+    );
+    assert_ne!(text, with_noqa);
+    std::fs::write(&models, &with_noqa).unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("django-model-lint")
+            .unwrap()
+            .current_dir(&root)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            out.status.code().unwrap(),
+        )
+    };
+    // Off by default.
+    assert_eq!(run(&["check", ".", "--output-format", "concise"]).1, 0);
+    let (out, code) = run(&[
+        "check",
+        ".",
+        "--output-format",
+        "concise",
+        "--select",
+        "DML100",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("DML100 Unused `noqa` directive: `DOT001`, `DOT01` (unknown code)"),
+        "{out}"
+    );
+    let (_, code) = run(&["check", ".", "--select", "DML100", "--fix"]);
+    assert_eq!(code, 0);
+    let fixed = std::fs::read_to_string(&models).unwrap();
+    assert!(
+        fixed.contains("related_name=\"refresh_token\",  # -- old bug"),
+        "{fixed}"
+    );
+}

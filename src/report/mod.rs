@@ -241,3 +241,36 @@ pub fn rule_url(code: &str) -> String {
         env!("CARGO_PKG_REPOSITORY")
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_uri_references() {
+        let cwd = Path::new("/srv/app");
+        assert_eq!(
+            path_uri(Path::new("/srv/app/oauth/models.py"), cwd),
+            "oauth/models.py"
+        );
+        assert_eq!(
+            path_uri(Path::new("/srv/app/my app/naïve:x%.py"), cwd),
+            "my%20app/na%C3%AFve%3Ax%25.py"
+        );
+        assert_eq!(
+            path_uri(Path::new("/elsewhere/m y.py"), cwd),
+            "file:///elsewhere/m%20y.py"
+        );
+        assert_eq!(file_uri(Path::new("/srv/app")), "file:///srv/app");
+    }
+
+    #[test]
+    fn format_names_round_trip() {
+        for &(name, format) in Format::ALL {
+            assert_eq!(Format::from_name(name), Some(format));
+            assert_eq!(format.name(), name);
+        }
+        assert_eq!(Format::from_name("xml"), None);
+        assert!(Format::Concise.is_human() && !Format::Sarif.is_human());
+    }
+}

@@ -38,6 +38,15 @@ pub struct RuleInfo {
     pub check: Option<fn(&Analysis) -> Vec<Diagnostic>>,
 }
 
+macro_rules! tool_doc {
+    ($code:literal) => {
+        include_str!(concat!("../../rules/django-model-lint/", $code, ".md"))
+    };
+}
+
+/// Rules reported only when selected explicitly (`--select DML100`), like ruff's RUF100.
+pub const DEFAULT_OFF: &[&str] = &["DML100"];
+
 macro_rules! doc {
     ($code:literal) => {
         include_str!(concat!("../../rules/django-oauth-toolkit/", $code, ".md"))
@@ -164,6 +173,14 @@ pub static RULES: &[RuleInfo] = &[
         summary: "an inactive DOT model keeps DOT's fixed reverse names and clashes with the active one",
         doc: doc!("DOT015"),
         check: Some(inactive_model_clashes::check),
+    },
+    RuleInfo {
+        code: "DML100",
+        name: "unused-noqa",
+        severity: Severity::Warning,
+        summary: "a `# noqa` directive names a code that suppresses nothing here, or an unknown code",
+        doc: tool_doc!("DML100"),
+        check: None,
     },
     RuleInfo {
         code: "E902",
