@@ -75,19 +75,25 @@ pub fn plan(diagnostics: &[Diagnostic], level: Applicability) -> Vec<FileFix> {
             edits.extend(fix.edits.iter().cloned());
             codes.push(d.code);
         }
-        edits.sort_by_key(|e| (e.span.start, e.span.end));
-        let Some(fixed) = apply(&file.text, &edits) else {
-            continue;
-        };
-        let had_errors = !crate::syntax::parse(&file.text).errors.is_empty();
-        if !had_errors && !crate::syntax::parse(&fixed).errors.is_empty() {
-            continue;
-        }
-        if fixed != file.text {
-            out.push(FileFix { file, fixed, codes });
-        }
+        out.extend(fix_file(file, edits, codes));
     }
     out
+}
+
+/// The fixed text of `file` after `edits`, or `None` when the edits overlap, change nothing, or
+/// produce text that no longer parses.
+pub fn fix_file(
+    file: Arc<SourceFile>,
+    mut edits: Vec<Edit>,
+    codes: Vec<&'static str>,
+) -> Option<FileFix> {
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    let fixed = apply(&file.text, &edits)?;
+    let had_errors = !crate::syntax::parse(&file.text).errors.is_empty();
+    if (!had_errors && !crate::syntax::parse(&fixed).errors.is_empty()) || fixed == file.text {
+        return None;
+    }
+    Some(FileFix { file, fixed, codes })
 }
 
 /// Writes `fix` over its file: refuses when the file changed since it was read; writes a

@@ -110,6 +110,9 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
             || (!excludes.excludes_path(&d.file.path)
                 && d.related.iter().any(|r| in_paths(&r.file.path)))
     });
+    // Unused `noqa` codes are judged against everything found, whatever is selected: a
+    // directive for a rule that is merely not selected today is not stale.
+    let unused = noqa::unused(&noqa_files, &diagnostics);
     diagnostics.retain(|d| {
         options.selection.enabled(d.code)
             && !options.per_file_ignores.iter().any(|(glob, codes)| {
@@ -119,8 +122,6 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
                         .any(|c| c == "ALL" || d.code.starts_with(c.as_str()))
             })
     });
-    // Unused `noqa` codes are judged against everything reported before suppression.
-    let unused = noqa::unused(&noqa_files, &diagnostics);
     diagnostics.retain(|d| !noqa::is_suppressed(d));
     diagnostics.extend(unused);
     diagnostics.sort_by_key(Diagnostic::sort_key);
@@ -447,4 +448,27 @@ pub fn fix_paths(
         }
     }
     Ok((check_paths(inputs, options)?, summary))
+}
+
+/// `--add-noqa`: writes `# noqa: CODES` on every line where a current diagnostic starts. Returns
+/// how many directives were added or extended, and files left alone with the reason.
+pub fn add_noqa(inputs: &[PathBuf], options: &Options) -> Result<(usize, Vec<String>), String> {
+    let result = check_paths(inputs, options)?;
+    let mut added = 0;
+    let mut skipped = Vec::new();
+    for (file, edits) in noqa::add_noqa_edits(&result.diagnostics) {
+        let n = edits.len();
+        let Some(planned) = fix::fix_file(file.clone(), edits, Vec::new()) else {
+            skipped.push(format!(
+                "{}: the noqa comments would not parse; not changed",
+                file.path.display()
+            ));
+            continue;
+        };
+        match fix::write(&planned) {
+            Ok(()) => added += n,
+            Err(e) => skipped.push(e),
+        }
+    }
+    Ok((added, skipped))
 }

@@ -89,6 +89,9 @@ enum Command {
         /// List the fixes applied by --fix.
         #[arg(long)]
         show_fixes: bool,
+        /// Add `# noqa: CODE` comments on the lines of the current diagnostics.
+        #[arg(long, conflicts_with_all = ["fix", "diff"])]
+        add_noqa: bool,
         /// Write the report to this file instead of stdout.
         #[arg(long, short = 'o')]
         output_file: Option<PathBuf>,
@@ -238,6 +241,7 @@ fn main() -> ExitCode {
             unsafe_fixes,
             diff,
             show_fixes,
+            add_noqa,
             output_file,
             exit_zero,
             statistics,
@@ -283,6 +287,25 @@ fn main() -> ExitCode {
             if show_settings {
                 print!("{}", django_model_lint::describe(&paths, &options));
                 return ExitCode::SUCCESS;
+            }
+            if add_noqa {
+                return match django_model_lint::add_noqa(&paths, &options) {
+                    Ok((n, skipped)) => {
+                        for s in skipped {
+                            eprintln!("warning: {s}");
+                        }
+                        println!("Added {n} noqa directive{}.", if n == 1 { "" } else { "s" });
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        ExitCode::from(2)
+                    }
+                };
+            }
+            if fix && options.stdin.is_some() {
+                eprintln!("error: --fix cannot be combined with --stdin-filename");
+                return ExitCode::from(2);
             }
             let level = if unsafe_fixes {
                 Applicability::Unsafe

@@ -284,3 +284,40 @@ fn unused_noqa_is_reported_when_selected_and_fixed_safely() {
         "{fixed}"
     );
 }
+
+#[test]
+fn add_noqa_silences_current_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("p");
+    let status = std::process::Command::new("cp")
+        .args(["-r", "fixtures/circulating_fix"])
+        .arg(&root)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = Command::cargo_bin("django-model-lint")
+        .unwrap()
+        .current_dir(&root)
+        .args(["check", ".", "--add-noqa"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Added 2 noqa directives.\n"
+    );
+    let run = |args: &[&str]| {
+        Command::cargo_bin("django-model-lint")
+            .unwrap()
+            .current_dir(&root)
+            .args(args)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(run(&["check", "."]), Some(0));
+    assert_eq!(run(&["check", ".", "--select", "DML100"]), Some(0));
+    let text = std::fs::read_to_string(root.join("oauth/models.py")).unwrap();
+    assert!(text.contains("# noqa: DOT004"), "{text}");
+}
