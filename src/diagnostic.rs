@@ -57,24 +57,43 @@ pub enum Applicability {
     Safe,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Edit {
-    /// Replaced range in the diagnostic's file (empty for an insertion).
+    /// Replaced range (empty for an insertion).
     pub span: Span,
     pub content: String,
+    /// The file edited, when it is not the diagnostic's own (a rename reaching other modules).
+    pub file: Option<Arc<SourceFile>>,
 }
+
+impl PartialEq for Edit {
+    fn eq(&self, other: &Self) -> bool {
+        self.span == other.span
+            && self.content == other.content
+            && self.file.as_ref().map(|f| &f.path) == other.file.as_ref().map(|f| &f.path)
+    }
+}
+
+impl Eq for Edit {}
 
 impl Edit {
     pub fn replace(span: Span, content: impl Into<String>) -> Edit {
         Edit {
             span,
             content: content.into(),
+            file: None,
         }
+    }
+    /// An edit in another file than the diagnostic's.
+    pub fn in_file(mut self, file: Arc<SourceFile>) -> Edit {
+        self.file = Some(file);
+        self
     }
     pub fn insert(at: u32, content: impl Into<String>) -> Edit {
         Edit {
             span: Span::new(at, at),
             content: content.into(),
+            file: None,
         }
     }
 }

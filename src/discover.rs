@@ -41,6 +41,7 @@ pub struct Discovered {
     pub errors: Vec<(PathBuf, String)>,
 }
 
+#[derive(Default)]
 pub struct Excludes {
     set: GlobSet,
 }

@@ -49,35 +49,44 @@ fn apply(text: &str, edits: &[Edit]) -> Option<String> {
 /// Plans the fixed text of every file with applicable fixes. A fix whose edits overlap an
 /// earlier fix is left for the next pass; a file whose fixed text does not parse is left alone.
 pub fn plan(diagnostics: &[Diagnostic], level: Applicability) -> Vec<FileFix> {
-    let mut by_file: BTreeMap<PathBuf, (Arc<SourceFile>, Vec<&Diagnostic>)> = BTreeMap::new();
+    type Pending = (Arc<SourceFile>, Vec<Edit>, Vec<&'static str>);
+    let mut by_file: BTreeMap<PathBuf, Pending> = BTreeMap::new();
     for d in diagnostics.iter().filter(|d| applicable(d, level)) {
-        by_file
-            .entry(d.file.path.clone())
-            .or_insert_with(|| (d.file.clone(), Vec::new()))
-            .1
-            .push(d);
-    }
-    let mut out = Vec::new();
-    for (_, (file, diags)) in by_file {
-        let mut edits: Vec<Edit> = Vec::new();
-        let mut codes = Vec::new();
-        for d in diags {
-            let Some(fix) = &d.fix else { continue };
-            let overlaps = fix.edits.iter().any(|e| {
-                edits.iter().any(|o| {
-                    e.span.start < o.span.end.max(o.span.start + 1)
-                        && o.span.start < e.span.end.max(e.span.start + 1)
+        let Some(fix) = &d.fix else { continue };
+        let target = |e: &Edit| e.file.clone().unwrap_or_else(|| d.file.clone());
+        // A fix is taken whole or not at all: any overlap with an accepted edit defers it.
+        let overlaps = fix.edits.iter().any(|e| {
+            by_file
+                .get(&target(e).path)
+                .is_some_and(|(_, accepted, _)| {
+                    accepted.iter().any(|o| {
+                        e.span.start < o.span.end.max(o.span.start + 1)
+                            && o.span.start < e.span.end.max(e.span.start + 1)
+                    })
                 })
-            });
-            if overlaps {
-                continue;
-            }
-            edits.extend(fix.edits.iter().cloned());
-            codes.push(d.code);
+        });
+        if overlaps {
+            continue;
         }
-        out.extend(fix_file(file, edits, codes));
+        for e in &fix.edits {
+            let file = target(e);
+            let entry = by_file
+                .entry(file.path.clone())
+                .or_insert_with(|| (file.clone(), Vec::new(), Vec::new()));
+            entry.1.push(Edit {
+                file: None,
+                ..e.clone()
+            });
+        }
+        let own = by_file
+            .entry(d.file.path.clone())
+            .or_insert_with(|| (d.file.clone(), Vec::new(), Vec::new()));
+        own.2.push(d.code);
     }
-    out
+    by_file
+        .into_values()
+        .filter_map(|(file, edits, codes)| fix_file(file, edits, codes))
+        .collect()
 }
 
 /// The fixed text of `file` after `edits`, or `None` when the edits overlap, change nothing, or

@@ -280,8 +280,9 @@ mod tests {
         );
         assert_eq!(
             directive("# noqa:DOT001 because", "# noqa"),
-            Some(vec!["DOT001".into(), "BECAUSE".into()])
+            Some(vec!["DOT001".into()])
         );
+        assert_eq!(directive("# noqa: DOT001 -- F401", "# noqa"), Some(vec!["DOT001".into()]));
         assert_eq!(directive("# noqanother", "# noqa"), None);
         assert_eq!(comment_of("x = '# noqa'  # real"), Some("# real"));
         assert_eq!(comment_of("x = '# noqa'"), None);

@@ -60,6 +60,7 @@ pub struct Project {
     /// Text that replaces a file's content on disk (an editor buffer given on stdin).
     overrides: Mutex<HashMap<PathBuf, String>>,
     input_diagnostics: Mutex<Vec<Diagnostic>>,
+    all_files: std::sync::OnceLock<Vec<PathBuf>>,
 }
 
 /// The directory above `file` that is not itself a package, i.e. where Python would put the
@@ -110,6 +111,7 @@ impl Project {
             preread: Mutex::new(HashMap::new()),
             overrides: Mutex::new(HashMap::new()),
             input_diagnostics: Mutex::new(Vec::new()),
+            all_files: std::sync::OnceLock::new(),
         }
     }
 
@@ -201,6 +203,35 @@ impl Project {
         }
         let loaded = self.load_path(&name, path, is_package);
         lock(&self.modules).entry(name).or_insert(loaded).clone()
+    }
+
+    /// Python files of the whole project (walked once, default excludes, migrations skipped:
+    /// a migration records history and must not be rewritten) whose text contains `needle`.
+    pub fn files_mentioning(&self, needle: &str) -> Vec<Arc<SourceFile>> {
+        let paths = self.all_files.get_or_init(|| {
+            let found = crate::discover::discover(
+                std::slice::from_ref(&self.root),
+                &crate::discover::Excludes::default(),
+            );
+            found
+                .files
+                .into_iter()
+                .filter(|p| !p.components().any(|c| c.as_os_str() == "migrations"))
+                .collect()
+        });
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        paths
+            .iter()
+            .filter_map(|p| {
+                let text = match lock(&self.overrides).get(p) {
+                    Some(t) => t.clone(),
+                    None => read_source(p).ok()?,
+                };
+                finder
+                    .find(text.as_bytes())
+                    .map(|_| Arc::new(SourceFile::new(p.clone(), text)))
+            })
+            .collect()
     }
 
     /// Modules loaded so far, sorted by name.

@@ -453,6 +453,130 @@ pub fn for_each_stmt<'a>(body: &'a [Stmt], mut f: impl FnMut(&'a Stmt)) {
     }
 }
 
+/// How a name is used in code that may need renaming with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UseKind {
+    /// `obj.name`: an attribute (a reverse accessor).
+    Attribute,
+    /// `filter(name__isnull=True)`: a keyword argument that is a lookup.
+    Keyword,
+    /// `"name"` or `"name__expires"` in a plain string literal: a lookup or a field path.
+    Lookup,
+    /// The name inside an f-string's literal text: the lookup is built at runtime and cannot be
+    /// rewritten with certainty.
+    Dynamic,
+}
+
+/// A use of one of the names: `span` covers exactly the name (a lookup's `__suffix` excluded).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameUse {
+    pub span: Span,
+    pub kind: UseKind,
+    pub name: String,
+}
+
+/// Uses of `names` as attributes, lookup keywords and lookup strings, found in the token stream
+/// (comments, docstrings' prose and longer identifiers do not count).
+pub fn name_uses(source: &str, names: &[&str]) -> Vec<NameUse> {
+    use ruff_python_ast::token::TokenKind;
+    if names.is_empty() || excessive_nesting(source).is_some() {
+        return Vec::new();
+    }
+    let parsed = ruff_python_parser::parse_unchecked_source(source, PySourceType::Python);
+    let tokens: Vec<_> = parsed
+        .tokens()
+        .iter()
+        .filter(|t| !matches!(t.kind(), TokenKind::Comment | TokenKind::NonLogicalNewline))
+        .collect();
+    let matches = |text: &str, exact: bool| {
+        names.iter().find(|n| {
+            text == **n
+                || (!exact
+                    && text
+                        .strip_prefix(**n)
+                        .is_some_and(|rest| rest.starts_with("__")))
+        })
+    };
+    let mut out = Vec::new();
+    for (i, tok) in tokens.iter().enumerate() {
+        let span = span_of(*tok);
+        let text = &source[span.start as usize..span.end as usize];
+        let prev = i.checked_sub(1).map(|j| tokens[j].kind());
+        let next = tokens.get(i + 1).map(|t| t.kind());
+        match tok.kind() {
+            TokenKind::Name if prev == Some(TokenKind::Dot) => {
+                if let Some(n) = matches(text, true) {
+                    out.push(NameUse {
+                        span: Span::new(span.start, span.start + n.len() as u32),
+                        kind: UseKind::Attribute,
+                        name: n.to_string(),
+                    });
+                }
+            }
+            TokenKind::Name
+                if next == Some(TokenKind::Equal)
+                    && matches!(prev, Some(TokenKind::Lpar | TokenKind::Comma)) =>
+            {
+                if let Some(n) = matches(text, false) {
+                    out.push(NameUse {
+                        span: Span::new(span.start, span.start + n.len() as u32),
+                        kind: UseKind::Keyword,
+                        name: n.to_string(),
+                    });
+                }
+            }
+            TokenKind::FStringMiddle | TokenKind::TStringMiddle => {
+                for n in names {
+                    let word =
+                        |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+                    let found = text.match_indices(n).find(|(at, _)| {
+                        !word(text[..*at].chars().next_back())
+                            && (text[at + n.len()..].starts_with("__")
+                                || !word(text[at + n.len()..].chars().next()))
+                    });
+                    if let Some((at, _)) = found {
+                        let start = span.start + at as u32;
+                        out.push(NameUse {
+                            span: Span::new(start, start + n.len() as u32),
+                            kind: UseKind::Dynamic,
+                            name: n.to_string(),
+                        });
+                    }
+                }
+            }
+            TokenKind::String => {
+                let prefix = text.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+                if text[..prefix]
+                    .chars()
+                    .any(|c| matches!(c, 'b' | 'B' | 'f' | 'F' | 't' | 'T'))
+                {
+                    continue;
+                }
+                let body = &text[prefix..];
+                let quote = if body.starts_with("\"\"\"") || body.starts_with("\'\'\'") {
+                    3
+                } else {
+                    1
+                };
+                if body.len() < 2 * quote {
+                    continue;
+                }
+                let content = &body[quote..body.len() - quote];
+                if let Some(n) = matches(content, false) {
+                    let start = span.start + (prefix + quote) as u32;
+                    out.push(NameUse {
+                        span: Span::new(start, start + n.len() as u32),
+                        kind: UseKind::Lookup,
+                        name: n.to_string(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -507,6 +631,28 @@ mod tests {
                 .iter()
                 .any(|s| matches!(s, Stmt::Class(c) if c.name == "A"))
         );
+    }
+
+    #[test]
+    fn name_uses_find_accessors_lookups_and_strings_only() {
+        let src = "t.old_rt\nq = X.objects.filter(old_rt__isnull=True, old_rt=None)\nX.objects.select_related('old_rt')\ny = \"old_rt__expires\"\n# old_rt in a comment\nold_rt_count = 1\nz = f'{t.old_rt}'\nw = 'the old_rt'\nv = f'old_rt__{x}'\n";
+        let uses = name_uses(src, &["old_rt"]);
+        let kinds: Vec<_> = uses.iter().map(|u| u.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                UseKind::Attribute,
+                UseKind::Keyword,
+                UseKind::Keyword,
+                UseKind::Lookup,
+                UseKind::Lookup,
+                UseKind::Attribute,
+                UseKind::Dynamic
+            ]
+        );
+        for u in &uses {
+            assert_eq!(&src[u.span.start as usize..u.span.end as usize], "old_rt");
+        }
     }
 
     #[test]

@@ -321,3 +321,62 @@ fn add_noqa_silences_current_findings() {
     let text = std::fs::read_to_string(root.join("oauth/models.py")).unwrap();
     assert!(text.contains("# noqa: DOT004"), "{text}");
 }
+
+#[test]
+fn dot001_fix_renames_the_projects_uses_of_the_old_name_but_not_migrations() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("demo");
+    let status = std::process::Command::new("cp")
+        .args(["-r", "fixtures/demo"])
+        .arg(&root)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::create_dir_all(root.join("oauth/migrations")).unwrap();
+    let migration = "ops = [dict(related_name='access_refresh_token')]\n";
+    std::fs::write(root.join("oauth/migrations/0001_initial.py"), migration).unwrap();
+    std::fs::write(
+        root.join("oauth/views.py"),
+        "def f(AccessToken, token):\n    AccessToken.objects.filter(access_refresh_token__isnull=True).select_related(\"access_refresh_token\")\n    return token.access_refresh_token\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("django-model-lint")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            out.status.code().unwrap(),
+        )
+    };
+    let (json, _) = run(&["check", "demo", "--output-format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let related: Vec<&str> = v[0]["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        related
+            .iter()
+            .filter(|m| m.contains("old reverse name"))
+            .count(),
+        3,
+        "{related:?}"
+    );
+    let (_, code) = run(&["check", "demo", "--fix", "--unsafe-fixes"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        std::fs::read_to_string(root.join("oauth/views.py")).unwrap(),
+        "def f(AccessToken, token):\n    AccessToken.objects.filter(refresh_token__isnull=True).select_related(\"refresh_token\")\n    return token.refresh_token\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("oauth/migrations/0001_initial.py")).unwrap(),
+        migration
+    );
+}

@@ -12,6 +12,9 @@ use crate::source::Location;
 
 #[derive(Serialize)]
 struct JsonEdit {
+    /// Only for an edit in another file than the diagnostic's (ruff's edits have no file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filename: Option<String>,
     content: String,
     location: Location,
     end_location: Location,
@@ -70,10 +73,14 @@ pub(super) fn item(d: &Diagnostic) -> JsonDiagnostic {
             edits: f
                 .edits
                 .iter()
-                .map(|e| JsonEdit {
-                    content: e.content.clone(),
-                    location: d.file.location(e.span.start),
-                    end_location: d.file.location(e.span.end),
+                .map(|e| {
+                    let file = e.file.as_ref().unwrap_or(&d.file);
+                    JsonEdit {
+                        filename: e.file.as_ref().map(|f| f.path.display().to_string()),
+                        content: e.content.clone(),
+                        location: file.location(e.span.start),
+                        end_location: file.location(e.span.end),
+                    }
                 })
                 .collect(),
         }),

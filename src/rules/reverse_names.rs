@@ -7,11 +7,11 @@
 //! `%(app_label)s` are interpolated for the concrete model.
 
 use crate::contract::in_range;
-use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::edits;
 use crate::models::{Analysis, DotModel, FieldDecl};
 use crate::resolve::ClassRef;
-use crate::syntax::{Expr, ExprKind, Span};
+use crate::syntax::{Expr, ExprKind, Span, UseKind};
 
 /// Where the effective reverse query name comes from. The variants are named after Django's
 /// attributes, hence the shared suffix.
@@ -165,10 +165,39 @@ pub fn check(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
                     ),
                 ),
             };
-            let fix = edit.map(|e| Fix {
-                applicability: Applicability::Unsafe,
-                message: format!("Set the reverse query name to `{required}`"),
-                edits: vec![e],
+            let renames = renamed_names(&reverse, required);
+            let uses = project_uses(
+                ctx,
+                &renames,
+                edit.as_ref().map(|e| (&owner.module.file.path, e.span)),
+            );
+            let dynamic: Vec<&Use> = uses.iter().filter(|u| u.kind == UseKind::Dynamic).collect();
+            let fix = edit.map(|e| {
+                let mut edits = vec![e];
+                if dynamic.is_empty() {
+                    edits.extend(uses.iter().map(|u| Edit::replace(u.span, u.new.clone()).in_file(u.file.clone())));
+                }
+                match dynamic.first() {
+                    None => Fix {
+                        applicability: Applicability::Unsafe,
+                        message: if uses.is_empty() {
+                            format!("Set the reverse query name to `{required}`")
+                        } else {
+                            format!("Set the reverse query name to `{required}` and rename {} use(s) of the old name", uses.len())
+                        },
+                        edits,
+                    },
+                    Some(u) => Fix {
+                        applicability: Applicability::Display,
+                        message: format!(
+                            "Set the reverse query name to `{required}`; not applied automatically because {}:{} builds a lookup with `{}` in an f-string",
+                            u.file.path.display(),
+                            u.file.location(u.span.start).row,
+                            u.old
+                        ),
+                        edits,
+                    },
+                }
             });
             let mut d = super::model_diag(ctx, code, Severity::Error, model, &owner, span, message)
                 .help(help)
@@ -180,6 +209,22 @@ pub fn check(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
                     None,
                     &rel.evidence,
                 ));
+            for u in uses.iter().take(20) {
+                d = d.related(
+                    u.file.clone(),
+                    u.span,
+                    format!(
+                        "uses the old reverse name `{}`; the fix renames it to `{}`",
+                        u.old, u.new
+                    ),
+                );
+            }
+            if uses.len() > 20 {
+                d = d.note(format!(
+                    "{} more uses of the old name are renamed by the fix",
+                    uses.len() - 20
+                ));
+            }
             if matches!(reverse.via, Via::RelatedName(_)) {
                 d = d.note(format!(
                     "alternatively keep the related_name and add related_query_name=\"{required}\", or delete the re-declaration to inherit DOT's field"
@@ -188,6 +233,82 @@ pub fn check(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
             out.push(d);
         }
     }
+    out
+}
+
+/// Old → new names the fix changes: the reverse accessor (attributes) and the reverse query
+/// name (lookups), each only when it changes.
+struct Renames {
+    accessor: Option<(String, String)>,
+    query: Option<(String, String)>,
+}
+
+fn renamed_names(reverse: &ReverseName, required: &str) -> Renames {
+    let changed = |old: Option<&str>| {
+        old.filter(|o| *o != required && !o.ends_with('+') && !o.contains('%'))
+            .map(|o| (o.to_string(), required.to_string()))
+    };
+    match &reverse.via {
+        // related_query_name changes only the query name; the accessor keeps related_name.
+        Via::RelatedQueryName(_) => Renames {
+            accessor: None,
+            query: changed(reverse.query.as_deref()),
+        },
+        _ => Renames {
+            accessor: changed(reverse.query.as_deref()),
+            query: changed(reverse.query.as_deref()),
+        },
+    }
+}
+
+struct Use {
+    file: std::sync::Arc<crate::diagnostic::SourceFile>,
+    span: Span,
+    kind: UseKind,
+    old: String,
+    new: String,
+}
+
+/// Uses of the old names in the project's code (migrations excluded), minus the declaration the
+/// fix itself rewrites.
+fn project_uses(
+    ctx: &Analysis,
+    renames: &Renames,
+    declaration: Option<(&std::path::PathBuf, Span)>,
+) -> Vec<Use> {
+    let mut names: Vec<&str> = Vec::new();
+    for (old, _) in renames.accessor.iter().chain(&renames.query) {
+        if !names.contains(&old.as_str()) {
+            names.push(old);
+        }
+    }
+    let mut out = Vec::new();
+    for name in &names {
+        for file in ctx.project.files_mentioning(name) {
+            for u in crate::syntax::name_uses(&file.text, &[name]) {
+                let overlaps_declaration = declaration.is_some_and(|(path, span)| {
+                    *path == file.path && u.span.start < span.end && span.start < u.span.end
+                });
+                if overlaps_declaration {
+                    continue;
+                }
+                let rename = match u.kind {
+                    UseKind::Attribute => &renames.accessor,
+                    _ => &renames.query,
+                };
+                let Some((old, new)) = rename else { continue };
+                out.push(Use {
+                    file: file.clone(),
+                    span: u.span,
+                    kind: u.kind,
+                    old: old.clone(),
+                    new: new.clone(),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.file.path, a.span).cmp(&(&b.file.path, b.span)));
+    out.dedup_by(|a, b| a.file.path == b.file.path && a.span == b.span);
     out
 }
 
