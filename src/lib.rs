@@ -122,7 +122,7 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
                         .any(|c| c == "ALL" || d.code.starts_with(c.as_str()))
             })
     });
-    diagnostics.retain(|d| !noqa::is_suppressed(d));
+    noqa::remove_suppressed(&mut diagnostics);
     diagnostics.extend(unused);
     diagnostics.sort_by_key(Diagnostic::sort_key);
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());

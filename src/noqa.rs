@@ -2,7 +2,12 @@
 //! diagnostic starts, and a file-level `# django-model-lint: noqa` (optionally `: CODES`) on a
 //! line of its own.
 
-use crate::diagnostic::Diagnostic;
+use std::sync::Arc;
+
+use crate::diagnostic::{Diagnostic, Edit, SourceFile};
+
+/// A file and a 0-based line.
+type LineKey = (std::path::PathBuf, u32);
 
 /// A `noqa`-style directive in a comment: its codes (empty for a blanket directive) and the
 /// offset in the comment where the code list ends (a reason may follow).
@@ -82,20 +87,63 @@ fn covers(codes: &[String], code: &str) -> bool {
     codes.is_empty() || codes.iter().any(|c| c == code)
 }
 
-/// Whether a comment suppresses `d`.
-pub fn is_suppressed(d: &Diagnostic) -> bool {
-    let text = &d.file.text;
-    let line = d.file.lines.line_text(text, d.span.start);
-    if let Some(codes) = comment_of(line).and_then(|c| directive(c, "# noqa"))
-        && covers(&codes, d.code)
-    {
-        return true;
+/// The directives of one file, read once: per line (0-based) and file-level.
+struct FileDirectives {
+    lines: std::collections::HashMap<usize, Vec<String>>,
+    file_level: Option<Vec<String>>,
+}
+
+fn read_directives(text: &str) -> FileDirectives {
+    let mut lines = std::collections::HashMap::new();
+    let mut file_level: Option<Vec<String>> = None;
+    let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
+    for (i, line) in normalised.split('\n').enumerate() {
+        if !line.contains('#') {
+            continue;
+        }
+        let Some(comment) = comment_of(line) else {
+            continue;
+        };
+        if let Some(codes) = directive(comment, "# noqa") {
+            lines.insert(i, codes);
+        }
+        if line.trim_start().starts_with('#')
+            && let Some(codes) = directive(line.trim_start(), "# django-model-lint: noqa")
+        {
+            // A blanket file-level directive wins over code lists.
+            file_level = Some(match file_level {
+                Some(prev) if prev.is_empty() => prev,
+                _ if codes.is_empty() => Vec::new(),
+                Some(mut prev) => {
+                    prev.extend(codes);
+                    prev
+                }
+                None => codes,
+            });
+        }
     }
-    text.lines().any(|l| {
-        let l = l.trim_start();
-        l.starts_with('#')
-            && directive(l, "# django-model-lint: noqa").is_some_and(|codes| covers(&codes, d.code))
-    })
+    FileDirectives { lines, file_level }
+}
+
+/// Drops the diagnostics a `noqa` directive suppresses. Each file's comments are read once.
+pub fn remove_suppressed(diagnostics: &mut Vec<Diagnostic>) {
+    let mut cache: std::collections::HashMap<std::path::PathBuf, FileDirectives> =
+        std::collections::HashMap::new();
+    diagnostics.retain(|d| {
+        let dirs = cache
+            .entry(d.file.path.clone())
+            .or_insert_with(|| read_directives(&d.file.text));
+        let line = d.file.lines.line_of(d.span.start);
+        let by_line = dirs
+            .lines
+            .get(&line)
+            .is_some_and(|codes| covers(codes, d.code));
+        let by_file = dirs
+            .file_level
+            .as_ref()
+            .is_some_and(|codes| covers(codes, d.code));
+        !(by_line || by_file)
+    });
 }
 
 /// Our code prefixes: a `noqa` code with one of them is ours to check.
@@ -206,20 +254,9 @@ pub fn unused(
 
 /// `--add-noqa`: the edits that put `# noqa: CODES` on every line where a diagnostic starts,
 /// extending an existing directive. Grouped by file.
-pub fn add_noqa_edits(
-    diagnostics: &[Diagnostic],
-) -> Vec<(
-    std::sync::Arc<crate::diagnostic::SourceFile>,
-    Vec<crate::diagnostic::Edit>,
-)> {
+pub fn add_noqa_edits(diagnostics: &[Diagnostic]) -> Vec<(Arc<SourceFile>, Vec<Edit>)> {
     use std::collections::BTreeMap;
-    let mut lines: BTreeMap<
-        (std::path::PathBuf, u32),
-        (
-            std::sync::Arc<crate::diagnostic::SourceFile>,
-            Vec<&'static str>,
-        ),
-    > = BTreeMap::new();
+    let mut lines: BTreeMap<LineKey, (Arc<SourceFile>, Vec<&'static str>)> = BTreeMap::new();
     for d in diagnostics {
         let line = d.file.lines.line_of(d.span.start) as u32;
         let entry = lines
@@ -229,13 +266,7 @@ pub fn add_noqa_edits(
             entry.1.push(d.code);
         }
     }
-    let mut by_file: BTreeMap<
-        std::path::PathBuf,
-        (
-            std::sync::Arc<crate::diagnostic::SourceFile>,
-            Vec<crate::diagnostic::Edit>,
-        ),
-    > = BTreeMap::new();
+    let mut by_file: BTreeMap<std::path::PathBuf, (Arc<SourceFile>, Vec<Edit>)> = BTreeMap::new();
     for ((path, line), (file, mut codes)) in lines {
         let start = file.lines.line_start(line as usize);
         let text_line = file.lines.line_text(&file.text, start);
@@ -251,12 +282,9 @@ pub fn add_noqa_edits(
                 }
                 let cstart = end - comment.len() as u32;
                 let list_end = parse_directive(comment, "# noqa").map_or(comment.len(), |d| d.end);
-                crate::diagnostic::Edit::insert(
-                    cstart + list_end as u32,
-                    format!(", {}", codes.join(", ")),
-                )
+                Edit::insert(cstart + list_end as u32, format!(", {}", codes.join(", ")))
             }
-            None => crate::diagnostic::Edit::insert(end, format!("  # noqa: {}", codes.join(", "))),
+            None => Edit::insert(end, format!("  # noqa: {}", codes.join(", "))),
         };
         by_file
             .entry(path)
@@ -282,7 +310,10 @@ mod tests {
             directive("# noqa:DOT001 because", "# noqa"),
             Some(vec!["DOT001".into()])
         );
-        assert_eq!(directive("# noqa: DOT001 -- F401", "# noqa"), Some(vec!["DOT001".into()]));
+        assert_eq!(
+            directive("# noqa: DOT001 -- F401", "# noqa"),
+            Some(vec!["DOT001".into()])
+        );
         assert_eq!(directive("# noqanother", "# noqa"), None);
         assert_eq!(comment_of("x = '# noqa'  # real"), Some("# real"));
         assert_eq!(comment_of("x = '# noqa'"), None);

@@ -200,17 +200,75 @@ pub fn parse(source: &str) -> Module {
             }],
         };
     }
-    let parsed = ruff_python_parser::parse_unchecked_source(source, PySourceType::Python);
-    let errors = parsed
-        .errors()
-        .iter()
-        .map(|e| SyntaxError {
-            message: e.error.to_string(),
-            span: Span::new(e.location.start().to_u32(), e.location.end().to_u32()),
+    with_parsed(source, |parsed| {
+        let all = parsed.errors();
+        let mut errors: Vec<SyntaxError> = all
+            .iter()
+            .take(MAX_SYNTAX_ERRORS)
+            .map(|e| SyntaxError {
+                message: e.error.to_string(),
+                span: Span::new(e.location.start().to_u32(), e.location.end().to_u32()),
+            })
+            .collect();
+        if all.len() > MAX_SYNTAX_ERRORS
+            && let Some(last) = errors.last_mut()
+        {
+            last.message.push_str(&format!(
+                " ({} more syntax errors in this file)",
+                all.len() - MAX_SYNTAX_ERRORS
+            ));
+        }
+        Module {
+            body: convert_suite(&parsed.syntax().body, 0),
+            errors,
+        }
+    })
+}
+
+/// Syntax errors reported per file: a file of garbage (NUL bytes) has one per byte, and the
+/// first few say all there is to say.
+pub const MAX_SYNTAX_ERRORS: usize = 10;
+
+/// Stack for parsing a large file. Ruff's parser grows its own stack, but dropping its AST is
+/// recursive: `1 + 1 + …` or `a.b.b…` 100,000 deep (no brackets, so the pre-scan lets it through)
+/// needs ~20 MB of stack to drop. The reservation is virtual memory, touched only as used.
+const PARSE_STACK: usize = 1 << 30;
+
+/// Files below this size cannot nest deeply enough to overflow a worker thread's stack when the
+/// AST is dropped (each level takes at least two bytes of source).
+const SMALL_FILE: usize = 16 * 1024;
+
+/// Parses `source` and runs `f` on the result, on a thread with a large stack when the file is
+/// big enough to nest deeply, so that neither `f` nor the AST's drop can overflow the stack.
+fn with_parsed<T: Send>(
+    source: &str,
+    f: impl FnOnce(&ruff_python_parser::Parsed<ruff_python_ast::ModModule>) -> T + Send,
+) -> T {
+    let job = std::sync::Mutex::new(Some(f));
+    let run = || {
+        let f = job.lock().ok()?.take()?;
+        let parsed = ruff_python_parser::parse_unchecked_source(source, PySourceType::Python);
+        Some(f(&parsed))
+    };
+    let on_big_stack = (source.len() >= SMALL_FILE)
+        .then(|| {
+            std::thread::scope(|scope| {
+                let handle = std::thread::Builder::new()
+                    .stack_size(PARSE_STACK)
+                    .spawn_scoped(scope, run)
+                    .ok()?;
+                match handle.join() {
+                    Ok(value) => value,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            })
         })
-        .collect();
-    let body = convert_suite(&parsed.syntax().body, 0);
-    Module { body, errors }
+        .flatten();
+    // Small file, or no thread could be spawned: parse here.
+    match on_big_stack.or_else(run) {
+        Some(value) => value,
+        None => unreachable!("the parse job runs exactly once"),
+    }
 }
 
 /// Returns the offset where bracket nesting first exceeds [`MAX_BRACKET_DEPTH`]. Strings and
@@ -478,13 +536,21 @@ pub struct NameUse {
 /// Uses of `names` as attributes, lookup keywords and lookup strings, found in the token stream
 /// (comments, docstrings' prose and longer identifiers do not count).
 pub fn name_uses(source: &str, names: &[&str]) -> Vec<NameUse> {
-    use ruff_python_ast::token::TokenKind;
     if names.is_empty() || excessive_nesting(source).is_some() {
         return Vec::new();
     }
-    let parsed = ruff_python_parser::parse_unchecked_source(source, PySourceType::Python);
-    let tokens: Vec<_> = parsed
-        .tokens()
+    with_parsed(source, |parsed| {
+        uses_in_tokens(source, parsed.tokens(), names)
+    })
+}
+
+fn uses_in_tokens(
+    source: &str,
+    tokens: &ruff_python_ast::token::Tokens,
+    names: &[&str],
+) -> Vec<NameUse> {
+    use ruff_python_ast::token::TokenKind;
+    let tokens: Vec<_> = tokens
         .iter()
         .filter(|t| !matches!(t.kind(), TokenKind::Comment | TokenKind::NonLogicalNewline))
         .collect();
