@@ -67,6 +67,7 @@ const SEEDS: &[&str] = &["oauth2_provider", "OAUTH2_PROVIDER"];
 
 /// Checks `inputs`; `Err` only when the run cannot proceed (bad arguments).
 pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult, String> {
+    configure_threads();
     let excludes = discover::Excludes::new(&options.exclude)?;
     let inputs: Vec<PathBuf> = inputs.iter().map(|p| absolute(p)).collect();
     let found = match &options.stdin {
@@ -90,8 +91,8 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
 
     let mut parsed = 0;
     let mut noqa_files = Vec::new();
-    for (root, files) in &groups {
-        let (diags, n, noqa) = check_project(root, files, &explicit, options);
+    for (root, group) in &groups {
+        let (diags, n, noqa) = check_project(root, group, &explicit, options);
         diagnostics.extend(diags);
         noqa_files.extend(noqa);
         parsed += n;
@@ -133,6 +134,18 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
     })
 }
 
+/// Rayon's workers get 16 MiB stacks: files under `syntax`'s big-stack threshold (16 KiB) can
+/// nest at most ~16k levels, whose AST drop fits there (the 2 MiB default overflows near 20k).
+fn configure_threads() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Fails only if a pool was already built (by an embedding program): keep theirs.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .stack_size(16 << 20)
+            .build_global();
+    });
+}
+
 fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
@@ -140,13 +153,13 @@ fn absolute(p: &Path) -> PathBuf {
 /// Analyses one project; returns its diagnostics and how many modules were parsed.
 fn check_project(
     root: &Path,
-    files: &[PathBuf],
+    group: &Group,
     explicit: &BTreeSet<PathBuf>,
     options: &Options,
 ) -> (Vec<Diagnostic>, usize, Vec<Arc<diagnostic::SourceFile>>) {
     analyze_project(
         root,
-        files,
+        group,
         explicit,
         options,
         |analysis, mut io_diags, noqa_files| {
@@ -165,14 +178,14 @@ fn check_project(
 /// Builds one project's analysis and hands it to `f` with the input diagnostics met so far.
 fn analyze_project<T>(
     root: &Path,
-    files: &[PathBuf],
+    group: &Group,
     explicit: &BTreeSet<PathBuf>,
     options: &Options,
     f: impl FnOnce(&Analysis, Vec<Diagnostic>, Vec<Arc<diagnostic::SourceFile>>) -> T,
 ) -> T {
     let mut extra_roots: Vec<PathBuf> = options.src.iter().map(|p| absolute(p)).collect();
-    let package_roots: BTreeSet<PathBuf> = files.iter().map(|f| project::package_root(f)).collect();
-    extra_roots.extend(package_roots);
+    extra_roots.extend(group.package_roots.iter().cloned());
+    let files = &group.files;
     let project = Project::new(root.to_path_buf(), extra_roots);
     let stdin = options
         .stdin
@@ -200,9 +213,33 @@ fn analyze_project<T>(
         },
     };
 
-    // Models modules of the project's installed apps are where Django registers models.
+    // Models modules of the project's installed apps are where Django registers models. Those
+    // of the apps the OAUTH2_PROVIDER_*_MODEL settings name are loaded; the others only if they
+    // pass the prefilter below, like any input file (a single-file run stays fast).
+    let named_labels: BTreeSet<String> = settings
+        .as_ref()
+        .map(|s| {
+            contract::dot()
+                .roles
+                .iter()
+                .filter_map(|r| {
+                    s.get(&r.setting)?
+                        .value
+                        .as_str()?
+                        .split_once('.')
+                        .map(|(l, _)| l.to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut app_models: Vec<PathBuf> = Vec::new();
     for app in apps.iter().filter(|a| a.in_project) {
-        project.module(&format!("{}.models", app.name));
+        let name = format!("{}.models", app.name);
+        if named_labels.contains(&app.label) {
+            project.module(&name);
+        } else if let Some((path, _)) = project.module_path(&name) {
+            app_models.push(path);
+        }
     }
 
     // Files under PATHS: parse those that mention the library (or were named explicitly), then
@@ -215,7 +252,11 @@ fn analyze_project<T>(
             _ => (f.clone(), project::read_source(f)),
         })
         .collect();
-    let mut unread: Vec<(PathBuf, String)> = Vec::new();
+    let mut unread: Vec<(PathBuf, String)> = app_models
+        .into_iter()
+        .filter(|p| !files.contains(p))
+        .filter_map(|p| Some((p.clone(), project::read_source(&p).ok()?)))
+        .collect();
     let mut io_diags = Vec::new();
     let want_noqa = options.selection.enabled("DML100");
     let mut noqa_files = Vec::new();
@@ -290,18 +331,18 @@ fn analyze_project<T>(
 
 /// Groups input files by project: the nearest manage.py above each file, else the directory
 /// above its top-level package.
-fn group_files(inputs: &[PathBuf], files: &[PathBuf]) -> BTreeMap<PathBuf, Vec<PathBuf>> {
-    let mut groups: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
-    let mut roots_cache: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+fn group_files(inputs: &[PathBuf], files: &[PathBuf]) -> BTreeMap<PathBuf, Group> {
+    let mut groups: BTreeMap<PathBuf, Group> = BTreeMap::new();
+    let mut cache = project::RootCache::default();
     for file in files {
-        let dir = file.parent().unwrap_or(Path::new("/")).to_path_buf();
-        let root = roots_cache
-            .entry(dir)
-            .or_insert_with(|| {
-                project::find_manage_py_root(file).unwrap_or_else(|| project::package_root(file))
-            })
-            .clone();
-        groups.entry(root).or_default().push(file.clone());
+        let dir = file.parent().unwrap_or(Path::new("/"));
+        let package_root = cache.package_root(dir);
+        let root = cache
+            .manage_root(dir)
+            .unwrap_or_else(|| package_root.clone());
+        let group = groups.entry(root).or_default();
+        group.files.push(file.clone());
+        group.package_roots.insert(package_root);
     }
     // An input directory holding manage.py but no Python file under PATHS still has a project.
     for input in inputs {
@@ -310,6 +351,13 @@ fn group_files(inputs: &[PathBuf], files: &[PathBuf]) -> BTreeMap<PathBuf, Vec<P
         }
     }
     groups
+}
+
+/// The input files of one project, and the package roots they sit under.
+#[derive(Default)]
+struct Group {
+    files: Vec<PathBuf>,
+    package_roots: BTreeSet<PathBuf>,
 }
 
 /// `--show-settings`: what the linter believes about each project under `inputs`.
@@ -323,14 +371,13 @@ pub fn describe(inputs: &[PathBuf], options: &Options) -> String {
         },
         None => discover::discover(
             &inputs,
-            &discover::Excludes::new(&options.exclude)
-                .unwrap_or_else(|_| discover::Excludes::new(&[]).expect("no globs")),
+            &discover::Excludes::new(&options.exclude).unwrap_or_default(),
         ),
     };
     let explicit = BTreeSet::new();
     let mut out = String::new();
-    for (root, files) in group_files(&inputs, &found.files) {
-        analyze_project(&root, &files, &explicit, options, |a, _, _| {
+    for (root, group) in group_files(&inputs, &found.files) {
+        analyze_project(&root, &group, &explicit, options, |a, _, _| {
             let p = a.project;
             let _ = writeln!(out, "project root: {}", p.root.display());
             let roots: Vec<String> = p

@@ -76,6 +76,48 @@ pub fn package_root(file: &Path) -> PathBuf {
     dir
 }
 
+/// Memoised per-directory answers to "which project, which package root": a tree of 13k files
+/// has a few thousand directories, and asking the file system once per directory instead of once
+/// per file saves tens of thousands of `stat` calls.
+#[derive(Default)]
+pub struct RootCache {
+    manage: HashMap<PathBuf, Option<PathBuf>>,
+    package: HashMap<PathBuf, PathBuf>,
+}
+
+impl RootCache {
+    /// The nearest directory at or above `dir` holding a `manage.py`.
+    pub fn manage_root(&mut self, dir: &Path) -> Option<PathBuf> {
+        if let Some(known) = self.manage.get(dir) {
+            return known.clone();
+        }
+        let found = if dir.join("manage.py").is_file() {
+            Some(dir.to_path_buf())
+        } else {
+            dir.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .and_then(|p| self.manage_root(p))
+        };
+        self.manage.insert(dir.to_path_buf(), found.clone());
+        found
+    }
+
+    /// The directory above the top-level package containing `dir` (see [`package_root`]).
+    pub fn package_root(&mut self, dir: &Path) -> PathBuf {
+        if let Some(known) = self.package.get(dir) {
+            return known.clone();
+        }
+        let root = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() && dir.join("__init__.py").is_file() => {
+                self.package_root(p)
+            }
+            _ => dir.to_path_buf(),
+        };
+        self.package.insert(dir.to_path_buf(), root.clone());
+        root
+    }
+}
+
 /// The nearest directory at or above `start` holding a `manage.py`.
 pub fn find_manage_py_root(start: &Path) -> Option<PathBuf> {
     let mut dir = if start.is_dir() {

@@ -61,13 +61,16 @@ fn problem_with(
     let Some(app) = ctx.apps.iter().find(|a| a.label == label) else {
         return Some(format!("no installed app has the label `{label}`"));
     };
-    if !app.in_project {
-        if label == ctx.contract.package && !model.eq_ignore_ascii_case(&role.concrete) {
-            return Some(format!(
+    // DOT's own app, installed or vendored into the project: its model for the role.
+    if label == ctx.contract.package {
+        return (!model.eq_ignore_ascii_case(&role.concrete)).then(|| {
+            format!(
                 "django-oauth-toolkit's {model} is not its {} model",
                 role.concrete
-            ));
-        }
+            )
+        });
+    }
+    if !app.in_project {
         return None;
     }
     if ctx.models.iter().any(|m| {
