@@ -33,17 +33,6 @@ pub struct Loaded {
     pub config: Config,
 }
 
-pub const OUTPUT_FORMATS: &[&str] = &[
-    "full",
-    "concise",
-    "json",
-    "json-lines",
-    "github",
-    "sarif",
-    "junit",
-    "gitlab",
-];
-
 /// Parses one configuration file. `Ok(None)` for a pyproject.toml without our table.
 /// A TOML error on one line: `file:line:col: message`.
 fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> String {
@@ -119,11 +108,15 @@ fn validate(c: &Config) -> Result<(), String> {
         })?;
     }
     if let Some(f) = &c.output_format
-        && !OUTPUT_FORMATS.contains(&f.as_str())
+        && crate::report::Format::from_name(f).is_none()
     {
         return Err(format!(
             "`output-format`: `{f}` is not one of {}",
-            OUTPUT_FORMATS.join(", ")
+            crate::report::Format::ALL
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     for glob in c.exclude.iter().chain(&c.extend_exclude).flatten() {

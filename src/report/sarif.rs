@@ -71,15 +71,28 @@ pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic], cwd: &Path) -> io
                 .as_ref()
                 .filter(|f| f.applicability != Applicability::Display)
             {
+                // One artifactChange per file: a rename fix may edit other modules.
+                let mut by_file: Vec<(
+                    &std::sync::Arc<crate::diagnostic::SourceFile>,
+                    Vec<serde_json::Value>,
+                )> = Vec::new();
+                for e in &fix.edits {
+                    let file = e.file.as_ref().unwrap_or(&d.file);
+                    let replacement = json!({
+                        "deletedRegion": region(file, e.span),
+                        "insertedContent": { "text": e.content },
+                    });
+                    match by_file.iter_mut().find(|(f, _)| f.path == file.path) {
+                        Some((_, list)) => list.push(replacement),
+                        None => by_file.push((file, vec![replacement])),
+                    }
+                }
                 result["fixes"] = json!([{
                     "description": { "text": fix.message },
-                    "artifactChanges": [{
-                        "artifactLocation": artifact(&d.file.path, cwd),
-                        "replacements": fix.edits.iter().map(|e| json!({
-                            "deletedRegion": region(&d.file, e.span),
-                            "insertedContent": { "text": e.content },
-                        })).collect::<Vec<_>>(),
-                    }],
+                    "artifactChanges": by_file.iter().map(|(file, replacements)| json!({
+                        "artifactLocation": artifact(&file.path, cwd),
+                        "replacements": replacements,
+                    })).collect::<Vec<_>>(),
                 }]);
             }
             let mut properties = serde_json::Map::new();
