@@ -93,7 +93,14 @@ pub struct Role {
     pub since: Option<Version>,
     #[serde(default)]
     pub meta_constraints: bool,
+    /// DOT013's severity for this role's setting inside the `OAUTH2_PROVIDER` dict.
+    #[serde(default = "error")]
+    pub dict_severity: String,
     pub evidence: String,
+}
+
+fn error() -> String {
+    "error".to_string()
 }
 
 #[derive(Debug, Deserialize)]
@@ -101,6 +108,7 @@ pub struct Role {
 pub struct Effect {
     pub severity: String,
     pub effect: String,
+    pub since: Option<Version>,
 }
 
 #[derive(Debug, Deserialize)]

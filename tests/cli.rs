@@ -186,9 +186,7 @@ fn rule_docs_have_the_required_sections() {
         let sev = format!("**Severity:** {}", rule.severity.as_str());
         assert!(
             rule.doc.contains(&sev)
-                || rule.code == "DOT003"
-                || rule.code == "DOT006"
-                || rule.code == "DOT008",
+                || ["DOT003", "DOT006", "DOT008", "DOT010", "DOT013"].contains(&rule.code),
             "{} doc severity",
             rule.code
         );

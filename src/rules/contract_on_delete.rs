@@ -31,6 +31,9 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
             let Some(effect) = rel.on_delete_effects.get(&value) else {
                 continue;
             };
+            if !crate::contract::in_range(ctx.dot_version, effect.since, None) {
+                continue;
+            }
             let severity = Severity::parse(&effect.severity);
             let expected = &rel.on_delete;
             let fix = edits::django_models_name(&owner.module, expected).map(|name| Fix {

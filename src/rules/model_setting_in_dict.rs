@@ -23,19 +23,28 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
             let key = key.as_ref()?;
             let role = ctx.contract.roles.iter().find(|r| Some(r.dict_key.as_str()) == key.as_str())?;
             let shown = value.as_str().map_or_else(|| "…".to_string(), |v| format!("\"{v}\""));
-            Some(
-                super::diag(
-                    "DOT013",
-                    Severity::Error,
-                    &dict.module,
-                    key.span,
+            let severity = Severity::parse(&role.dict_severity);
+            let (message, note) = if severity == Severity::Error {
+                (
                     format!(
-                        "`{}` inside the {} dict is ignored by Meta.swappable; django-oauth-toolkit keeps using {}",
-                        role.dict_key, ctx.contract.settings_dict, role.default
+                        "`{}` inside the {} dict is ignored by Meta.swappable, which reads only the top-level {}",
+                        role.dict_key, ctx.contract.settings_dict, role.setting
                     ),
+                    "breaks startup and migrations: DOT's default model stays registered beside the custom one and both claim DOT's fixed reverse names (fields.E304/E305; DOT issue #571; 3.4.1 docs/settings.rst:792-797)",
                 )
+            } else {
+                (
+                    format!(
+                        "`{}` inside the {} dict is ignored by Meta.swappable, which reads only the top-level {}",
+                        role.dict_key, ctx.contract.settings_dict, role.setting
+                    ),
+                    "DOT still finds the model through oauth2_settings, but Django keeps DOT's default table and admin for it: an unused duplicate model (confirmed harmless to DOT's operations on 1.7.1, 2.4.0 and 3.4.1 by the oracle; 3.4.1 docs/settings.rst:792-797)",
+                )
+            };
+            Some(
+                super::diag("DOT013", severity, &dict.module, key.span, message)
                 .help(format!("set it as a top-level setting: {} = {shown}", role.setting))
-                .note("breaks token refresh and every DOT operation on the swapped model: DOT queries its default table (DOT issue #571; 3.4.1 docs/settings.rst:792-797)")
+                .note(note)
                 .fix(Some(Fix {
                     applicability: Applicability::Display,
                     message: format!("Move it to a top-level {} setting", role.setting),

@@ -31,11 +31,19 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 }
                 MemberKind::Value { .. } => "a class attribute",
             };
+            // A field clashes (fields.E302/E303) and breaks OIDC token issue (oracle, 1.7.1–3.4.1);
+            // anything else is silently replaced by Django's reverse descriptor: the project's own
+            // attribute is lost, DOT is unaffected.
+            let severity = if what == "a field" {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
             out.push(
                 super::model_diag(
                     ctx,
                     "DOT010",
-                    Severity::Error,
+                    severity,
                     model,
                     &owner,
                     member.name_span,
@@ -45,10 +53,17 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     ),
                 )
                 .help(format!("rename this attribute; never rename DOT's related_name `{name}`"))
-                .note(format!(
-                    "a field clashes with the reverse accessor (Django fields.E302/E303 at startup); a method or property is replaced by it; renaming the related_name instead breaks {} ({})",
-                    rel.failing_operation, rel.evidence
-                ))
+                .note(if severity == Severity::Error {
+                    format!(
+                        "breaks startup (Django fields.E302/E303) and OIDC token issue (ValueError when DOT creates the ID token); renaming DOT's related_name instead breaks {} ({})",
+                        rel.failing_operation, rel.evidence
+                    )
+                } else {
+                    format!(
+                        "Django silently replaces this {what} with the reverse accessor (no system check reports it), so the project's own code using it breaks; renaming DOT's related_name instead breaks {} ({})",
+                        rel.failing_operation, rel.evidence
+                    )
+                })
                 .fix(Some(Fix {
                     applicability: Applicability::Display,
                     message: format!("Rename `{name}`"),
@@ -79,5 +94,7 @@ class MyIDToken(AbstractIDToken):\n    access_token = models.CharField(max_lengt
             ]
         );
         assert!(d[1].message.contains("a field"));
+        assert_eq!(d[0].severity, crate::diagnostic::Severity::Warning);
+        assert_eq!(d[1].severity, crate::diagnostic::Severity::Error);
     }
 }

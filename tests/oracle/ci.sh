@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The oracle conformance step of CI: the linter's verdict on every fixture, for DOT 1.7.1, 2.4.0 and
+# 3.4.1, against what the real django-oauth-toolkit does. Results are cached in results.json by a
+# hash of each fixture, the pinned environments and the worker, so only changed fixtures are run
+# (their virtualenvs are then installed from PyPI into tests/oracle/.venvs/).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+cargo build --release --locked
+python3 tests/oracle/run.py
+python3 tests/oracle/conformance.py --require-linter
