@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Prints the figures of one bench/run.sh run (a Markdown table) and checks issue 6's targets.
+
+    summarize.py bench/out/<run>
+"""
+
+import json
+import pathlib
+import sys
+
+run = pathlib.Path(sys.argv[1])
+
+
+def load(name):
+    p = run / name
+    return json.loads(p.read_text())["commands"] if p.is_file() else {}
+
+
+whole, floor, one = load("whole.json"), load("floor.json"), load("onefile.json")
+rss = {}
+if (run / "rss.txt").is_file():
+    for line in (run / "rss.txt").read_text().split("\n"):
+        if line.strip():
+            name, kib = line.split()
+            rss[name] = int(kib) / 1024
+machine = (run / "machine.txt").read_text().strip() if (run / "machine.txt").is_file() else ""
+
+
+def med(d, k):
+    return d[k]["median_ms"] if k in d else float("nan")
+
+
+def yes(ok):
+    return "**yes**" if ok else "**NO**"
+
+
+rows = []
+ours, ruff = med(whole, "ours"), med(whole, "ruff")
+ratio = ours / ruff
+rows.append(("Whole tree (12.9k files, 63 MB): django-model-lint median", f"{ours:.0f} ms", "", ""))
+rows.append(("Whole tree: `ruff check --select DJ --no-cache` median", f"{ruff:.0f} ms", "", ""))
+rows.append(("Whole tree: ratio ours / ruff (wall medians)", f"{ratio:.3f}", "≤ 0.25", yes(ratio <= 0.25)))
+if "cpu_median_ms" in whole.get("ours", {}):
+    c_ours, c_ruff = whole["ours"]["cpu_median_ms"], whole["ruff"]["cpu_median_ms"]
+    rows.append(("Whole tree: CPU time (user+sys) ours / ruff", f"{c_ours:.0f} / {c_ruff:.0f} ms = {c_ours / c_ruff:.3f}", "(context)", ""))
+g2 = med(whole, "ours_grow2x")
+growth = (g2 / ours - 1) * 100
+rows.append(("Growth: unrelated files doubled", f"{g2:.0f} ms vs {ours:.0f} ms = {growth:+.1f}%", "≤ +20%", yes(growth <= 20)))
+ours_rss = rss.get("ours", float("nan"))
+rows.append(("Peak RSS, whole tree (`/usr/bin/time -v`)", f"{ours_rss:.1f} MiB", "< 100 MiB", yes(ours_rss < 100)))
+if "ours_grow2x" in rss:
+    rows.append(("Peak RSS, doubled tree", f"{rss['ours_grow2x']:.1f} MiB", "", ""))
+if "ruff" in rss:
+    rows.append(("Peak RSS, ruff whole tree", f"{rss['ruff']:.1f} MiB", "", ""))
+
+one_ok = True
+for name in sorted(one):
+    if not name.startswith(("one_", "stdin_")) or name.endswith("_x10"):
+        continue
+    base, big = med(one, name), med(one, name + "_x10")
+    flat = big <= base * 1.2 or big - base <= 2.0
+    ok = base < 20 and big < 20 and flat
+    one_ok &= ok
+    rows.append((f"One file `{name}` (corpus / tenfold tree)", f"{base:.1f} ms / {big:.1f} ms", "< 20 ms, flat", yes(ok)))
+stdin_rows = [n for n in one if n.startswith("stdin_")]
+if not stdin_rows:
+    rows.append(("One file through `--stdin-filename`", "not measured: the binary has no --stdin-filename", "< 20 ms", "**NO** (missing)"))
+    one_ok = False
+if "ruff_one_dot" in one:
+    rows.append(("ruff on one file (context)", f"{med(one, 'ruff_one_dot'):.1f} ms", "", ""))
+
+print("# django-model-lint benchmark\n")
+print("```\n" + machine + "\n```\n")
+print("| figure | value | target | met |\n|---|---|---|---|")
+for r in rows:
+    print("| " + " | ".join(r) + " |")
+
+print("\nTargets met: whole-tree ratio %s, one file %s, growth %s, memory %s" % (
+    yes(ratio <= 0.25), yes(one_ok), yes(growth <= 20), yes(ours_rss < 100)))
+
+if floor:
+    print("\n## Floors on the same tree (std-only program, same machine, same rounds)\n")
+    print("| floor | median |\n|---|---|")
+    labels = {
+        "floor_walk": "walk only (read_dir, sorted), count .py",
+        "floor_read_1t": "walk + read every .py to String, 1 thread",
+        "floor_read_2t": "walk + read every .py to String, 2 threads",
+        "floor_grep_2t": "walk + read + substring search of the seeds, 2 threads",
+        "floor_read_2t_grow2x": "walk + read, 2 threads, doubled tree",
+    }
+    for k, label in labels.items():
+        if k in floor:
+            print(f"| {label} | {med(floor, k):.0f} ms |")
+
+print("\n## All timings (ms)\n")
+print("| command | median | min | max | stdev | CPU median (user+sys) | exit codes | crashed |\n|---|---|---|---|---|---|---|---|")
+crashed = []
+for group in (whole, one, floor):
+    for name, s in group.items():
+        print(f"| {name} | {s['median_ms']:.1f} | {s['min_ms']:.1f} | {s['max_ms']:.1f} | {s['stdev_ms']:.1f} | {s.get('cpu_median_ms', float('nan')):.1f} | {s['exit_codes']} | {s['crashed']} |")
+        if s["crashed"] and not name.startswith("floor"):
+            crashed.append(name)
+print(f"\nCrashes (exit 101 or signal): {', '.join(crashed) if crashed else 'none'}")
+
+diag = run / "diagnostics.txt"
+if diag.is_file():
+    lines = [l for l in diag.read_text().splitlines() if l.strip()]
+    exits = (run / "diagnostics-exit.txt").read_text().split("\n") if (run / "diagnostics-exit.txt").is_file() else []
+    print(f"\n## Diagnostics on the corpus ({'; '.join(e for e in exits if e)})\n")
+    for l in lines[:60]:
+        print("    " + l)
+    stderr = run / "diagnostics.stderr"
+    if stderr.is_file() and stderr.read_text().strip():
+        print("\nstderr:\n" + "\n".join("    " + l for l in stderr.read_text().splitlines()[:20]))
+
+phases = run / "perf-phases.txt"
+if phases.is_file():
+    print("\n## Profile (perf, one whole-tree run)\n")
+    print("```\n" + phases.read_text().rstrip() + "\n```")

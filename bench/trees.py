@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Builds the synthetic trees of the growth and one-file figures from bench/corpus/src.
+
+    trees.py CORPUS_SRC OUT_DIR ONEFILE_REL...
+
+Trees are hard-link mirrors (same bytes, no extra disk; warm reads cost the same as for copies),
+built once and reused while the corpus is unchanged (a stamp records the corpus fingerprint).
+
+  OUT_DIR/grow2x/            the corpus, plus `zz_unrelated_copy/<rel path>`: a second copy of every
+                             file that does not mention a seed word of the prefilter, so the files
+                             that cannot matter are doubled and the ones that can are not.
+  OUT_DIR/x10-<slug>/        the corpus, plus 9 more copies of the whole corpus placed *inside the
+                             project root* of ONEFILE_REL (nearest manage.py above it, else the
+                             directory above its top-level package, as the linter decides), so the
+                             project that file belongs to really is ten times larger.
+
+Prints one JSON object: paths of the trees and file counts.
+"""
+
+import hashlib
+import json
+import os
+import pathlib
+import shutil
+import sys
+
+SEEDS = (b"oauth2_provider", b"OAUTH2_PROVIDER")
+COPIES = 9
+
+
+def py_files(root: pathlib.Path):
+    return sorted(p for p in root.rglob("*") if p.suffix in (".py", ".pyi") and p.is_file())
+
+
+def fingerprint(files, root):
+    h = hashlib.sha256()
+    for f in files:
+        st = f.stat()
+        h.update(f"{f.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def link(src: pathlib.Path, dst: pathlib.Path):
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def mirror(files, root, dest):
+    for f in files:
+        link(f, dest / f.relative_to(root))
+
+
+def project_root(file: pathlib.Path) -> pathlib.Path:
+    d = file.parent
+    while True:
+        if (d / "manage.py").is_file():
+            return d
+        if d.parent == d:
+            break
+        d = d.parent
+    d = file.parent
+    while (d / "__init__.py").is_file() and d.parent != d:
+        d = d.parent
+    return d
+
+
+def build(dest: pathlib.Path, stamp: str, make):
+    marker = dest / ".bench-stamp"
+    if marker.is_file() and marker.read_text() == stamp:
+        return False
+    if dest.exists():
+        shutil.rmtree(dest)
+    tmp = dest.with_name(dest.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    make(tmp)
+    (tmp / ".bench-stamp").write_text(stamp)
+    tmp.rename(dest)
+    return True
+
+
+def main():
+    src = pathlib.Path(sys.argv[1]).resolve()
+    out = pathlib.Path(sys.argv[2]).resolve()
+    onefiles = sys.argv[3:]
+    out.mkdir(parents=True, exist_ok=True)
+    files = py_files(src)
+    stamp = fingerprint(files, src)
+    unrelated = [f for f in files if not any(s in f.read_bytes() for s in SEEDS)]
+    result = {"corpus_files": len(files), "unrelated_files": len(unrelated), "trees": {}}
+
+    def grow(tmp):
+        mirror(files, src, tmp)
+        mirror(unrelated, src, tmp / "zz_unrelated_copy")
+
+    grow_dir = out / "grow2x"
+    built = build(grow_dir, stamp, grow)
+    result["trees"]["grow2x"] = {
+        "path": str(grow_dir),
+        "files": len(files) + len(unrelated),
+        "built": built,
+    }
+
+    for rel in onefiles:
+        target = src / rel
+        if not target.is_file():
+            sys.exit(f"trees.py: one-file target {rel} is not in the corpus")
+        root_rel = project_root(target).relative_to(src)
+        slug = rel.split("/")[0]
+        dest = out / f"x10-{slug}"
+
+        def tenfold(tmp, root_rel=root_rel):
+            mirror(files, src, tmp)
+            for i in range(1, COPIES + 1):
+                mirror(files, src, tmp / root_rel / f"bench_copy{i}")
+
+        built = build(dest, stamp + rel, tenfold)
+        result["trees"][f"x10-{slug}"] = {
+            "path": str(dest),
+            "file": str(dest / rel),
+            "project_root": str(dest / root_rel),
+            "files": len(files) * (COPIES + 1),
+            "built": built,
+        }
+    print(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()
