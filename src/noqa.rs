@@ -203,7 +203,9 @@ pub fn unused(
                     - line[..comment_start - line_start].trim_end().len();
                 let start = comment_start - ws;
                 let reason = &text[directive_end..line_start + line.len()];
-                if reason.trim().is_empty() {
+                // Prose that itself says "noqa" would become the directive once this one is
+                // gone (a safe fix must never start suppressing something): drop the comment.
+                if reason.trim().is_empty() || reason.to_ascii_lowercase().contains("noqa") {
                     Edit::replace(
                         Span::new(start as u32, (line_start + line.len()) as u32),
                         "",

@@ -624,10 +624,15 @@ fn uses_in_tokens(
                 } else {
                     1
                 };
-                if body.len() < 2 * quote {
+                // An unterminated literal (a syntax error) has no closing quote to strip.
+                let quotes = &body[..quote];
+                let Some(content) = body
+                    .strip_suffix(quotes)
+                    .filter(|_| body.len() >= 2 * quote)
+                    .and_then(|b| b.get(quote..))
+                else {
                     continue;
-                }
-                let content = &body[quote..body.len() - quote];
+                };
                 if let Some(n) = matches(content, false) {
                     let start = span.start + (prefix + quote) as u32;
                     out.push(NameUse {
