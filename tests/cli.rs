@@ -11,6 +11,20 @@ fn bin() -> Command {
     c
 }
 
+/// A copy of `fixtures/<fixture>` at `<tempdir>/<name>`, to be modified or fixed.
+fn copy_fixture(fixture: &str, name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join(name);
+    let status = std::process::Command::new("cp")
+        .args(["-r", &format!("fixtures/{fixture}")])
+        .arg(&root)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    (dir, root)
+}
+
 fn stdout(cmd: &mut Command) -> (String, i32) {
     let out = cmd.output().unwrap();
     (
@@ -195,15 +209,7 @@ fn rule_docs_have_the_required_sections() {
 
 #[test]
 fn diff_shows_the_fix_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("demo");
-    let status = std::process::Command::new("cp")
-        .args(["-r", "fixtures/demo"])
-        .arg(&root)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let (dir, root) = copy_fixture("demo", "demo");
     let before = std::fs::read_to_string(root.join("oauth/models.py")).unwrap();
     let mut cmd = Command::cargo_bin("django-model-lint").unwrap();
     let out = cmd
@@ -229,15 +235,7 @@ fn diff_shows_the_fix_and_writes_nothing() {
 
 #[test]
 fn unused_noqa_is_reported_when_selected_and_fixed_safely() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("p");
-    let status = std::process::Command::new("cp")
-        .args(["-r", "fixtures/ok_redeclared_exactly"])
-        .arg(&root)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let (_dir, root) = copy_fixture("ok_redeclared_exactly", "p");
     let models = root.join("oauth/models.py");
     let text = std::fs::read_to_string(&models).unwrap();
     let with_noqa = text.replacen(
@@ -285,15 +283,7 @@ fn unused_noqa_is_reported_when_selected_and_fixed_safely() {
 
 #[test]
 fn add_noqa_silences_current_findings() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("p");
-    let status = std::process::Command::new("cp")
-        .args(["-r", "fixtures/circulating_fix"])
-        .arg(&root)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let (_dir, root) = copy_fixture("circulating_fix", "p");
     let out = Command::cargo_bin("django-model-lint")
         .unwrap()
         .current_dir(&root)
@@ -322,15 +312,7 @@ fn add_noqa_silences_current_findings() {
 
 #[test]
 fn dot001_fix_renames_the_projects_uses_of_the_old_name_but_not_migrations() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("demo");
-    let status = std::process::Command::new("cp")
-        .args(["-r", "fixtures/demo"])
-        .arg(&root)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let (dir, root) = copy_fixture("demo", "demo");
     std::fs::create_dir_all(root.join("oauth/migrations")).unwrap();
     let migration = "ops = [dict(related_name='access_refresh_token')]\n";
     std::fs::write(root.join("oauth/migrations/0001_initial.py"), migration).unwrap();
