@@ -81,6 +81,11 @@ pub fn append_argument(text: &str, call: &Expr, arg: &str) -> Option<Edit> {
         .take_while(|c| c.is_whitespace())
         .collect();
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    // One argument per line, as the call already has them.
+    let arg = arg
+        .split(", ")
+        .collect::<Vec<_>>()
+        .join(&format!(",{newline}{indent}"));
     Some(if has_comma {
         let comma = last_end + between.find(',')? as u32 + 1;
         Edit::insert(comma, format!("{newline}{indent}{arg},"))
@@ -212,6 +217,11 @@ mod tests {
         let multi = "f = F(\n    a,\n    b=1,\n)\n";
         let e = append_argument(multi, &call_of(multi), "c=2").unwrap();
         assert_eq!(apply(multi, &e), "f = F(\n    a,\n    b=1,\n    c=2,\n)\n");
+        let e = append_argument(multi, &call_of(multi), "c=2, d=3").unwrap();
+        assert_eq!(
+            apply(multi, &e),
+            "f = F(\n    a,\n    b=1,\n    c=2,\n    d=3,\n)\n"
+        );
         let multi_nc = "f = F(\n    a,\n    b=1\n)\n";
         let e = append_argument(multi_nc, &call_of(multi_nc), "c=2").unwrap();
         assert_eq!(
