@@ -49,43 +49,71 @@ fn apply(text: &str, edits: &[Edit]) -> Option<String> {
 /// Plans the fixed text of every file with applicable fixes. A fix whose edits overlap an
 /// earlier fix is left for the next pass; a file whose fixed text does not parse is left alone.
 pub fn plan(diagnostics: &[Diagnostic], level: Applicability) -> Vec<FileFix> {
-    type Pending = (Arc<SourceFile>, Vec<Edit>, Vec<&'static str>);
-    let mut by_file: BTreeMap<PathBuf, Pending> = BTreeMap::new();
+    /// A file's share of each accepted fix: its edits there, and the code when it is the
+    /// diagnostic's own file.
+    type Groups = Vec<(Vec<Edit>, Option<&'static str>)>;
+    let mut by_file: BTreeMap<PathBuf, (Arc<SourceFile>, Groups)> = BTreeMap::new();
     for d in diagnostics.iter().filter(|d| applicable(d, level)) {
         let Some(fix) = &d.fix else { continue };
         let target = |e: &Edit| e.file.clone().unwrap_or_else(|| d.file.clone());
         // A fix is taken whole or not at all: any overlap with an accepted edit defers it.
         let overlaps = fix.edits.iter().any(|e| {
-            by_file
-                .get(&target(e).path)
-                .is_some_and(|(_, accepted, _)| {
-                    accepted.iter().any(|o| {
-                        e.span.start < o.span.end.max(o.span.start + 1)
-                            && o.span.start < e.span.end.max(e.span.start + 1)
-                    })
+            by_file.get(&target(e).path).is_some_and(|(_, groups)| {
+                groups.iter().flat_map(|g| &g.0).any(|o| {
+                    e.span.start < o.span.end.max(o.span.start + 1)
+                        && o.span.start < e.span.end.max(e.span.start + 1)
                 })
+            })
         });
         if overlaps {
             continue;
         }
+        let mut files: Vec<Arc<SourceFile>> = vec![d.file.clone()];
         for e in &fix.edits {
-            let file = target(e);
-            let entry = by_file
-                .entry(file.path.clone())
-                .or_insert_with(|| (file.clone(), Vec::new(), Vec::new()));
-            entry.1.push(Edit {
-                file: None,
-                ..e.clone()
-            });
+            let t = target(e);
+            if !files.iter().any(|f| f.path == t.path) {
+                files.push(t);
+            }
         }
-        let own = by_file
-            .entry(d.file.path.clone())
-            .or_insert_with(|| (d.file.clone(), Vec::new(), Vec::new()));
-        own.2.push(d.code);
+        for file in files {
+            let edits: Vec<Edit> = fix
+                .edits
+                .iter()
+                .filter(|e| target(e).path == file.path)
+                .map(|e| Edit {
+                    file: None,
+                    ..e.clone()
+                })
+                .collect();
+            let code = (file.path == d.file.path).then_some(d.code);
+            by_file
+                .entry(file.path.clone())
+                .or_insert_with(|| (file.clone(), Vec::new()))
+                .1
+                .push((edits, code));
+        }
     }
     by_file
         .into_values()
-        .filter_map(|(file, edits, codes)| fix_file(file, edits, codes))
+        .filter_map(|(file, groups)| {
+            let all: Vec<Edit> = groups.iter().flat_map(|g| g.0.clone()).collect();
+            let codes: Vec<&'static str> = groups.iter().filter_map(|g| g.1).collect();
+            fix_file(file.clone(), all, codes).or_else(|| {
+                // One fix that breaks the file must not block the others: keep, in order, each
+                // fix that leaves the file parsing.
+                let mut kept: Vec<Edit> = Vec::new();
+                let mut kept_codes = Vec::new();
+                for (edits, code) in groups {
+                    let mut trial = kept.clone();
+                    trial.extend(edits);
+                    if fix_file(file.clone(), trial.clone(), Vec::new()).is_some() {
+                        kept = trial;
+                        kept_codes.extend(code);
+                    }
+                }
+                fix_file(file, kept, kept_codes)
+            })
+        })
         .collect()
 }
 

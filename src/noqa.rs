@@ -93,22 +93,28 @@ struct FileDirectives {
     file_level: Option<Vec<String>>,
 }
 
-fn read_directives(text: &str) -> FileDirectives {
+fn read_directives(file: &crate::diagnostic::SourceFile) -> FileDirectives {
     let mut lines = std::collections::HashMap::new();
     let mut file_level: Option<Vec<String>> = None;
-    let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
-    for (i, line) in normalised.split('\n').enumerate() {
-        if !line.contains('#') {
-            continue;
-        }
-        let Some(comment) = comment_of(line) else {
+    let text = &file.text;
+    if memchr::memmem::find(text.as_bytes(), b"noqa").is_none() {
+        return FileDirectives { lines, file_level };
+    }
+    // Real comments only (from the tokens): `# noqa` inside a string literal is text.
+    let mut starts: Vec<u32> = crate::syntax::comment_starts(text).into_iter().collect();
+    starts.sort_unstable();
+    for start in starts {
+        let line = file.lines.line_of(start);
+        let line_text = file.lines.line_text(text, start);
+        let offset = (start - file.lines.line_start(line)) as usize;
+        let Some(comment) = line_text.get(offset..) else {
             continue;
         };
         if let Some(codes) = directive(comment, "# noqa") {
-            lines.insert(i, codes);
+            lines.insert(line, codes);
         }
-        if line.trim_start().starts_with('#')
-            && let Some(codes) = directive(line.trim_start(), "# django-model-lint: noqa")
+        if offset == line_text.len() - line_text.trim_start().len()
+            && let Some(codes) = directive(comment, "# django-model-lint: noqa")
         {
             // A blanket file-level directive wins over code lists.
             file_level = Some(match file_level {
@@ -132,7 +138,7 @@ pub fn remove_suppressed(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.retain(|d| {
         let dirs = cache
             .entry(d.file.path.clone())
-            .or_insert_with(|| read_directives(&d.file.text));
+            .or_insert_with(|| read_directives(&d.file));
         let line = d.file.lines.line_of(d.span.start);
         let by_line = dirs
             .lines
@@ -161,6 +167,7 @@ pub fn unused(
     let mut out = Vec::new();
     for file in files {
         let text = &file.text;
+        let comments = crate::syntax::comment_starts(text);
         let mut offset = 0usize;
         for raw in text.split_inclusive('\n') {
             let line = raw.trim_end_matches(['\n', '\r']);
@@ -172,6 +179,9 @@ pub fn unused(
             let Some(codes) = directive(comment, "# noqa") else {
                 continue;
             };
+            if !comments.contains(&((line_start + line.len() - comment.len()) as u32)) {
+                continue; // `# noqa` inside a string literal
+            }
             let row = file.location(line_start as u32).row;
             let here: Vec<&str> = diagnostics
                 .iter()

@@ -511,6 +511,23 @@ pub fn for_each_stmt<'a>(body: &'a [Stmt], mut f: impl FnMut(&'a Stmt)) {
     }
 }
 
+/// Byte offsets where the file's comments start (from the token stream, so a `#` inside a string
+/// literal, even a multi-line one, is not a comment).
+pub fn comment_starts(source: &str) -> std::collections::HashSet<u32> {
+    use ruff_python_ast::token::TokenKind;
+    if excessive_nesting(source).is_some() {
+        return Default::default();
+    }
+    with_parsed(source, |parsed| {
+        parsed
+            .tokens()
+            .iter()
+            .filter(|t| t.kind() == TokenKind::Comment)
+            .map(|t| span_of(t).start)
+            .collect()
+    })
+}
+
 /// How a name is used in code that may need renaming with it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UseKind {

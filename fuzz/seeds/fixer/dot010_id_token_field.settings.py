@@ -1,0 +1,32 @@
+"""Fixture `dot010_id_token_field`: the active IDToken has its own field named `access_token` (the raw
+access token string it was issued with), the reverse name DOT's AccessToken.id_token
+(related_name "access_token") needs on the ID token model.
+
+What DOT does: Django refuses to start: fields.E302/E303 reverse accessor/query name clash
+(dot-contract.md §3.9 last bullet). Renaming DOT's related_name instead breaks the
+clear_expired ID-token step (DOT002, §2a R2).
+"""
+from django.db import models
+from oauth2_provider.models import AbstractAccessToken, AbstractIDToken, AbstractRefreshToken
+from oauth2_provider.settings import oauth2_settings
+
+
+class AccessToken(AbstractAccessToken):
+    pass
+
+
+class RefreshToken(AbstractRefreshToken):
+    pass
+
+
+class IDToken(AbstractIDToken):
+    access_token = models.CharField(max_length=255, blank=True)  # expect: DOT010
+
+#@settings
+INSTALLED_APPS = ["oauth2_provider", "app"]
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "app.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "app.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "app.IDToken"
+# Not swapped, but spelled out: makemigrations resolves the swappable FK to the Application
+# model through this setting (DOT issues #240, #1017).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
