@@ -255,3 +255,9 @@ fn plan_keeps_the_fixes_that_parse() {
         "the valid fix was dropped with the bad one"
     );
 }
+
+/// Found by a 90 s `fixer` run after the fixes above: fixes still planned after round 4.
+#[test]
+fn fixer_converges_on_inherited_base_with_garbled_settings() {
+    fixer(include_bytes!("data/fuzz/fixer_rounds.bin"));
+}

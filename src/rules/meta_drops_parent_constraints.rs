@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::contract::{Role, in_range};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::index::MetaInfo;
+use crate::index::{Binding, ImportTarget, MetaInfo};
 use crate::models::Analysis;
 use crate::resolve::{Ancestor, ClassRef, Symbol};
 use crate::source::slice;
@@ -100,14 +100,54 @@ fn class_meta_keeps(ctx: &Analysis, role: &Role, class: &ClassRef, depth: usize)
 /// The text of `owner`'s base that leads to the DOT abstract model, as the file spells it.
 fn dot_base_text(ctx: &Analysis, role: &Role, owner: &ClassRef) -> Option<String> {
     let abstract_name = ctx.contract.abstract_qualname(role);
-    owner.info().bases.iter().find_map(|b: &Expr| {
-        let leads = match ctx.resolver.resolve_expr(&owner.module, b) {
+    // A base whose `.Meta` really is (or extends) the DOT parent's: a project base whose own
+    // first Meta in the MRO drops the constraints (a mixin's Meta) would not fix anything.
+    let via_base = owner.info().bases.iter().find_map(|b: &Expr| {
+        let keeps = match ctx.resolver.resolve_expr(&owner.module, b) {
             Symbol::External(q) => q == abstract_name,
-            Symbol::Class(c) => ctx.resolver.derives_from(&c, &[abstract_name.as_str()]),
+            Symbol::Class(c) => {
+                ctx.resolver.derives_from(&c, &[abstract_name.as_str()])
+                    && class_meta_keeps(ctx, role, &c, 0)
+            }
             _ => false,
         };
-        leads.then(|| slice(&owner.module.file.text, b.span).to_string())
+        keeps.then(|| slice(&owner.module.file.text, b.span).to_string())
+    });
+    // Naming the DOT class directly is right only for a class in the DOT model's own chain: on a
+    // mixin shared with other models it would impose RefreshToken's constraints on them.
+    via_base.or_else(|| {
+        ctx.resolver
+            .derives_from(owner, &[abstract_name.as_str()])
+            .then(|| spelling_of(owner, &abstract_name))
+            .flatten()
     })
+}
+
+/// How `owner`'s module can name the external class `qualname` (`AbstractRefreshToken`,
+/// `om.AbstractRefreshToken`), if it imports it or its module.
+fn spelling_of(owner: &ClassRef, qualname: &str) -> Option<String> {
+    let (module, name) = qualname.rsplit_once('.')?;
+    owner
+        .module
+        .index
+        .bindings
+        .iter()
+        .find_map(|(local, binding)| match binding {
+            Binding::Import(ImportTarget::Member { module: m, name: n }, _)
+                if m == module && n == name =>
+            {
+                Some(local.clone())
+            }
+            Binding::Import(ImportTarget::Member { module: m, name: n }, _)
+                if format!("{m}.{n}") == module =>
+            {
+                Some(format!("{local}.{name}"))
+            }
+            Binding::Import(ImportTarget::Module(m), _) if m == module => {
+                Some(format!("{local}.{name}"))
+            }
+            _ => None,
+        })
 }
 
 fn meta_fix(owner: &ClassRef, meta: &MetaInfo, base: &str) -> Option<Fix> {
