@@ -165,9 +165,14 @@ pub fn remove_keyword(text: &str, call: &Expr, keyword_span: Span) -> Option<Edi
             .map_or(keyword_span.end + comma, |p| {
                 keyword_span.end + comma + p as u32 + 1
             });
-        if slice(text, Span::new(line_start, keyword_span.start))
-            .trim()
-            .is_empty()
+        // Only a line holding nothing but this keyword (and its comma or a comment) goes whole.
+        let rest_of_line = slice(text, Span::new(keyword_span.end + comma, line_end));
+        let rest_is_empty =
+            rest_of_line.trim().is_empty() || rest_of_line.trim_start().starts_with('#');
+        if rest_is_empty
+            && slice(text, Span::new(line_start, keyword_span.start))
+                .trim()
+                .is_empty()
         {
             return Some(Edit::replace(Span::new(line_start, line_end), ""));
         }
@@ -241,6 +246,13 @@ mod tests {
         assert_eq!(
             apply(t, &remove_keyword(t, &call, kw).unwrap()),
             "f = F(a, b=1)\n"
+        );
+        let t = "f = F(\n    a,\n    unique=True)\ng = 1\n";
+        let call = call_of(t);
+        let kw = call.keyword("unique").unwrap().span;
+        assert_eq!(
+            apply(t, &remove_keyword(t, &call, kw).unwrap()),
+            "f = F(\n    a)\ng = 1\n"
         );
         let t = "f = F(\n    a,\n    unique=True,\n    b=1,\n)\n";
         let call = call_of(t);

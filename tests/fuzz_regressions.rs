@@ -261,3 +261,9 @@ fn plan_keeps_the_fixes_that_parse() {
 fn fixer_converges_on_inherited_base_with_garbled_settings() {
     fixer(include_bytes!("data/fuzz/fixer_rounds.bin"));
 }
+
+/// Found by the next 90 s `fixer` run.
+#[test]
+fn fixer_second_finding() {
+    fixer(include_bytes!("data/fuzz/fixer_second.bin"));
+}
