@@ -2,8 +2,8 @@
 # Runs every fuzz target for a bounded time, one after the other (outside CI's critical path):
 #   fuzz/run.sh [SECONDS] [TARGET...]     (default 600 seconds, all targets)
 # Seeds (fuzz/seeds/<target>/, committed) are copied into the corpus (fuzz/corpus/<target>/,
-# gitignored) first. Crashes land in fuzz/artifacts/<target>/. Prints the number of executions
-# per target; exits non-zero when any target found a crash.
+# gitignored) first. Crashes and the run's log land in fuzz/artifacts/<target>/. Prints the
+# number of executions per target; exits non-zero when any target found a crash.
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz`). On a stable toolchain RUSTC_BOOTSTRAP=1 lets it
 # pass its nightly flags. FUZZ_SANITIZER (default `none`: the crate forbids unsafe code, and
@@ -35,7 +35,9 @@ done
 for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t"
   cp -n "fuzz/seeds/$t/"* "fuzz/corpus/$t/" 2>/dev/null || true
-  log="fuzz/artifacts/$t/run.log"
+  # One log per run: several runs may share the checkout.
+  log="fuzz/artifacts/$t/run-$(date +%Y%m%d-%H%M%S)-$$.log"
+  : >"$log"
   touch "$log.start"
   echo "== $t: ${seconds}s (log: $log)"
   extra=(-print_final_stats=1)
@@ -46,20 +48,21 @@ for t in "${targets[@]}"; do
     -max_total_time="$seconds" -dict=fuzz/python.dict -max_len=16384 -timeout=30 \
     -rss_limit_mb=4096 "${extra[@]}" >"$log" 2>&1
   rc=$?
-  n=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')
+  n=$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')
   if [ -z "$n" ]; then
     # `#NNN DONE ...`, or in fork mode the last `#NNN: cov: ...` line.
-    n=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
+    n=$(grep -aoE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
   fi
   execs[$t]="${n:-unknown}"
   crashes=$(find "fuzz/artifacts/$t" -name 'crash-*' -newer "$log.start" | wc -l)
+  rm -f "$log.start"
   if [ $rc -eq 0 ] && [ "$crashes" -eq 0 ]; then
     results[$t]="no crash"
   elif [ "${FUZZ_KEEP_GOING:-0}" = 1 ]; then
     results[$t]="$crashes crash input(s) in fuzz/artifacts/$t/"
     status=1
   else
-    results[$t]="CRASH (exit $rc): $(grep -m1 -oE 'Test unit written to .*' "$log" || echo 'see log')"
+    results[$t]="CRASH (exit $rc): $(grep -a -m1 -oE 'Test unit written to .*' "$log" || echo 'see log')"
     status=1
   fi
   tail -n 3 "$log"

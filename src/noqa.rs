@@ -167,21 +167,18 @@ pub fn unused(
     let mut out = Vec::new();
     for file in files {
         let text = &file.text;
-        let comments = crate::syntax::comment_starts(text);
-        let mut offset = 0usize;
-        for raw in text.split_inclusive('\n') {
-            let line = raw.trim_end_matches(['\n', '\r']);
-            let line_start = offset;
-            offset += raw.len();
-            let Some(comment) = comment_of(line) else {
+        // Real comments only (from the tokens), on lines as Python ends them (a lone `\r` too).
+        let mut starts: Vec<u32> = crate::syntax::comment_starts(text).into_iter().collect();
+        starts.sort_unstable();
+        for start in starts {
+            let line = file.lines.line_text(text, start);
+            let line_start = file.lines.line_start(file.lines.line_of(start)) as usize;
+            let Some(comment) = line.get(start as usize - line_start..) else {
                 continue;
             };
             let Some(codes) = directive(comment, "# noqa") else {
                 continue;
             };
-            if !comments.contains(&((line_start + line.len() - comment.len()) as u32)) {
-                continue; // `# noqa` inside a string literal
-            }
             let row = file.location(line_start as u32).row;
             let here: Vec<&str> = diagnostics
                 .iter()

@@ -627,6 +627,11 @@ fn uses_in_tokens(
                     }
                 }
             }
+            // Another field's `related_name="x"` declares its own reverse name, not a use of
+            // this one: renaming it would make two fields' fixes undo each other forever. A
+            // Meta's `default_related_name = "x"` stays a use: the renamed uses of the model's
+            // other reverse relations keep working only if it is renamed with them.
+            TokenKind::String if declares_reverse_name(source, &tokens, i) => {}
             TokenKind::String => {
                 let prefix = text.chars().take_while(|c| c.is_ascii_alphabetic()).count();
                 if text[..prefix]
@@ -663,6 +668,30 @@ fn uses_in_tokens(
         }
     }
     out
+}
+
+/// Whether the string token at `i` is the value of a `related_name=` or `related_query_name=`
+/// keyword.
+fn declares_reverse_name(
+    source: &str,
+    tokens: &[&ruff_python_ast::token::Token],
+    i: usize,
+) -> bool {
+    use ruff_python_ast::token::TokenKind;
+    let Some(at) = i.checked_sub(2) else {
+        return false;
+    };
+    let (name, eq) = (tokens[at], tokens[at + 1]);
+    let span = span_of(name);
+    name.kind() == TokenKind::Name
+        && eq.kind() == TokenKind::Equal
+        && matches!(
+            &source[span.start as usize..span.end as usize],
+            "related_name" | "related_query_name"
+        )
+        && at
+            .checked_sub(1)
+            .is_some_and(|p| matches!(tokens[p].kind(), TokenKind::Lpar | TokenKind::Comma))
 }
 
 #[cfg(test)]
@@ -741,6 +770,17 @@ mod tests {
         for u in &uses {
             assert_eq!(&src[u.span.start as usize..u.span.end as usize], "old_rt");
         }
+    }
+
+    #[test]
+    fn reverse_name_declarations_are_not_uses() {
+        let src = "a = F(related_name=\"rt\")\nb = F(x, related_query_name='rt')\nclass Meta:\n    default_related_name = \"rt\"\nq = X.objects.filter(x='rt')\n";
+        let uses = name_uses(src, &["rt"]);
+        let lines: Vec<usize> = uses
+            .iter()
+            .map(|u| src[..u.span.start as usize].matches('\n').count())
+            .collect();
+        assert_eq!(lines, [3, 4], "{uses:?}");
     }
 
     #[test]

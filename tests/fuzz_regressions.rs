@@ -267,3 +267,53 @@ fn fixer_converges_on_inherited_base_with_garbled_settings() {
 fn fixer_second_finding() {
     fixer(include_bytes!("data/fuzz/fixer_second.bin"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Finding 5 (fixer, 10-minute run at c9d1ec6): `fixes did not converge: round 4 still plans
+// fixes`, alternating DOT001 and DOT002 forever. Two relations share `related_name="rt"`:
+// RefreshToken.access_token (DOT001 wants `refresh_token`) and AccessToken.id_token (DOT002
+// wants `access_token`). Each fix also renames the "uses" of the old name `rt`, and counts the
+// other field's `related_name="rt"` declaration as such a use (a lookup string), so DOT002
+// rewrites both to `access_token`, then DOT001 rewrites both to `refresh_token`, and so on.
+
+/// As minimised by `cargo fuzz tmin` (1313 bytes, kept in fuzz/regressions/).
+#[test]
+fn dot001_dot002_shared_related_name_converges_minimised() {
+    fixer(include_bytes!(
+        "../fuzz/regressions/fixer_dot001_dot002_cycle.bin"
+    ));
+}
+
+/// The same cycle, readable.
+#[test]
+fn dot001_dot002_shared_related_name_converges() {
+    fixer(
+        b"from django.db import models\n\
+from oauth2_provider.models import AbstractAccessToken, AbstractRefreshToken\n\n\n\
+class MyAccessToken(AbstractAccessToken):\n    \
+id_token = models.OneToOneField(\"oauth2_provider.IDToken\", on_delete=models.CASCADE, null=True, blank=True, related_name=\"rt\")\n\n\n\
+class MyRefreshToken(AbstractRefreshToken):\n    \
+access_token = models.OneToOneField(\"app.MyAccessToken\", on_delete=models.SET_NULL, null=True, blank=True, related_name=\"rt\")\n",
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding 6 (fixer, 10-minute run at c9d1ec6 with finding 5 ignored): `DML100 ... offers an
+// applicable fix ... that the fixer never applies: ... fixed text does not parse (missing
+// closing quote in string literal)`. A lone CR ends a line in Python, but the DML100 fix that
+// drops a comment whose reason mentions "noqa" deletes up to the next `\n`: here it eats the
+// opening `"""` on the CR-terminated next line. When the result still parses, the safe fix
+// silently deletes code instead (second test): `y = 2` is gone.
+
+/// As minimised by `cargo fuzz tmin`.
+#[test]
+fn noqa_removal_stops_at_a_lone_cr_minimised() {
+    fixer(b"# noqa:DOT0 noqa\r\"\"\"\n\"\"\"");
+}
+
+/// Readable: the fix of `# noqa: DOT999 noqa` turns `x = 1  # ...\ry = 2\n` into `x = 1\n`
+/// (caught by the harness's "DML100 fixes touch only comments" check).
+#[test]
+fn noqa_removal_stops_at_a_lone_cr() {
+    fixer(b"x = 1  # noqa: DOT999 noqa\ry = 2\n");
+}

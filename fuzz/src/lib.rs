@@ -1,6 +1,7 @@
 //! The harness shared by the fuzz targets (`fuzz_targets/*.rs`) and by the regression tests in
 //! `tests/fuzz_regressions.rs`, which include this file with `#[path]`: a finding replays through
-//! exactly the code that found it. Only `std` and `django_model_lint` may be used here.
+//! exactly the code that found it. Only `std`, `django_model_lint` and its own dependencies (the
+//! Ruff parser crates, pinned to the same versions) may be used here.
 //!
 //! An input is one byte string. It becomes a small project on disk:
 //!
@@ -329,6 +330,7 @@ pub fn fixer(dir: &Path, data: &[u8]) {
     for round in 0..=MAX_FIX_ROUNDS {
         let result = check(dir);
         assert_diagnostics(&result.diagnostics);
+        assert_noqa_fixes_touch_only_comments(&result.diagnostics);
         let planned = fix::plan(&result.diagnostics, Applicability::Unsafe);
         if planned.is_empty() {
             assert_no_dropped_fixes(&result.diagnostics);
@@ -421,6 +423,55 @@ pub fn assert_no_dropped_fixes(diagnostics: &[Diagnostic]) {
             f.applicability,
             f.message,
             why.join("; ")
+        );
+    }
+}
+
+/// The code of `text`: its tokens without comments and non-logical newlines, with their text.
+fn code_tokens(text: &str) -> Vec<(ruff_python_ast::token::TokenKind, String)> {
+    use ruff_python_ast::token::TokenKind;
+    use ruff_text_size::Ranged;
+    let parsed =
+        ruff_python_parser::parse_unchecked_source(text, ruff_python_ast::PySourceType::Python);
+    parsed
+        .tokens()
+        .iter()
+        .filter(|t| !matches!(t.kind(), TokenKind::Comment | TokenKind::NonLogicalNewline))
+        .map(|t| (t.kind(), text[t.range()].to_string()))
+        .collect()
+}
+
+/// Removing an unused `noqa` (DML100) edits comments only: applied alone to a file that
+/// parses, its fix leaves every code token as it was (no statement, string or quote is lost).
+/// Only called on files that passed `syntax::parse`, whose nesting is bounded.
+pub fn assert_noqa_fixes_touch_only_comments(diagnostics: &[Diagnostic]) {
+    for d in diagnostics
+        .iter()
+        .filter(|d| d.code == "DML100" && fix::applicable(d, Applicability::Unsafe))
+    {
+        if !syntax::parse(&d.file.text).errors.is_empty() {
+            continue;
+        }
+        let f = d.fix.as_ref().unwrap();
+        let edits: Vec<Edit> = f
+            .edits
+            .iter()
+            .filter(|e| e.file.as_ref().is_none_or(|x| x.path == d.file.path))
+            .cloned()
+            .collect();
+        let Some(fixed) = fix::fix_file(d.file.clone(), edits, vec![d.code]) else {
+            continue;
+        };
+        let (before, after) = (code_tokens(&d.file.text), code_tokens(&fixed.fixed));
+        assert!(
+            before == after,
+            "{} `{}` fix ({:?}) changes code, not only comments, in {}:\n--- before\n{:?}\n--- after\n{:?}",
+            d.code,
+            d.message,
+            f.message,
+            d.file.path.display(),
+            d.file.text,
+            fixed.fixed
         );
     }
 }
