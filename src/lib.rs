@@ -13,6 +13,7 @@ pub mod fix;
 pub mod index;
 pub mod models;
 pub mod noqa;
+pub mod prefilter;
 pub mod project;
 pub mod report;
 pub mod resolve;
@@ -22,7 +23,7 @@ pub mod source;
 pub mod syntax;
 pub mod versions;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -61,9 +62,6 @@ pub struct CheckResult {
     /// Files read and parsed (the rest were skipped by the prefilter).
     pub parsed: usize,
 }
-
-/// Bytes whose presence makes a file worth parsing: it mentions the library or its settings.
-const SEEDS: &[&str] = &["oauth2_provider", "OAUTH2_PROVIDER"];
 
 /// Checks `inputs`; `Err` only when the run cannot proceed (bad arguments).
 pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult, String> {
@@ -242,23 +240,97 @@ fn analyze_project<T>(
         }
     }
 
-    // Files under PATHS: parse those that mention the library (or were named explicitly), then
-    // those that mention a class derived from a DOT model, until nothing new turns up.
-    let mut seeds: Vec<String> = SEEDS.iter().map(|s| s.to_string()).collect();
-    let texts: Vec<(PathBuf, Result<String, String>)> = files
-        .par_iter()
-        .map(|f| match &stdin {
-            Some((p, text)) if p == f => (f.clone(), Ok(text.clone())),
-            _ => (f.clone(), project::read_source(f)),
+    // Files under PATHS worth reading: those named explicitly, the model modules, and what
+    // they import, transitively (see `prefilter`). Every file, when unused `noqa` directives
+    // are wanted (a stale one can sit anywhere). Of those, parse the files that mention the
+    // library, then those that mention a class derived from a DOT model, until nothing new
+    // turns up.
+    let want_noqa = options.selection.enabled("DML100");
+    // Lookups among the group's files compare bytes: no allocation, no component-wise hashing.
+    let mut by_bytes: Vec<(&[u8], usize)> = files
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_os_str().as_encoded_bytes(), i))
+        .collect();
+    by_bytes.sort_unstable();
+    let index_of = |p: &Path| {
+        let key = p.as_os_str().as_encoded_bytes();
+        by_bytes
+            .binary_search_by(|(b, _)| (*b).cmp(key))
+            .ok()
+            .map(|k| by_bytes[k].1)
+    };
+    let mut queued = vec![false; files.len()];
+    let mut batch: Vec<usize> = (0..files.len())
+        .filter(|&i| {
+            let p = &files[i];
+            want_noqa
+                || prefilter::is_model_module(p.strip_prefix(root).unwrap_or(p))
+                || explicit.contains(p)
         })
         .collect();
+    for &i in &batch {
+        queued[i] = true;
+    }
+    // Whether a top-level name is one of the project's packages: most imports are of the
+    // standard library or of installed packages and are dropped on their first word.
+    let mut tops: HashMap<String, bool> = HashMap::new();
+    let mut texts: Vec<(PathBuf, Result<String, String>)> = Vec::new();
+    while !batch.is_empty() {
+        let read: Vec<(PathBuf, Result<String, String>, Vec<String>)> = batch
+            .par_iter()
+            .map(|&i| {
+                let f = &files[i];
+                let text = match &stdin {
+                    Some((p, text)) if p == f => Ok(text.clone()),
+                    _ => project::read_source(f),
+                };
+                let imported = match (&text, project.module_name_of(f)) {
+                    (Ok(t), Some((name, is_package))) => prefilter::imports(t)
+                        .iter()
+                        .flat_map(|i| prefilter::imported_modules(&name, is_package, i))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                (f.clone(), text, imported)
+            })
+            .collect();
+        batch = Vec::new();
+        for (path, text, imported) in read {
+            for module in imported {
+                let top = module.split('.').next().unwrap_or_default();
+                let local = match tops.get(top) {
+                    Some(&known) => known,
+                    None => {
+                        let known = project.module_path(top).is_some();
+                        tops.insert(top.to_string(), known);
+                        known
+                    }
+                };
+                if !local {
+                    continue;
+                }
+                for candidate in project.module_candidates(&module) {
+                    if let Some(i) = index_of(&candidate)
+                        && !queued[i]
+                    {
+                        queued[i] = true;
+                        batch.push(i);
+                    }
+                }
+            }
+            texts.push((path, text));
+        }
+    }
+    texts.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let mut seeds: Vec<String> = prefilter::SEEDS.iter().map(|s| s.to_string()).collect();
     let mut unread: Vec<(PathBuf, String)> = app_models
         .into_iter()
         .filter(|p| !files.contains(p))
         .filter_map(|p| Some((p.clone(), project::read_source(&p).ok()?)))
         .collect();
     let mut io_diags = Vec::new();
-    let want_noqa = options.selection.enabled("DML100");
     let mut noqa_files = Vec::new();
     for (path, text) in texts {
         match text {
@@ -334,15 +406,33 @@ fn analyze_project<T>(
 fn group_files(inputs: &[PathBuf], files: &[PathBuf]) -> BTreeMap<PathBuf, Group> {
     let mut groups: BTreeMap<PathBuf, Group> = BTreeMap::new();
     let mut cache = project::RootCache::default();
+    // Files come sorted, so a directory's files are consecutive: its answer is asked once.
+    let mut last: Option<(&Path, PathBuf)> = None;
+    let mut run: Vec<PathBuf> = Vec::new();
     for file in files {
         let dir = file.parent().unwrap_or(Path::new("/"));
+        if let Some((d, root)) = &last {
+            if d.as_os_str() == dir.as_os_str() {
+                run.push(file.clone());
+                continue;
+            }
+            groups
+                .entry(root.clone())
+                .or_default()
+                .files
+                .append(&mut run);
+        }
         let package_root = cache.package_root(dir);
         let root = cache
             .manage_root(dir)
             .unwrap_or_else(|| package_root.clone());
-        let group = groups.entry(root).or_default();
-        group.files.push(file.clone());
+        let group = groups.entry(root.clone()).or_default();
         group.package_roots.insert(package_root);
+        last = Some((dir, root));
+        run.push(file.clone());
+    }
+    if let Some((_, root)) = last {
+        groups.entry(root).or_default().files.append(&mut run);
     }
     // An input directory holding manage.py but no Python file under PATHS still has a project.
     for input in inputs {

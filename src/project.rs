@@ -208,6 +208,19 @@ impl Project {
         None
     }
 
+    /// The files that could define module `name`, most specific source root first, without
+    /// touching the disk (the caller checks them against files it already knows).
+    pub fn module_candidates(&self, name: &str) -> Vec<PathBuf> {
+        let rel: PathBuf = name.split('.').collect();
+        self.source_roots
+            .iter()
+            .flat_map(|root| {
+                let base = root.join(&rel);
+                [base.join("__init__.py"), base.with_extension("py")]
+            })
+            .collect()
+    }
+
     pub fn has_module(&self, name: &str) -> bool {
         if let Some(entry) = lock(&self.modules).get(name) {
             return entry.is_some();

@@ -174,9 +174,15 @@ fn tempdir() -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
+/// Writes `rel` under `root`. A top-level `models/` directory becomes a package (an
+/// `__init__.py` is added), so its files are model modules, which a directory walk reads.
 fn write(root: &Path, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
     let p = root.join(rel);
     std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    let init = root.join("models/__init__.py");
+    if rel.starts_with("models/") && !init.exists() {
+        std::fs::write(&init, "").expect("write models/__init__.py");
+    }
     std::fs::write(&p, contents).expect("write");
     p
 }
@@ -298,19 +304,19 @@ const DEEP: usize = 100_000;
 fn brackets_100k_deep_without_the_library_mention() {
     let (_d, root) = tempdir();
     let text = format!("x = {}{}\n", "(".repeat(DEEP), ")".repeat(DEEP));
-    write(&root, "deep.py", &text);
+    write(&root, "models/deep.py", &text);
     // Walked from a directory, the prefilter skips it: nothing to report.
     let run = check(&root, &["."]);
     run.assert_code(0);
     assert_eq!(run.stdout, "All checks passed!\n", "{}", run.describe());
     // Named on the command line, it is parsed: the nesting bound reports E999 instead of
     // overflowing the stack.
-    let run = check(&root, &["deep.py"]);
+    let run = check(&root, &["models/deep.py"]);
     run.assert_code(1);
     let c = run.concise();
     assert_eq!(c.len(), 1, "{}", run.describe());
     assert_eq!(c[0].code, "E999", "{}", run.describe());
-    assert_eq!(c[0].path, "deep.py");
+    assert_eq!(c[0].path, "models/deep.py");
     // The bound is 200: the 201st `(` is where the report points.
     assert_eq!((c[0].row, c[0].column), (1, 5 + 200), "{}", run.describe());
 }
@@ -320,18 +326,23 @@ fn brackets_100k_deep_in_a_parsed_file() {
     let (_d, root) = tempdir();
     for (name, open, close) in [("paren", "(", ")"), ("list", "[", "]"), ("dict", "{", "}")] {
         let text = format!("{MENTION}x = {}{}\n", open.repeat(DEEP), close.repeat(DEEP));
-        write(&root, &format!("{name}.py"), &text);
+        write(&root, &format!("models/{name}.py"), &text);
     }
     // Unbalanced too: only openers.
     write(
         &root,
-        "open.py",
+        "models/open.py",
         format!("{MENTION}x = {}\n", "[".repeat(DEEP)),
     );
     let run = check(&root, &["."]);
     run.assert_code(1);
     let c = run.concise();
-    for name in ["dict.py", "list.py", "open.py", "paren.py"] {
+    for name in [
+        "models/dict.py",
+        "models/list.py",
+        "models/open.py",
+        "models/paren.py",
+    ] {
         let e: Vec<_> = c.iter().filter(|c| c.path == name).collect();
         assert!(
             !e.is_empty() && e.iter().all(|c| c.code == "E999"),
@@ -351,8 +362,8 @@ fn brackets_100k_deep_in_a_parsed_file() {
 fn addition_chain_100k_long() {
     let (_d, root) = tempdir();
     let text = format!("{MENTION}x = {}\n", vec!["1"; DEEP].join(" + "));
-    write(&root, "chain.py", &text);
-    assert_at_most_syntax_errors(&check(&root, &["."]), "chain.py");
+    write(&root, "models/chain.py", &text);
+    assert_at_most_syntax_errors(&check(&root, &["."]), "models/chain.py");
 }
 
 /// `x = ----...-1`: unary minus 100,000 deep.
@@ -360,8 +371,8 @@ fn addition_chain_100k_long() {
 fn unary_minus_chain_100k_long() {
     let (_d, root) = tempdir();
     let text = format!("{MENTION}x = {}1\n", "-".repeat(DEEP));
-    write(&root, "chain.py", &text);
-    assert_at_most_syntax_errors(&check(&root, &["."]), "chain.py");
+    write(&root, "models/chain.py", &text);
+    assert_at_most_syntax_errors(&check(&root, &["."]), "models/chain.py");
 }
 
 /// `x = a.b.b.b...`: an attribute chain 100,000 long.
@@ -369,8 +380,8 @@ fn unary_minus_chain_100k_long() {
 fn attribute_chain_100k_long() {
     let (_d, root) = tempdir();
     let text = format!("{MENTION}x = a{}\n", ".b".repeat(DEEP));
-    write(&root, "chain.py", &text);
-    assert_at_most_syntax_errors(&check(&root, &["."]), "chain.py");
+    write(&root, "models/chain.py", &text);
+    assert_at_most_syntax_errors(&check(&root, &["."]), "models/chain.py");
 }
 
 /// More unbracketed shapes that nest 100,000 deep: calls, subscripts, `not`, `lambda`,
@@ -399,14 +410,14 @@ fn other_unbracketed_chains_100k_long() {
     let mut failures = Vec::new();
     for (name, expr) in &shapes {
         let (_d, root) = tempdir();
-        write(&root, "chain.py", format!("{MENTION}{expr}\n"));
+        write(&root, "models/chain.py", format!("{MENTION}{expr}\n"));
         let run = check(&root, &["."]);
         let ok = !run.timed_out
             && matches!(run.code, Some(0 | 1))
             && run
                 .concise()
                 .iter()
-                .all(|c| c.code == "E999" && c.path == "chain.py");
+                .all(|c| c.code == "E999" && c.path == "models/chain.py");
         if !ok {
             failures.push(format!("--- shape `{name}`:\n{}", run.describe()));
         }
@@ -427,7 +438,7 @@ fn addition_chains_20k_long_in_parallel_files() {
     let (_d, root) = tempdir();
     let text = format!("{MENTION}x = {}\n", vec!["1"; 20_000].join(" + "));
     for i in 0..4 {
-        write(&root, &format!("chain{i}.py"), &text);
+        write(&root, &format!("models/chain{i}.py"), &text);
     }
     let run = check(&root, &["."]);
     run.assert_normal_exit();
@@ -551,29 +562,33 @@ fn ten_thousand_models_with_two_thousand_findings() {
 #[test]
 fn file_of_nul_bytes() {
     let (_d, root) = tempdir();
-    write(&root, "nul.py", vec![0u8; 64 * 1024]);
+    write(&root, "models/nul.py", vec![0u8; 64 * 1024]);
     let mut mixed = MENTION.as_bytes().to_vec();
     mixed.extend(std::iter::repeat_n(0u8, 64 * 1024));
     mixed.extend_from_slice(b"\nclass A(models.Model):\n    pass\n");
-    write(&root, "dir/mixed.py", &mixed);
+    write(&root, "models/mixed.py", &mixed);
     // Walked: nul.py does not mention the library (skipped); mixed.py does and must be reported.
     let run = check(&root, &["."]);
     run.assert_code(1);
     let c = run.concise();
     assert!(
         c.iter()
-            .any(|c| c.path == "dir/mixed.py" && (c.code == "E999" || c.code == "E902")),
+            .any(|c| c.path == "models/mixed.py" && (c.code == "E999" || c.code == "E902")),
         "NULs in a parsed file are a syntax (or IO) error\n{}",
         run.describe()
     );
-    assert!(!c.iter().any(|c| c.path == "nul.py"), "{}", run.describe());
+    assert!(
+        !c.iter().any(|c| c.path == "models/nul.py"),
+        "{}",
+        run.describe()
+    );
     // Named explicitly, nul.py is parsed.
-    let run = check(&root, &["nul.py"]);
+    let run = check(&root, &["models/nul.py"]);
     run.assert_code(1);
     assert!(
         run.concise()
             .iter()
-            .all(|c| c.path == "nul.py" && (c.code == "E999" || c.code == "E902")),
+            .all(|c| c.path == "models/nul.py" && (c.code == "E999" || c.code == "E902")),
         "{}",
         run.describe()
     );
@@ -584,13 +599,20 @@ fn invalid_utf8() {
     let (_d, root) = tempdir();
     let mut bytes = MENTION.as_bytes().to_vec();
     bytes.extend_from_slice(b"x = '\xff\xfe\xc3'\n");
-    write(&root, "latin.py", &bytes);
-    // Not mentioning the library does not matter: every file is read before the prefilter.
-    write(&root, "other.py", b"x = '\xe9'\n");
+    write(&root, "models/latin.py", &bytes);
+    // Not mentioning the library does not matter: a model module is read before the prefilter.
+    write(&root, "models/other.py", b"x = '\xe9'\n");
+    // A module no model module imports is never opened, so its bytes are never judged.
+    write(&root, "views.py", b"x = '\xe9'\n");
     let run = check(&root, &["."]);
     run.assert_code(1);
     let c = run.concise();
-    for name in ["latin.py", "other.py"] {
+    assert!(
+        !c.iter().any(|c| c.path == "views.py"),
+        "{}",
+        run.describe()
+    );
+    for name in ["models/latin.py", "models/other.py"] {
         let e: Vec<_> = c.iter().filter(|c| c.path == name).collect();
         assert_eq!(e.len(), 1, "{name}\n{}", run.describe());
         assert_eq!(e[0].code, "E902", "{}", run.describe());
@@ -610,12 +632,12 @@ fn utf16_with_bom() {
         le.extend_from_slice(&u.to_le_bytes());
         be.extend_from_slice(&u.to_be_bytes());
     }
-    write(&root, "le.py", &le);
-    write(&root, "be.py", &be);
+    write(&root, "models/le.py", &le);
+    write(&root, "models/be.py", &be);
     let run = check(&root, &["."]);
     run.assert_code(1);
     let c = run.concise();
-    for name in ["be.py", "le.py"] {
+    for name in ["models/be.py", "models/le.py"] {
         let e: Vec<_> = c.iter().filter(|c| c.path == name).collect();
         assert_eq!(e.len(), 1, "{name}\n{}", run.describe());
         assert_eq!(e[0].code, "E902", "{}", run.describe());
@@ -626,12 +648,12 @@ fn utf16_with_bom() {
 #[test]
 fn empty_file() {
     let (_d, root) = tempdir();
-    write(&root, "empty.py", "");
+    write(&root, "models/empty.py", "");
     write(&root, "pkg/__init__.py", "");
     let run = check(&root, &["."]);
     run.assert_code(0);
     assert_eq!(run.stdout, "All checks passed!\n", "{}", run.describe());
-    let run = check(&root, &["empty.py"]);
+    let run = check(&root, &["models/empty.py"]);
     run.assert_code(0);
     assert_eq!(run.stdout, "All checks passed!\n", "{}", run.describe());
     // An empty models.py in a project that swaps DOT models: no crash either.

@@ -1,0 +1,242 @@
+//! Byte-level decisions about which files to read and parse, made without the parser.
+//!
+//! Django registers a model when the class statement runs, and the only modules it runs at
+//! start-up are each installed app's `models` module and what that imports. So a directory
+//! walk reads the *model modules* (`models.py`, anything under a `models/` package) and then
+//! follows their imports outward; the thousands of views, tests, migrations and utilities of a
+//! project are never opened. Of what is read, only files that mention the library (or a class
+//! derived from it) are parsed.
+//!
+//! Everything here over-approximates: an `import` line inside a docstring only makes one more
+//! file read, never one less.
+
+use std::path::Path;
+
+/// Bytes whose presence makes a file worth parsing: it mentions the library or its settings.
+pub const SEEDS: &[&str] = &["oauth2_provider", "OAUTH2_PROVIDER"];
+
+/// Whether Django would look for models in `path` (relative to the project): a `models.py`, or
+/// a module of a `models` package.
+pub fn is_model_module(rel: &Path) -> bool {
+    // On the bytes: this runs for every file of the tree.
+    let b = rel.as_os_str().as_encoded_bytes();
+    let b = b.strip_prefix(b"/").unwrap_or(b);
+    let dir = &b[..memchr::memrchr(b'/', b).map_or(0, |i| i + 1)];
+    let name = &b[dir.len()..];
+    name == b"models.py"
+        || name == b"models.pyi"
+        || dir.starts_with(b"models/")
+        || memchr::memmem::find(dir, b"/models/").is_some()
+}
+
+/// One `import` or `from … import …` statement, as far as a line scan can tell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportLine {
+    /// Leading dots of a relative import (0 for absolute).
+    pub level: usize,
+    /// The dotted module (empty for `from . import x`).
+    pub module: String,
+    /// Names imported by `from … import`, which may be submodules (`*` excluded).
+    pub names: Vec<String>,
+}
+
+/// How far a parenthesised `from x import (…)` is followed across lines.
+const MAX_IMPORT_LIST: usize = 4096;
+
+/// The import statements of `text`, found from the occurrences of `import` (memchr), each
+/// checked to be on a line that starts with `import` or `from`.
+pub fn imports(text: &str) -> Vec<ImportLine> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut last_line = usize::MAX;
+    for at in memchr::memmem::find_iter(bytes, b"import") {
+        let start = memchr::memrchr2(b'\n', b'\r', &bytes[..at]).map_or(0, |i| i + 1);
+        if start == last_line {
+            continue;
+        }
+        last_line = start;
+        let end = memchr::memchr2(b'\n', b'\r', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+        let line = text[start..end].trim_start();
+        if let Some(rest) = keyword(line, "import") {
+            for part in rest.split(',') {
+                let name = dotted(part.trim_start());
+                if name.is_empty() {
+                    break; // a comment, `;` or a continuation: the rest is not a plain list
+                }
+                out.push(ImportLine {
+                    level: 0,
+                    module: name.to_string(),
+                    names: Vec::new(),
+                });
+            }
+        } else if let Some(rest) = keyword(line, "from") {
+            let level = rest.bytes().take_while(|&b| b == b'.').count();
+            let rest = &rest[level..];
+            let module = dotted(rest);
+            let Some(list) = keyword(rest[module.len()..].trim_start(), "import")
+                .or_else(|| rest[module.len()..].trim_start().strip_prefix("import("))
+            else {
+                continue;
+            };
+            if level == 0 && module.is_empty() {
+                continue;
+            }
+            let list = list.trim_start();
+            let list = match list.strip_prefix('(') {
+                // The list may go on over the next lines, up to the closing parenthesis.
+                Some(_) => {
+                    let tail = &text[end - line.len()..];
+                    let tail = &tail[..floor_boundary(tail, MAX_IMPORT_LIST)];
+                    let open = tail.find('(').map_or(0, |i| i + 1);
+                    let close = tail[open..].find(')').map_or(tail.len(), |i| open + i);
+                    &tail[open..close]
+                }
+                None => list,
+            };
+            let names = list
+                .split([',', '\n', '\r'])
+                .map(|n| dotted(n.trim_start()))
+                .filter(|n| !n.is_empty() && !n.contains('.'))
+                .map(str::to_string)
+                .collect();
+            out.push(ImportLine {
+                level,
+                module: module.to_string(),
+                names,
+            });
+        }
+    }
+    out
+}
+
+/// `line` after `word` and the whitespace that must follow it.
+fn keyword<'t>(line: &'t str, word: &str) -> Option<&'t str> {
+    let rest = line.strip_prefix(word)?;
+    rest.starts_with([' ', '\t', '\\'])
+        .then(|| rest.trim_start_matches([' ', '\t', '\\']))
+}
+
+/// The dotted name at the start of `s` (ASCII identifiers; non-ASCII names are rare enough in
+/// module paths to be read through the other routes).
+fn dotted(s: &str) -> &str {
+    let n = s
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.')
+        .count();
+    &s[..n]
+}
+
+fn floor_boundary(s: &str, max: usize) -> usize {
+    let mut i = max.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The modules an import statement in module `importer` (a package when `is_package`) may load:
+/// the module itself and, for `from m import a`, `m.a` (which may be a submodule).
+pub fn imported_modules(importer: &str, is_package: bool, import: &ImportLine) -> Vec<String> {
+    let base = if import.level == 0 {
+        import.module.clone()
+    } else {
+        let mut parts: Vec<&str> = importer.split('.').collect();
+        if !is_package {
+            parts.pop();
+        }
+        for _ in 1..import.level {
+            if parts.pop().is_none() {
+                return Vec::new();
+            }
+        }
+        if !import.module.is_empty() {
+            parts.push(&import.module);
+        }
+        parts.join(".")
+    };
+    if base.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![base.clone()];
+    out.extend(import.names.iter().map(|n| format!("{base}.{n}")));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn modules(importer: &str, is_package: bool, text: &str) -> Vec<String> {
+        imports(text)
+            .iter()
+            .flat_map(|i| imported_modules(importer, is_package, i))
+            .collect()
+    }
+
+    #[test]
+    fn model_modules_are_models_py_and_models_packages() {
+        assert!(is_model_module(Path::new("app/models.py")));
+        assert!(is_model_module(Path::new("app/models/tokens.py")));
+        assert!(is_model_module(Path::new("app/models/__init__.py")));
+        assert!(!is_model_module(Path::new("app/views.py")));
+        assert!(!is_model_module(Path::new("app/mymodels.py")));
+    }
+
+    #[test]
+    fn absolute_relative_and_submodule_imports() {
+        let text = "import os, app.tokens as t\nfrom django.db import models\nfrom .base import *\nfrom . import tokens, mixins as m\nfrom ..core.fields import (\n    A,\n    B,  # why\n)\n    from .lazy import x  # indented: inside a try or a function\n";
+        assert_eq!(
+            modules("proj.app.models", false, text),
+            [
+                "os",
+                "app.tokens",
+                "django.db",
+                "django.db.models",
+                "proj.app.base",
+                "proj.app",
+                "proj.app.tokens",
+                "proj.app.mixins",
+                "proj.core.fields",
+                "proj.core.fields.A",
+                "proj.core.fields.B",
+                "proj.app.lazy",
+                "proj.app.lazy.x",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_package_imports_relative_to_itself() {
+        assert_eq!(
+            modules("app.models", true, "from .tokens import *\n"),
+            ["app.models.tokens"]
+        );
+        assert_eq!(
+            modules("app", true, "from ... import x\n"),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn words_that_are_not_import_statements_are_ignored() {
+        let text = "x = 'import os'\n# from a import b\nimportant = 1\nfrom_x = 2\nreimport(y)\n";
+        assert!(imports(text).is_empty(), "{:?}", imports(text));
+    }
+
+    #[test]
+    fn lone_cr_and_crlf_end_lines() {
+        assert_eq!(
+            modules("m", false, "import a\rimport b\r\nfrom c import d"),
+            ["a", "b", "c", "c.d"]
+        );
+    }
+
+    #[test]
+    fn unterminated_parenthesis_and_multibyte_text_do_not_panic() {
+        let text = format!("from a import (b,\n{}", "é".repeat(5000));
+        assert_eq!(imports(&text)[0].module, "a");
+        assert!(imports("from").is_empty());
+        assert!(imports("import").is_empty());
+        assert!(imports("from . import").is_empty());
+    }
+}
