@@ -101,13 +101,12 @@ fn read_directives(file: &crate::diagnostic::SourceFile) -> FileDirectives {
         return FileDirectives { lines, file_level };
     }
     // Real comments only (from the tokens): `# noqa` inside a string literal is text.
-    let mut starts: Vec<u32> = crate::syntax::comment_starts(text).into_iter().collect();
-    starts.sort_unstable();
-    for start in starts {
+    for span in crate::syntax::comment_spans(text) {
+        let start = span.start;
         let line = file.lines.line_of(start);
         let line_text = file.lines.line_text(text, start);
         let offset = (start - file.lines.line_start(line)) as usize;
-        let Some(comment) = line_text.get(offset..) else {
+        let Some(comment) = text.get(span.start as usize..span.end as usize) else {
             continue;
         };
         if let Some(codes) = directive(comment, "# noqa") {
@@ -167,15 +166,16 @@ pub fn unused(
     let mut out = Vec::new();
     for file in files {
         let text = &file.text;
-        // Real comments only (from the tokens), on lines as Python ends them (a lone `\r` too).
-        let mut starts: Vec<u32> = crate::syntax::comment_starts(text).into_iter().collect();
-        starts.sort_unstable();
-        for start in starts {
+        // Real comments only (from the tokens), each as far as the lexer takes it, on lines as
+        // Python ends them (a lone `\r` too).
+        for span in crate::syntax::comment_spans(text) {
+            let start = span.start;
             let line = file.lines.line_text(text, start);
             let line_start = file.lines.line_start(file.lines.line_of(start)) as usize;
-            let Some(comment) = line.get(start as usize - line_start..) else {
+            let Some(comment) = text.get(span.start as usize..span.end as usize) else {
                 continue;
             };
+            let comment_end = span.end as usize;
             let Some(codes) = directive(comment, "# noqa") else {
                 continue;
             };
@@ -198,7 +198,7 @@ pub fn unused(
             if bad.is_empty() {
                 continue;
             }
-            let comment_start = line_start + (line.len() - comment.len());
+            let comment_start = start as usize;
             let keep: Vec<&String> = codes
                 .iter()
                 .filter(|c| !bad.iter().any(|(b, _)| b == c))
@@ -209,14 +209,11 @@ pub fn unused(
                 let ws = line[..comment_start - line_start].len()
                     - line[..comment_start - line_start].trim_end().len();
                 let start = comment_start - ws;
-                let reason = &text[directive_end..line_start + line.len()];
+                let reason = &text[directive_end..comment_end];
                 // Prose that itself says "noqa" would become the directive once this one is
                 // gone (a safe fix must never start suppressing something): drop the comment.
                 if reason.trim().is_empty() || reason.to_ascii_lowercase().contains("noqa") {
-                    Edit::replace(
-                        Span::new(start as u32, (line_start + line.len()) as u32),
-                        "",
-                    )
+                    Edit::replace(Span::new(start as u32, comment_end as u32), "")
                 } else {
                     Edit::replace(
                         Span::new(start as u32, directive_end as u32),

@@ -511,19 +511,19 @@ pub fn for_each_stmt<'a>(body: &'a [Stmt], mut f: impl FnMut(&'a Stmt)) {
     }
 }
 
-/// Byte offsets where the file's comments start (from the token stream, so a `#` inside a string
-/// literal, even a multi-line one, is not a comment).
-pub fn comment_starts(source: &str) -> std::collections::HashSet<u32> {
+/// The file's comments, in order (from the token stream, so a `#` inside a string literal, even
+/// a multi-line one, is not a comment, and a comment ends where the lexer ends it).
+pub fn comment_spans(source: &str) -> Vec<Span> {
     use ruff_python_ast::token::TokenKind;
     if excessive_nesting(source).is_some() {
-        return Default::default();
+        return Vec::new();
     }
     with_parsed(source, |parsed| {
         parsed
             .tokens()
             .iter()
             .filter(|t| t.kind() == TokenKind::Comment)
-            .map(|t| span_of(t).start)
+            .map(span_of)
             .collect()
     })
 }

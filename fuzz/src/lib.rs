@@ -427,7 +427,8 @@ pub fn assert_no_dropped_fixes(diagnostics: &[Diagnostic]) {
     }
 }
 
-/// The code of `text`: its tokens without comments and non-logical newlines, with their text.
+/// The code of `text`: its tokens without comments and non-logical newlines, with their text
+/// (a logical newline's without).
 fn code_tokens(text: &str) -> Vec<(ruff_python_ast::token::TokenKind, String)> {
     use ruff_python_ast::token::TokenKind;
     use ruff_text_size::Ranged;
@@ -437,7 +438,12 @@ fn code_tokens(text: &str) -> Vec<(ruff_python_ast::token::TokenKind, String)> {
         .tokens()
         .iter()
         .filter(|t| !matches!(t.kind(), TokenKind::Comment | TokenKind::NonLogicalNewline))
-        .map(|t| (t.kind(), text[t.range()].to_string()))
+        // A line break's spelling is not code: removing a whole-line comment between `\r` and
+        // `\n` leaves one `\r\n` where there were two breaks.
+        .map(|t| match t.kind() {
+            TokenKind::Newline => (t.kind(), String::new()),
+            _ => (t.kind(), text[t.range()].to_string()),
+        })
         .collect()
 }
 
