@@ -47,6 +47,10 @@ pub struct Excludes {
 }
 
 impl Excludes {
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty()
+    }
+
     /// Builds the user's `--exclude` globs. A glob without a slash matches a file or directory
     /// name anywhere, as in ruff.
     pub fn new(patterns: &[String]) -> Result<Excludes, String> {
@@ -143,6 +147,75 @@ pub fn discover(inputs: &[PathBuf], excludes: &Excludes) -> Discovered {
     out
 }
 
+/// What a walk saw, kept to answer "is there a Python file (or package directory) here?" from
+/// memory: module lookups and project-root searches ask it thousands of times, and each `stat`
+/// is a path walk in the kernel. Only paths inside a completely walked directory are answered
+/// (not below a default-excluded directory, and not at all when `--exclude` is used, since an
+/// excluded file still exists as context); anything else is `None`, and the caller asks the
+/// disk.
+#[derive(Debug, Default)]
+pub struct Listing {
+    walked: Vec<PathBuf>,
+    /// The Python files found, sorted by their bytes (for prefix ranges).
+    files: Vec<PathBuf>,
+}
+
+fn bytes(p: &Path) -> &[u8] {
+    p.as_os_str().as_encoded_bytes()
+}
+
+impl Listing {
+    pub fn new(inputs: &[PathBuf], excludes: &Excludes, found: &Discovered) -> Listing {
+        if !excludes.is_empty() {
+            return Listing::default();
+        }
+        let walked = inputs.iter().filter(|p| p.is_dir()).cloned().collect();
+        let mut files = found.files.clone();
+        files.sort_unstable_by(|a, b| bytes(a).cmp(bytes(b)));
+        Listing { walked, files }
+    }
+
+    fn covers(&self, path: &Path) -> bool {
+        self.walked.iter().any(|root| {
+            path.strip_prefix(root).is_ok_and(|rel| {
+                !rel.components().any(|c| {
+                    let name = c.as_os_str().to_string_lossy();
+                    DEFAULT_EXCLUDES.contains(&name.as_ref())
+                        || name.ends_with(".egg-info")
+                        || matches!(c, std::path::Component::ParentDir)
+                })
+            })
+        })
+    }
+
+    /// Whether `path`, a `.py` file, exists; `None` when the walk cannot tell.
+    pub fn has_file(&self, path: &Path) -> Option<bool> {
+        if !is_python(path) || !self.covers(path) {
+            return None;
+        }
+        Some(
+            self.files
+                .binary_search_by(|f| bytes(f).cmp(bytes(path)))
+                .is_ok(),
+        )
+    }
+
+    /// Whether `path` is a directory holding Python files; `None` when the walk cannot tell.
+    pub fn has_dir(&self, path: &Path) -> Option<bool> {
+        if !self.covers(path) {
+            return None;
+        }
+        let mut prefix = bytes(path).to_vec();
+        prefix.push(b'/');
+        let at = self.files.partition_point(|f| bytes(f) < prefix.as_slice());
+        Some(
+            self.files
+                .get(at)
+                .is_some_and(|f| bytes(f).starts_with(&prefix)),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +245,37 @@ mod tests {
             .collect();
         assert_eq!(rel, ["a/x.py", "b.py"]);
         assert!(d.errors.is_empty());
+    }
+
+    #[test]
+    fn the_listing_answers_inside_walked_directories_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        for f in [
+            "app/__init__.py",
+            "app/models.py",
+            "ns/sub/x.py",
+            ".venv/lib/y.py",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "").unwrap();
+        }
+        let inputs = [root.clone()];
+        let none = Excludes::new(&[]).unwrap();
+        let found = discover(&inputs, &none);
+        let l = Listing::new(&inputs, &none, &found);
+        assert_eq!(l.has_file(&root.join("app/__init__.py")), Some(true));
+        assert_eq!(l.has_file(&root.join("app/views.py")), Some(false));
+        assert_eq!(l.has_file(&root.join("app/data.json")), None);
+        assert_eq!(l.has_file(&root.join(".venv/lib/y.py")), None);
+        assert_eq!(l.has_file(Path::new("/elsewhere/x.py")), None);
+        assert_eq!(l.has_dir(&root.join("ns")), Some(true));
+        assert_eq!(l.has_dir(&root.join("ap")), Some(false));
+        assert_eq!(l.has_dir(&root.join("nope")), Some(false));
+        let excluded = Excludes::new(&["ns".to_string()]).unwrap();
+        let l = Listing::new(&inputs, &excluded, &discover(&inputs, &excluded));
+        assert_eq!(l.has_file(&root.join("app/models.py")), None);
     }
 
     #[test]

@@ -85,7 +85,11 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
         .map(|(path, reason)| project::io_error(path, reason))
         .collect();
 
-    let groups = group_files(&inputs, &found.files);
+    let listing = options
+        .stdin
+        .is_none()
+        .then(|| Arc::new(discover::Listing::new(&inputs, &excludes, &found)));
+    let groups = group_files(&inputs, &found.files, listing);
 
     let mut parsed = 0;
     let mut noqa_files = Vec::new();
@@ -185,6 +189,9 @@ fn analyze_project<T>(
     extra_roots.extend(group.package_roots.iter().cloned());
     let files = &group.files;
     let project = Project::new(root.to_path_buf(), extra_roots);
+    if let Some(listing) = &group.listing {
+        project.set_listing(listing.clone());
+    }
     let stdin = options
         .stdin
         .as_ref()
@@ -272,12 +279,29 @@ fn analyze_project<T>(
     for &i in &batch {
         queued[i] = true;
     }
+    // Imports are followed only in a project that uses the library: its settings install it or
+    // configure it, its requirements pin it, or a model module mentions it. Elsewhere a model
+    // module that names nothing of DOT's cannot hold a DOT model, and what it imports is
+    // never opened (the price: a settings-less package whose models.py only re-exports token
+    // models from another module, with no pin, is not analysed).
+    let mut follow = version.1.is_some()
+        || apps.iter().any(|a| a.name == contract::dot().package)
+        || settings.as_ref().is_some_and(|s| {
+            s.values
+                .keys()
+                .any(|k| prefilter::SEEDS.iter().any(|w| k.starts_with(w)))
+        });
+    let seed_finders: Vec<memchr::memmem::Finder> = prefilter::SEEDS
+        .iter()
+        .map(|s| memchr::memmem::Finder::new(s.as_bytes()))
+        .collect();
     // Whether a top-level name is one of the project's packages: most imports are of the
     // standard library or of installed packages and are dropped on their first word.
     let mut tops: HashMap<String, bool> = HashMap::new();
     let mut texts: Vec<(PathBuf, Result<String, String>)> = Vec::new();
+    let mut followed = 0;
     while !batch.is_empty() {
-        let read: Vec<(PathBuf, Result<String, String>, Vec<String>)> = batch
+        let read: Vec<(PathBuf, Result<String, String>)> = batch
             .par_iter()
             .map(|&i| {
                 let f = &files[i];
@@ -285,41 +309,51 @@ fn analyze_project<T>(
                     Some((p, text)) if p == f => Ok(text.clone()),
                     _ => project::read_source(f),
                 };
-                let imported = match (&text, project.module_name_of(f)) {
-                    (Ok(t), Some((name, is_package))) => prefilter::imports(t)
-                        .iter()
-                        .flat_map(|i| prefilter::imported_modules(&name, is_package, i))
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                (f.clone(), text, imported)
+                (f.clone(), text)
             })
             .collect();
         batch = Vec::new();
-        for (path, text, imported) in read {
-            for module in imported {
-                let top = module.split('.').next().unwrap_or_default();
-                let local = match tops.get(top) {
-                    Some(&known) => known,
-                    None => {
-                        let known = project.module_path(top).is_some();
-                        tops.insert(top.to_string(), known);
-                        known
-                    }
-                };
-                if !local {
-                    continue;
+        texts.extend(read);
+        follow = follow
+            || texts.iter().any(|(_, t)| {
+                t.as_ref()
+                    .is_ok_and(|t| seed_finders.iter().any(|f| f.find(t.as_bytes()).is_some()))
+            });
+        if !follow {
+            break;
+        }
+        let imported: Vec<Vec<String>> = texts[followed..]
+            .par_iter()
+            .map(|(f, text)| match (text, project.module_name_of(f)) {
+                (Ok(t), Some((name, is_package))) => prefilter::imports(t)
+                    .iter()
+                    .flat_map(|i| prefilter::imported_modules(&name, is_package, i))
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        followed = texts.len();
+        for module in imported.into_iter().flatten() {
+            let top = module.split('.').next().unwrap_or_default();
+            let local = match tops.get(top) {
+                Some(&known) => known,
+                None => {
+                    let known = project.module_path(top).is_some();
+                    tops.insert(top.to_string(), known);
+                    known
                 }
-                for candidate in project.module_candidates(&module) {
-                    if let Some(i) = index_of(&candidate)
-                        && !queued[i]
-                    {
-                        queued[i] = true;
-                        batch.push(i);
-                    }
+            };
+            if !local {
+                continue;
+            }
+            for candidate in project.module_candidates(&module) {
+                if let Some(i) = index_of(&candidate)
+                    && !queued[i]
+                {
+                    queued[i] = true;
+                    batch.push(i);
                 }
             }
-            texts.push((path, text));
         }
     }
     texts.sort_by(|a, b| a.0.cmp(&b.0));
@@ -403,9 +437,13 @@ fn analyze_project<T>(
 
 /// Groups input files by project: the nearest manage.py above each file, else the directory
 /// above its top-level package.
-fn group_files(inputs: &[PathBuf], files: &[PathBuf]) -> BTreeMap<PathBuf, Group> {
+fn group_files(
+    inputs: &[PathBuf],
+    files: &[PathBuf],
+    listing: Option<Arc<discover::Listing>>,
+) -> BTreeMap<PathBuf, Group> {
     let mut groups: BTreeMap<PathBuf, Group> = BTreeMap::new();
-    let mut cache = project::RootCache::default();
+    let mut cache = project::RootCache::new(listing.clone());
     // Files come sorted, so a directory's files are consecutive: its answer is asked once.
     let mut last: Option<(&Path, PathBuf)> = None;
     let mut run: Vec<PathBuf> = Vec::new();
@@ -434,11 +472,15 @@ fn group_files(inputs: &[PathBuf], files: &[PathBuf]) -> BTreeMap<PathBuf, Group
     if let Some((_, root)) = last {
         groups.entry(root).or_default().files.append(&mut run);
     }
+
     // An input directory holding manage.py but no Python file under PATHS still has a project.
     for input in inputs {
         if input.join("manage.py").is_file() {
             groups.entry(input.clone()).or_default();
         }
+    }
+    for group in groups.values_mut() {
+        group.listing = listing.clone();
     }
     groups
 }
@@ -448,6 +490,7 @@ fn group_files(inputs: &[PathBuf], files: &[PathBuf]) -> BTreeMap<PathBuf, Group
 struct Group {
     files: Vec<PathBuf>,
     package_roots: BTreeSet<PathBuf>,
+    listing: Option<Arc<discover::Listing>>,
 }
 
 /// `--show-settings`: what the linter believes about each project under `inputs`.
@@ -466,7 +509,11 @@ pub fn describe(inputs: &[PathBuf], options: &Options) -> String {
     };
     let explicit = BTreeSet::new();
     let mut out = String::new();
-    for (root, group) in group_files(&inputs, &found.files) {
+    let listing = options.stdin.is_none().then(|| {
+        let excludes = discover::Excludes::new(&options.exclude).unwrap_or_default();
+        Arc::new(discover::Listing::new(&inputs, &excludes, &found))
+    });
+    for (root, group) in group_files(&inputs, &found.files, listing) {
         analyze_project(&root, &group, &explicit, options, |a, _, _| {
             let p = a.project;
             let _ = writeln!(out, "project root: {}", p.root.display());

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::{Diagnostic, Severity, SourceFile};
+use crate::discover::Listing;
 use crate::index::{self, ModuleIndex};
 use crate::syntax;
 
@@ -61,6 +62,8 @@ pub struct Project {
     overrides: Mutex<HashMap<PathBuf, String>>,
     input_diagnostics: Mutex<Vec<Diagnostic>>,
     all_files: std::sync::OnceLock<Vec<PathBuf>>,
+    /// The walk's view of the tree, when the project was found by one.
+    listing: std::sync::OnceLock<Arc<Listing>>,
 }
 
 /// The directory above `file` that is not itself a package, i.e. where Python would put the
@@ -83,15 +86,30 @@ pub fn package_root(file: &Path) -> PathBuf {
 pub struct RootCache {
     manage: HashMap<PathBuf, Option<PathBuf>>,
     package: HashMap<PathBuf, PathBuf>,
+    listing: Option<Arc<Listing>>,
+}
+
+/// Whether `path` is a file, from the walk's listing when it can tell, else from the disk.
+fn file_exists(listing: Option<&Listing>, path: &Path) -> bool {
+    listing
+        .and_then(|l| l.has_file(path))
+        .unwrap_or_else(|| path.is_file())
 }
 
 impl RootCache {
+    pub fn new(listing: Option<Arc<Listing>>) -> RootCache {
+        RootCache {
+            listing,
+            ..RootCache::default()
+        }
+    }
+
     /// The nearest directory at or above `dir` holding a `manage.py`.
     pub fn manage_root(&mut self, dir: &Path) -> Option<PathBuf> {
         if let Some(known) = self.manage.get(dir) {
             return known.clone();
         }
-        let found = if dir.join("manage.py").is_file() {
+        let found = if file_exists(self.listing.as_deref(), &dir.join("manage.py")) {
             Some(dir.to_path_buf())
         } else {
             dir.parent()
@@ -108,7 +126,10 @@ impl RootCache {
             return known.clone();
         }
         let root = match dir.parent() {
-            Some(p) if !p.as_os_str().is_empty() && dir.join("__init__.py").is_file() => {
+            Some(p)
+                if !p.as_os_str().is_empty()
+                    && file_exists(self.listing.as_deref(), &dir.join("__init__.py")) =>
+            {
                 self.package_root(p)
             }
             _ => dir.to_path_buf(),
@@ -154,6 +175,7 @@ impl Project {
             overrides: Mutex::new(HashMap::new()),
             input_diagnostics: Mutex::new(Vec::new()),
             all_files: std::sync::OnceLock::new(),
+            listing: std::sync::OnceLock::new(),
         }
     }
 
@@ -193,15 +215,19 @@ impl Project {
             let base = root.join(&rel);
             let init = base.join("__init__.py");
             let overridden = |p: &Path| lock(&self.overrides).contains_key(p);
-            if init.is_file() || overridden(&init) {
+            let listing = self.listing.get().map(Arc::as_ref);
+            if file_exists(listing, &init) || overridden(&init) {
                 return Some((init, true));
             }
             let file = base.with_extension("py");
-            if file.is_file() || overridden(&file) {
+            if file_exists(listing, &file) || overridden(&file) {
                 return Some((file, false));
             }
             // A namespace package (a directory without __init__.py) is still importable.
-            if base.is_dir() {
+            if listing
+                .and_then(|l| l.has_dir(&base))
+                .unwrap_or_else(|| base.is_dir())
+            {
                 return Some((init, true));
             }
         }
@@ -226,6 +252,11 @@ impl Project {
             return entry.is_some();
         }
         self.module_path(name).is_some()
+    }
+
+    /// Answers file lookups under the walked directories from `listing` instead of the disk.
+    pub fn set_listing(&self, listing: Arc<Listing>) {
+        let _ = self.listing.set(listing);
     }
 
     pub fn set_override(&self, path: PathBuf, text: String) {
