@@ -91,10 +91,14 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
         .then(|| Arc::new(discover::Listing::new(&inputs, &excludes, &found)));
     let groups = group_files(&inputs, &found.files, listing);
 
+    // Projects are independent: analysed in parallel, merged in root order.
+    let results: Vec<_> = groups
+        .par_iter()
+        .map(|(root, group)| check_project(root, group, &explicit, options))
+        .collect();
     let mut parsed = 0;
     let mut noqa_files = Vec::new();
-    for (root, group) in &groups {
-        let (diags, n, noqa) = check_project(root, group, &explicit, options);
+    for (diags, n, noqa) in results {
         diagnostics.extend(diags);
         noqa_files.extend(noqa);
         parsed += n;
