@@ -225,7 +225,7 @@ fn analyze_project<T>(
     // Models modules of the project's installed apps are where Django registers models. Those
     // of the apps the OAUTH2_PROVIDER_*_MODEL settings name are loaded; the others only if they
     // pass the prefilter below, like any input file (a single-file run stays fast).
-    let named_labels: BTreeSet<String> = settings
+    let named: Vec<(String, String)> = settings
         .as_ref()
         .map(|s| {
             contract::dot()
@@ -236,7 +236,7 @@ fn analyze_project<T>(
                         .value
                         .as_str()?
                         .split_once('.')
-                        .map(|(l, _)| l.to_string())
+                        .map(|(l, m)| (l.to_string(), m.to_string()))
                 })
                 .collect()
         })
@@ -244,10 +244,32 @@ fn analyze_project<T>(
     let mut app_models: Vec<PathBuf> = Vec::new();
     for app in apps.iter().filter(|a| a.in_project) {
         let name = format!("{}.models", app.name);
-        if named_labels.contains(&app.label) {
-            project.module(&name);
-        } else if let Some((path, _)) = project.module_path(&name) {
-            app_models.push(path);
+        let models: Vec<&str> = named
+            .iter()
+            .filter(|(label, _)| *label == app.label)
+            .map(|(_, model)| model.as_str())
+            .collect();
+        if models.is_empty() {
+            if let Some((path, _)) = project.module_path(&name) {
+                app_models.push(path);
+            }
+            continue;
+        }
+        // A named model may be defined elsewhere and imported into the models module:
+        // resolving its name loads the module that defines it.
+        if let Some(module) = project.module(&name) {
+            let resolver = resolve::Resolver::new(&project);
+            for model in models {
+                let class = module
+                    .index
+                    .classes
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .chain(module.index.bindings.keys().map(String::as_str))
+                    .find(|n| n.eq_ignore_ascii_case(model))
+                    .unwrap_or(model);
+                resolver.resolve_name(&module, class);
+            }
         }
     }
 

@@ -202,3 +202,45 @@ fn unsafe_fixes_converge_on_every_fixture() {
         "only {fixed_any} files fixed across fixtures"
     );
 }
+
+/// Each file checked alone (an editor on save, pre-commit with one changed file) reports what
+/// the whole-project run reports with its primary location in that file: the context it needs
+/// (settings, the named apps' models and what they import) is loaded on demand.
+#[test]
+fn every_file_checked_alone_reports_its_own_markers() {
+    let mut failures = Vec::new();
+    for name in fixture_names() {
+        let root = fixtures_dir().join(&name);
+        let want = expected(&root);
+        let mut files = Vec::new();
+        python_files(&root, &mut files);
+        for file in files {
+            let rel = file
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let result = check_paths(std::slice::from_ref(&file), &Options::default()).unwrap();
+            let got: BTreeSet<(String, u32, String)> = result
+                .diagnostics
+                .iter()
+                .filter(|d| d.file.path == file)
+                .map(|d| (rel.clone(), d.location().row, d.code.to_string()))
+                .collect();
+            let mine: BTreeSet<_> = want.iter().filter(|(f, _, _)| *f == rel).cloned().collect();
+            if got != mine {
+                failures.push(format!(
+                    "{name}/{rel}:\n  missing {:?}\n  unexpected {:?}",
+                    mine.difference(&got).collect::<Vec<_>>(),
+                    got.difference(&mine).collect::<Vec<_>>()
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} file(s) checked alone disagree:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
