@@ -98,6 +98,7 @@ if [ ! -x "$floor" ] || [ bench/floor.rs -nt "$floor" ]; then
 fi
 python3 bench/trees.py "$src" bench/out/trees "${ONEFILES[@]}" | tee "$out/trees.json"
 grow2x=bench/out/trees/grow2x
+grow_inplace=bench/out/trees/grow2x-inplace
 
 # --- whole tree: ours vs ruff, and the doubled tree, alternated in one run -------------------
 log "whole tree: $ROUNDS rounds after $WARMUP warm-up rounds (alternating)"
@@ -105,6 +106,7 @@ printf '%s\t-\t%s\n' \
   ours "$lint check $src --output-format concise" \
   ruff "$ruff check --select DJ --no-cache --quiet $src" \
   ours_grow2x "$lint check $grow2x --output-format concise" \
+  ours_grow_inplace "$lint check $grow_inplace --output-format concise" \
   > "$out/whole.spec"
 python3 bench/timer.py --rounds "$ROUNDS" --warmup "$WARMUP" --out "$out/whole.json" "$out/whole.spec"
 

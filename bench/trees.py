@@ -9,6 +9,11 @@ built once and reused while the corpus is unchanged (a stamp records the corpus 
   OUT_DIR/grow2x/            the corpus, plus `zz_unrelated_copy/<rel path>`: a second copy of every
                              file that does not mention a seed word of the prefilter, so the files
                              that cannot matter are doubled and the ones that can are not.
+  OUT_DIR/grow2x-inplace/     the corpus, plus a copy `<name>_copy2.py` next to every unrelated file
+                             that is not a model module (`models.py`, a `models/` package), a
+                             settings module, an entry point (manage/wsgi/asgi) or an
+                             `__init__.py`: the views, tests, migrations and utilities of the same
+                             projects doubled in place, files Django never loads as models.
   OUT_DIR/x10-<slug>/        the corpus, plus 9 more copies of the whole corpus placed *inside the
                              project root* of ONEFILE_REL (nearest manage.py above it, else the
                              directory above its top-level package, as the linter decides), so the
@@ -101,6 +106,32 @@ def main():
     result["trees"]["grow2x"] = {
         "path": str(grow_dir),
         "files": len(files) + len(unrelated),
+        "built": built,
+    }
+
+    def structural(f):
+        rel = f.relative_to(src)
+        parts = rel.parts
+        return (
+            f.name in ("models.py", "manage.py", "wsgi.py", "asgi.py", "__init__.py")
+            or "models" in parts[:-1]
+            or "settings" in f.stem
+            or "settings" in parts[:-1]
+        )
+
+    in_place = [f for f in unrelated if not structural(f)]
+
+    def grow_in_place(tmp):
+        mirror(files, src, tmp)
+        for f in in_place:
+            link(f, tmp / f.relative_to(src).with_name(f.stem + "_copy2" + f.suffix))
+
+    grow_dir = out / "grow2x-inplace"
+    built = build(grow_dir, stamp + "inplace", grow_in_place)
+    result["trees"]["grow2x-inplace"] = {
+        "path": str(grow_dir),
+        "files": len(files) + len(in_place),
+        "added": len(in_place),
         "built": built,
     }
 

@@ -104,14 +104,12 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
         parsed += n;
     }
 
-    let reported: BTreeSet<&Path> = found
-        .files
-        .iter()
-        .map(PathBuf::as_path)
-        .chain(found.errors.iter().map(|(p, _)| p.as_path()))
-        .collect();
-    // Excluded files are context only: never reported, even under an input directory.
-    let in_paths = |p: &Path| reported.contains(p);
+    // Excluded files are context only: never reported, even under an input directory. (Both
+    // lists are sorted: a lookup per diagnostic, not a set of every file.)
+    let in_paths = |p: &Path| {
+        found.files.binary_search_by(|f| f.as_path().cmp(p)).is_ok()
+            || found.errors.iter().any(|(e, _)| e == p)
+    };
     diagnostics.retain(|d| {
         in_paths(&d.file.path)
             || (!excludes.excludes_path(&d.file.path)
@@ -297,9 +295,11 @@ fn analyze_project<T>(
     let mut batch: Vec<usize> = (0..files.len())
         .filter(|&i| {
             let p = &files[i];
-            want_noqa
-                || prefilter::is_model_module(p.strip_prefix(root).unwrap_or(p))
-                || explicit.contains(p)
+            let b = p.as_os_str().as_encoded_bytes();
+            let rel = b
+                .strip_prefix(root.as_os_str().as_encoded_bytes())
+                .unwrap_or(b);
+            want_noqa || prefilter::is_model_module(rel) || explicit.contains(p)
         })
         .collect();
     for &i in &batch {

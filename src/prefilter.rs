@@ -10,17 +10,14 @@
 //! Everything here over-approximates: an `import` line inside a docstring only makes one more
 //! file read, never one less.
 
-use std::path::Path;
-
 /// Bytes whose presence makes a file worth parsing: it mentions the library or its settings.
 pub const SEEDS: &[&str] = &["oauth2_provider", "OAUTH2_PROVIDER"];
 
-/// Whether Django would look for models in `path` (relative to the project): a `models.py`, or
-/// a module of a `models` package.
-pub fn is_model_module(rel: &Path) -> bool {
-    // On the bytes: this runs for every file of the tree.
-    let b = rel.as_os_str().as_encoded_bytes();
-    let b = b.strip_prefix(b"/").unwrap_or(b);
+/// Whether Django would look for models in the file at `rel` (its path relative to the project,
+/// as bytes: this runs for every file of the tree): a `models.py`, or a module of a `models`
+/// package.
+pub fn is_model_module(rel: &[u8]) -> bool {
+    let b = rel.strip_prefix(b"/").unwrap_or(rel);
     let dir = &b[..memchr::memrchr(b'/', b).map_or(0, |i| i + 1)];
     let name = &b[dir.len()..];
     name == b"models.py"
@@ -175,11 +172,11 @@ mod tests {
 
     #[test]
     fn model_modules_are_models_py_and_models_packages() {
-        assert!(is_model_module(Path::new("app/models.py")));
-        assert!(is_model_module(Path::new("app/models/tokens.py")));
-        assert!(is_model_module(Path::new("app/models/__init__.py")));
-        assert!(!is_model_module(Path::new("app/views.py")));
-        assert!(!is_model_module(Path::new("app/mymodels.py")));
+        assert!(is_model_module(b"app/models.py"));
+        assert!(is_model_module(b"app/models/tokens.py"));
+        assert!(is_model_module(b"app/models/__init__.py"));
+        assert!(!is_model_module(b"app/views.py"));
+        assert!(!is_model_module(b"app/mymodels.py"));
     }
 
     #[test]
