@@ -163,10 +163,11 @@ fn walk(start: &Path, max_depth: usize, excludes: &Excludes) -> (Vec<PathBuf>, D
             if e.depth() == 0 {
                 return true;
             }
-            let name = e.file_name().to_string_lossy();
-            let default_excluded = e.file_type().is_dir()
-                && (DEFAULT_EXCLUDES.contains(&name.as_ref()) || name.ends_with(".egg-info"));
-            if default_excluded || excludes.matches(e.path()) {
+            let default_excluded = e.file_type().is_dir() && {
+                let name = e.file_name().to_string_lossy();
+                DEFAULT_EXCLUDES.contains(&name.as_ref()) || name.ends_with(".egg-info")
+            };
+            if default_excluded || (!excludes.is_empty() && excludes.matches(e.path())) {
                 return false;
             }
             if e.file_type().is_dir() && e.path_is_symlink() && is_loop(e.path()) {

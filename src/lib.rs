@@ -157,7 +157,7 @@ fn absolute(p: &Path) -> PathBuf {
 /// Analyses one project; returns its diagnostics and how many modules were parsed.
 fn check_project(
     root: &Path,
-    group: &Group,
+    group: &Group<'_>,
     explicit: &BTreeSet<PathBuf>,
     options: &Options,
 ) -> (Vec<Diagnostic>, usize, Vec<Arc<diagnostic::SourceFile>>) {
@@ -182,7 +182,7 @@ fn check_project(
 /// Builds one project's analysis and hands it to `f` with the input diagnostics met so far.
 fn analyze_project<T>(
     root: &Path,
-    group: &Group,
+    group: &Group<'_>,
     explicit: &BTreeSet<PathBuf>,
     options: &Options,
     f: impl FnOnce(&Analysis, Vec<Diagnostic>, Vec<Arc<diagnostic::SourceFile>>) -> T,
@@ -299,7 +299,7 @@ fn analyze_project<T>(
             let rel = b
                 .strip_prefix(root.as_os_str().as_encoded_bytes())
                 .unwrap_or(b);
-            want_noqa || prefilter::is_model_module(rel) || explicit.contains(p)
+            want_noqa || prefilter::is_model_module(rel) || explicit.contains(*p)
         })
         .collect();
     for &i in &batch {
@@ -332,10 +332,10 @@ fn analyze_project<T>(
             .map(|&i| {
                 let f = &files[i];
                 let text = match &stdin {
-                    Some((p, text)) if p == f => Ok(text.clone()),
+                    Some((p, text)) if p == *f => Ok(text.clone()),
                     _ => project::read_source(f),
                 };
-                (f.clone(), text)
+                (f.to_path_buf(), text)
             })
             .collect();
         batch = Vec::new();
@@ -387,7 +387,7 @@ fn analyze_project<T>(
     let mut seeds: Vec<String> = prefilter::SEEDS.iter().map(|s| s.to_string()).collect();
     let mut unread: Vec<(PathBuf, String)> = app_models
         .into_iter()
-        .filter(|p| !files.contains(p))
+        .filter(|p| !files.contains(&p.as_path()))
         .filter_map(|p| Some((p.clone(), project::read_source(&p).ok()?)))
         .collect();
     let mut io_diags = Vec::new();
@@ -463,21 +463,21 @@ fn analyze_project<T>(
 
 /// Groups input files by project: the nearest manage.py above each file, else the directory
 /// above its top-level package.
-fn group_files(
+fn group_files<'a>(
     inputs: &[PathBuf],
-    files: &[PathBuf],
+    files: &'a [PathBuf],
     listing: Option<Arc<discover::Listing>>,
-) -> BTreeMap<PathBuf, Group> {
-    let mut groups: BTreeMap<PathBuf, Group> = BTreeMap::new();
+) -> BTreeMap<PathBuf, Group<'a>> {
+    let mut groups: BTreeMap<PathBuf, Group<'a>> = BTreeMap::new();
     let mut cache = project::RootCache::new(listing.clone());
     // Files come sorted, so a directory's files are consecutive: its answer is asked once.
     let mut last: Option<(&Path, PathBuf)> = None;
-    let mut run: Vec<PathBuf> = Vec::new();
+    let mut run: Vec<&Path> = Vec::new();
     for file in files {
         let dir = file.parent().unwrap_or(Path::new("/"));
         if let Some((d, root)) = &last {
             if d.as_os_str() == dir.as_os_str() {
-                run.push(file.clone());
+                run.push(file);
                 continue;
             }
             groups
@@ -493,7 +493,7 @@ fn group_files(
         let group = groups.entry(root.clone()).or_default();
         group.package_roots.insert(package_root);
         last = Some((dir, root));
-        run.push(file.clone());
+        run.push(file);
     }
     if let Some((_, root)) = last {
         groups.entry(root).or_default().files.append(&mut run);
@@ -513,8 +513,8 @@ fn group_files(
 
 /// The input files of one project, and the package roots they sit under.
 #[derive(Default)]
-struct Group {
-    files: Vec<PathBuf>,
+struct Group<'a> {
+    files: Vec<&'a Path>,
     package_roots: BTreeSet<PathBuf>,
     listing: Option<Arc<discover::Listing>>,
 }
