@@ -272,117 +272,35 @@ fn analyze_project<T>(
     }
 
     // Files under PATHS worth reading: those named explicitly, the model modules, and what
-    // they import, transitively (see `prefilter`). Every file, when unused `noqa` directives
-    // are wanted (a stale one can sit anywhere). Of those, parse the files that mention the
-    // library, then those that mention a class derived from a DOT model, until nothing new
-    // turns up.
+    // they import (see `read_inputs`). Every file, when unused `noqa` directives are wanted (a
+    // stale one can sit anywhere). Of those, parse the files that mention the library, then
+    // those that mention a class derived from a DOT model, until nothing new turns up.
     let want_noqa = options.selection.enabled("DML100");
-    // Lookups among the group's files compare bytes: no allocation, no component-wise hashing.
-    let mut by_bytes: Vec<(&[u8], usize)> = files
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.as_os_str().as_encoded_bytes(), i))
-        .collect();
-    by_bytes.sort_unstable();
-    let index_of = |p: &Path| {
-        let key = p.as_os_str().as_encoded_bytes();
-        by_bytes
-            .binary_search_by(|(b, _)| (*b).cmp(key))
-            .ok()
-            .map(|k| by_bytes[k].1)
-    };
-    let mut queued = vec![false; files.len()];
-    let mut batch: Vec<usize> = (0..files.len())
-        .filter(|&i| {
-            let p = &files[i];
-            let b = p.as_os_str().as_encoded_bytes();
-            let rel = b
-                .strip_prefix(root.as_os_str().as_encoded_bytes())
-                .unwrap_or(b);
-            want_noqa || prefilter::is_model_module(rel) || explicit.contains(*p)
-        })
-        .collect();
-    for &i in &batch {
-        queued[i] = true;
-    }
     // Imports are followed only in a project that uses the library: its settings install it or
     // configure it, its requirements pin it, or a model module mentions it. Elsewhere a model
     // module that names nothing of DOT's cannot hold a DOT model, and what it imports is
     // never opened (the price: a settings-less package whose models.py only re-exports token
     // models from another module, with no pin, is not analysed).
-    let mut follow = version.1.is_some()
+    let uses_dot = version.1.is_some()
         || apps.iter().any(|a| a.name == contract::dot().package)
         || settings.as_ref().is_some_and(|s| {
             s.values
                 .keys()
                 .any(|k| prefilter::SEEDS.iter().any(|w| k.starts_with(w)))
         });
-    let seed_finders: Vec<memchr::memmem::Finder> = prefilter::SEEDS
-        .iter()
-        .map(|s| memchr::memmem::Finder::new(s.as_bytes()))
-        .collect();
-    // Whether a top-level name is one of the project's packages: most imports are of the
-    // standard library or of installed packages and are dropped on their first word.
-    let mut tops: HashMap<String, bool> = HashMap::new();
-    let mut texts: Vec<(PathBuf, Result<String, String>)> = Vec::new();
-    let mut followed = 0;
-    while !batch.is_empty() {
-        let read: Vec<(PathBuf, Result<String, String>)> = batch
-            .par_iter()
-            .map(|&i| {
-                let f = &files[i];
-                let text = match &stdin {
-                    Some((p, text)) if p == *f => Ok(text.clone()),
-                    _ => project::read_source(f),
-                };
-                (f.to_path_buf(), text)
-            })
-            .collect();
-        batch = Vec::new();
-        texts.extend(read);
-        follow = follow
-            || texts.iter().any(|(_, t)| {
-                t.as_ref()
-                    .is_ok_and(|t| seed_finders.iter().any(|f| f.find(t.as_bytes()).is_some()))
-            });
-        if !follow {
-            break;
-        }
-        let imported: Vec<Vec<String>> = texts[followed..]
-            .par_iter()
-            .map(|(f, text)| match (text, project.module_name_of(f)) {
-                (Ok(t), Some((name, is_package))) => prefilter::imports(t)
-                    .iter()
-                    .flat_map(|i| prefilter::imported_modules(&name, is_package, i))
-                    .collect(),
-                _ => Vec::new(),
-            })
-            .collect();
-        followed = texts.len();
-        for module in imported.into_iter().flatten() {
-            let top = module.split('.').next().unwrap_or_default();
-            let local = match tops.get(top) {
-                Some(&known) => known,
-                None => {
-                    let known = project.module_path(top).is_some();
-                    tops.insert(top.to_string(), known);
-                    known
-                }
-            };
-            if !local {
-                continue;
-            }
-            for candidate in project.module_candidates(&module) {
-                if let Some(i) = index_of(&candidate)
-                    && !queued[i]
-                {
-                    queued[i] = true;
-                    batch.push(i);
-                }
-            }
-        }
-    }
-    texts.sort_by(|a, b| a.0.cmp(&b.0));
+    let root_bytes = root.as_os_str().as_encoded_bytes();
+    let texts = read_inputs(
+        &project,
+        files,
+        |p| {
+            let b = p.as_os_str().as_encoded_bytes();
+            want_noqa
+                || prefilter::is_model_module(b.strip_prefix(root_bytes).unwrap_or(b))
+                || explicit.contains(p)
+        },
+        stdin.as_ref(),
+        uses_dot,
+    );
 
     let mut seeds: Vec<String> = prefilter::SEEDS.iter().map(|s| s.to_string()).collect();
     let mut unread: Vec<(PathBuf, String)> = app_models
@@ -459,6 +377,104 @@ fn analyze_project<T>(
     let modules = project.loaded_modules();
     analysis.collect_models(&modules);
     f(&analysis, io_diags, noqa_files)
+}
+
+/// Reads the files of `files` that `wanted` picks, then, when `follow` is set or one of them
+/// mentions the library, the files among `files` that they import, transitively (a byte-level
+/// scan of `import` lines: see `prefilter`). Returns each file read with its text, sorted.
+fn read_inputs(
+    project: &Project,
+    files: &[&Path],
+    wanted: impl Fn(&Path) -> bool,
+    stdin: Option<&(PathBuf, String)>,
+    mut follow: bool,
+) -> Vec<(PathBuf, Result<String, String>)> {
+    // Lookups among the files compare bytes: no allocation, no component-wise hashing.
+    let mut by_bytes: Vec<(&[u8], usize)> = files
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_os_str().as_encoded_bytes(), i))
+        .collect();
+    by_bytes.sort_unstable();
+    let index_of = |p: &Path| {
+        let key = p.as_os_str().as_encoded_bytes();
+        by_bytes
+            .binary_search_by(|(b, _)| (*b).cmp(key))
+            .ok()
+            .map(|k| by_bytes[k].1)
+    };
+    let mut queued = vec![false; files.len()];
+    let mut batch: Vec<usize> = (0..files.len()).filter(|&i| wanted(files[i])).collect();
+    for &i in &batch {
+        queued[i] = true;
+    }
+    let seed_finders: Vec<memchr::memmem::Finder> = prefilter::SEEDS
+        .iter()
+        .map(|s| memchr::memmem::Finder::new(s.as_bytes()))
+        .collect();
+    // Whether a top-level name is one of the project's packages: most imports are of the
+    // standard library or of installed packages and are dropped on their first word.
+    let mut tops: HashMap<String, bool> = HashMap::new();
+    let mut texts: Vec<(PathBuf, Result<String, String>)> = Vec::new();
+    let mut followed = 0;
+    while !batch.is_empty() {
+        let read: Vec<(PathBuf, Result<String, String>)> = batch
+            .par_iter()
+            .map(|&i| {
+                let f = files[i];
+                let text = match stdin {
+                    Some((p, text)) if p == f => Ok(text.clone()),
+                    _ => project::read_source(f),
+                };
+                (f.to_path_buf(), text)
+            })
+            .collect();
+        batch = Vec::new();
+        texts.extend(read);
+        follow = follow
+            || texts[followed..].iter().any(|(_, t)| {
+                t.as_ref()
+                    .is_ok_and(|t| seed_finders.iter().any(|f| f.find(t.as_bytes()).is_some()))
+            });
+        if !follow {
+            break;
+        }
+        let imported: Vec<Vec<String>> = texts[followed..]
+            .par_iter()
+            .map(|(f, text)| match (text, project.module_name_of(f)) {
+                (Ok(t), Some((name, is_package))) => prefilter::imports(t)
+                    .iter()
+                    .flat_map(|i| prefilter::imported_modules(&name, is_package, i))
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        followed = texts.len();
+        for module in imported.into_iter().flatten() {
+            let top = module.split('.').next().unwrap_or_default();
+            let local = match tops.get(top) {
+                Some(&known) => known,
+                None => {
+                    let known = project.module_path(top).is_some();
+                    tops.insert(top.to_string(), known);
+                    known
+                }
+            };
+            if !local {
+                continue;
+            }
+            for candidate in project.module_candidates(&module) {
+                if let Some(i) = index_of(&candidate)
+                    && !queued[i]
+                {
+                    queued[i] = true;
+                    batch.push(i);
+                }
+            }
+        }
+    }
+    texts.sort_by(|a, b| a.0.cmp(&b.0));
+    texts
 }
 
 /// Groups input files by project: the nearest manage.py above each file, else the directory
