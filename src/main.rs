@@ -182,6 +182,7 @@ fn run_diff(
     options: &Options,
     level: Applicability,
     cwd: &std::path::Path,
+    exit_zero: bool,
 ) -> ExitCode {
     let result = match check_paths(paths, options) {
         Ok(r) => r,
@@ -203,7 +204,7 @@ fn run_diff(
         "\nWould fix {n} diagnostic{}.",
         if n == 1 { "" } else { "s" }
     );
-    if planned.is_empty() {
+    if planned.is_empty() || exit_zero {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -316,7 +317,7 @@ fn main() -> ExitCode {
             };
             let cwd = std::env::current_dir().unwrap_or_default();
             if diff {
-                return run_diff(&paths, &options, level, &cwd);
+                return run_diff(&paths, &options, level, &cwd, exit_zero);
             }
             let (result, fixed) = if fix {
                 match fix_paths(&paths, &options, level) {

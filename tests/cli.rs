@@ -231,6 +231,15 @@ fn diff_shows_the_fix_and_writes_nothing() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
+    // --exit-zero holds for --diff too, and the diff is still printed.
+    let out = Command::cargo_bin("django-model-lint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "demo", "--diff", "--unsafe-fixes", "--exit-zero"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Would fix 1 diagnostic."));
 }
 
 #[test]
