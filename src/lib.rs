@@ -166,6 +166,7 @@ fn check_project(
         group,
         explicit,
         options,
+        false,
         |analysis, mut io_diags, noqa_files| {
             let mut diagnostics = rules::run_all(analysis);
             diagnostics.append(&mut io_diags);
@@ -180,11 +181,13 @@ fn check_project(
 }
 
 /// Builds one project's analysis and hands it to `f` with the input diagnostics met so far.
+/// `full`: evaluate the settings even where the library is not used (`--show-settings`).
 fn analyze_project<T>(
     root: &Path,
     group: &Group<'_>,
     explicit: &BTreeSet<PathBuf>,
     options: &Options,
+    full: bool,
     f: impl FnOnce(&Analysis, Vec<Diagnostic>, Vec<Arc<diagnostic::SourceFile>>) -> T,
 ) -> T {
     let mut extra_roots: Vec<PathBuf> = options.src.iter().map(|p| absolute(p)).collect();
@@ -202,16 +205,6 @@ fn analyze_project<T>(
         project.set_override(path.clone(), text.clone());
     }
     let has_manage = root.join("manage.py").is_file();
-
-    let settings = settings::find_settings_module(&project, options.settings.as_deref())
-        .filter(|(_, how)| {
-            has_manage || options.settings.is_some() || !how.starts_with("conventional")
-        })
-        .and_then(|(module, how)| settings::load_settings(&project, &module, how));
-    let apps = settings
-        .as_ref()
-        .map(|s| settings::installed_apps(&project, s))
-        .unwrap_or_default();
     let version = match options.dot_version {
         Some(v) => (v, Some("--dot-version".to_string())),
         None => match versions::detect(root, "django-oauth-toolkit") {
@@ -219,6 +212,57 @@ fn analyze_project<T>(
             None => (contract::dot().newest, None),
         },
     };
+    let settings_module = settings::find_settings_module(&project, options.settings.as_deref())
+        .filter(|(_, how)| {
+            has_manage || options.settings.is_some() || !how.starts_with("conventional")
+        });
+
+    // Files under PATHS worth reading: those named explicitly, the model modules, and what
+    // they import (see `read_inputs`). Every file, when unused `noqa` directives are wanted (a
+    // stale one can sit anywhere). Imports are followed only in a project that uses the
+    // library: it is pinned, its settings chain names it, or a model module does. Elsewhere a
+    // model module that names nothing of DOT's cannot hold a DOT model, and what it imports is
+    // never opened (the price: a settings-less package whose models.py only re-exports token
+    // models from another module, with no pin, is not analysed).
+    let want_noqa = options.selection.enabled("DML100");
+    let named_explicitly = files.iter().any(|p| explicit.contains(*p));
+    let uses_dot = full
+        || named_explicitly
+        || version.1.is_some()
+        || settings_module
+            .as_ref()
+            .is_some_and(|(m, _)| settings::chain_mentions(&project, m, prefilter::SEEDS));
+    let root_bytes = root.as_os_str().as_encoded_bytes();
+    let texts = read_inputs(
+        &project,
+        files,
+        |p| {
+            let b = p.as_os_str().as_encoded_bytes();
+            want_noqa
+                || prefilter::is_model_module(b.strip_prefix(root_bytes).unwrap_or(b))
+                || explicit.contains(p)
+        },
+        stdin.as_ref(),
+        uses_dot,
+    );
+    // Settings are evaluated only where they can matter: a project that neither pins, names
+    // nor configures the library has nothing for a rule to check.
+    let seed_finders: Vec<memchr::memmem::Finder> = prefilter::SEEDS
+        .iter()
+        .map(|s| memchr::memmem::Finder::new(s.as_bytes()))
+        .collect();
+    let uses_dot = uses_dot
+        || texts.iter().any(|(_, t)| {
+            t.as_ref()
+                .is_ok_and(|t| seed_finders.iter().any(|f| f.find(t.as_bytes()).is_some()))
+        });
+    let settings = settings_module
+        .filter(|_| uses_dot)
+        .and_then(|(module, how)| settings::load_settings(&project, &module, how));
+    let apps = settings
+        .as_ref()
+        .map(|s| settings::installed_apps(&project, s))
+        .unwrap_or_default();
 
     // Models modules of the project's installed apps are where Django registers models. Those
     // of the apps the OAUTH2_PROVIDER_*_MODEL settings name are loaded; the others only if they
@@ -270,37 +314,6 @@ fn analyze_project<T>(
             }
         }
     }
-
-    // Files under PATHS worth reading: those named explicitly, the model modules, and what
-    // they import (see `read_inputs`). Every file, when unused `noqa` directives are wanted (a
-    // stale one can sit anywhere). Of those, parse the files that mention the library, then
-    // those that mention a class derived from a DOT model, until nothing new turns up.
-    let want_noqa = options.selection.enabled("DML100");
-    // Imports are followed only in a project that uses the library: its settings install it or
-    // configure it, its requirements pin it, or a model module mentions it. Elsewhere a model
-    // module that names nothing of DOT's cannot hold a DOT model, and what it imports is
-    // never opened (the price: a settings-less package whose models.py only re-exports token
-    // models from another module, with no pin, is not analysed).
-    let uses_dot = version.1.is_some()
-        || apps.iter().any(|a| a.name == contract::dot().package)
-        || settings.as_ref().is_some_and(|s| {
-            s.values
-                .keys()
-                .any(|k| prefilter::SEEDS.iter().any(|w| k.starts_with(w)))
-        });
-    let root_bytes = root.as_os_str().as_encoded_bytes();
-    let texts = read_inputs(
-        &project,
-        files,
-        |p| {
-            let b = p.as_os_str().as_encoded_bytes();
-            want_noqa
-                || prefilter::is_model_module(b.strip_prefix(root_bytes).unwrap_or(b))
-                || explicit.contains(p)
-        },
-        stdin.as_ref(),
-        uses_dot,
-    );
 
     let mut seeds: Vec<String> = prefilter::SEEDS.iter().map(|s| s.to_string()).collect();
     let mut unread: Vec<(PathBuf, String)> = app_models
@@ -556,7 +569,7 @@ pub fn describe(inputs: &[PathBuf], options: &Options) -> String {
         Arc::new(discover::Listing::new(&inputs, &excludes, &found))
     });
     for (root, group) in group_files(&inputs, &found.files, listing) {
-        analyze_project(&root, &group, &explicit, options, |a, _, _| {
+        analyze_project(&root, &group, &explicit, options, true, |a, _, _| {
             let p = a.project;
             let _ = writeln!(out, "project root: {}", p.root.display());
             let roots: Vec<String> = p

@@ -263,6 +263,18 @@ impl Project {
         lock(&self.overrides).insert(path, text);
     }
 
+    /// The text of the file at `path` as the loader would see it (a buffer given on stdin, a
+    /// text already read, else the disk), without loading it; `None` when it cannot be read.
+    pub fn source_text(&self, path: &Path) -> Option<String> {
+        if let Some(t) = lock(&self.overrides).get(path) {
+            return Some(t.clone());
+        }
+        if let Some(t) = lock(&self.preread).get(path) {
+            return Some(t.clone());
+        }
+        read_source(path).ok()
+    }
+
     pub fn remember_text(&self, path: PathBuf, text: String) {
         lock(&self.preread).insert(path, text);
     }

@@ -164,6 +164,48 @@ pub fn find_settings_module(project: &Project, explicit: Option<&str>) -> Option
     })
 }
 
+/// Whether the settings module `module`, or a project module it imports (transitively: a
+/// `from .base import *` chain), mentions one of `words`. Read as bytes, without parsing, so a
+/// project that does not use the library costs no settings evaluation. The texts read are
+/// kept for the loader (no file is read twice).
+pub fn chain_mentions(project: &Project, module: &str, words: &[&str]) -> bool {
+    let finders: Vec<memchr::memmem::Finder> = words
+        .iter()
+        .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![module.to_string()];
+    while let Some(name) = stack.pop() {
+        // A settings chain is short; a module importing half the project is not one.
+        if seen.len() >= 64 || !seen.insert(name.clone()) {
+            continue;
+        }
+        let Some((path, is_package)) = project.module_path(&name) else {
+            continue;
+        };
+        let Some(text) = project.source_text(&path) else {
+            continue;
+        };
+        if finders.iter().any(|f| f.find(text.as_bytes()).is_some()) {
+            return true;
+        }
+        for import in crate::prefilter::imports(&text) {
+            let local = |m: &String| {
+                m.split('.')
+                    .next()
+                    .is_some_and(|top| import.level > 0 || project.has_module(top))
+            };
+            stack.extend(
+                crate::prefilter::imported_modules(&name, is_package, &import)
+                    .into_iter()
+                    .filter(local),
+            );
+        }
+        project.remember_text(path, text);
+    }
+    false
+}
+
 pub fn load_settings(project: &Project, module: &str, found_by: String) -> Option<Settings> {
     let m = project.module(module)?;
     let mut values = BTreeMap::new();

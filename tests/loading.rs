@@ -1,0 +1,93 @@
+//! What a directory walk reads and parses (issue 6): model modules and, in projects that use
+//! django-oauth-toolkit, what they import; settings are evaluated only there. Checked through
+//! `CheckResult::parsed` (modules parsed) and the diagnostics.
+
+use std::path::Path;
+
+use django_model_lint::{Options, check_paths};
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+const MANAGE: &str =
+    "import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"proj.settings\")\n";
+const BAD_RT: &str = "from django.db import models\nfrom oauth2_provider.models import AbstractAccessToken, AbstractRefreshToken\n\n\nclass AccessToken(AbstractAccessToken):\n    pass\n\n\nclass RefreshToken(AbstractRefreshToken):\n    access_token = models.OneToOneField(AccessToken, on_delete=models.SET_NULL, null=True, blank=True, related_name=\"rt\")\n";
+
+fn project(root: &Path, settings: &str, base: &str) {
+    write(root, "manage.py", MANAGE);
+    write(root, "proj/__init__.py", "");
+    write(root, "proj/settings.py", settings);
+    write(root, "proj/base.py", base);
+    write(root, "app/__init__.py", "");
+    write(
+        root,
+        "app/models.py",
+        "from .tokens import *  # noqa: F403\n",
+    );
+    write(root, "app/tokens.py", BAD_RT);
+    // Never imported by a model module: never opened, whatever it holds.
+    write(root, "app/views.py", BAD_RT);
+}
+
+fn codes_and_files(root: &Path) -> (Vec<(String, String)>, usize) {
+    let r = check_paths(&[root.to_path_buf()], &Options::default()).unwrap();
+    let found = r
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let rel = d.file.path.strip_prefix(root).unwrap();
+            (d.code.to_string(), rel.to_string_lossy().into_owned())
+        })
+        .collect();
+    (found, r.parsed)
+}
+
+#[test]
+fn a_settings_chain_that_configures_dot_makes_imports_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    project(
+        &root,
+        "from .base import *  # noqa: F403\n",
+        "INSTALLED_APPS = [\"oauth2_provider\", \"app\"]\nOAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = \"app.AccessToken\"\nOAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = \"app.RefreshToken\"\n",
+    );
+    let (found, parsed) = codes_and_files(&root);
+    assert_eq!(found, [("DOT001".to_string(), "app/tokens.py".to_string())]);
+    assert!(parsed >= 3, "settings, base and tokens at least: {parsed}");
+}
+
+#[test]
+fn a_project_that_does_not_use_dot_parses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    project(
+        &root,
+        "from .base import *  # noqa: F403\n",
+        "INSTALLED_APPS = [\"app\"]\n",
+    );
+    // Only models.py is a model module, and it names nothing of DOT's: tokens.py (which does)
+    // is reached only by following imports, which a project without DOT does not do.
+    let (found, parsed) = codes_and_files(&root);
+    assert_eq!(found, []);
+    assert_eq!(parsed, 0, "no settings evaluation, no module parsed");
+}
+
+#[test]
+fn a_requirements_pin_is_enough_to_follow_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    // No settings at all (a reusable app): every concrete DOT subclass counts as active.
+    write(&root, "requirements.txt", "django-oauth-toolkit==3.4.1\n");
+    write(&root, "app/__init__.py", "");
+    write(
+        &root,
+        "app/models.py",
+        "from .tokens import *  # noqa: F403\n",
+    );
+    write(&root, "app/tokens.py", BAD_RT);
+    let (found, _) = codes_and_files(&root);
+    assert_eq!(found, [("DOT001".to_string(), "app/tokens.py".to_string())]);
+}
