@@ -897,6 +897,64 @@ fn broken_symlink() {
     );
 }
 
+/// Files and directories vanish and come back while the tool walks and reads: whichever step
+/// a path disappears at (listed but gone when read, a directory gone mid-walk, a stale listing
+/// answering a lookup), the run ends normally and still reports the stable part of the tree.
+#[test]
+fn paths_disappearing_during_the_run() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let (_d, root) = tempdir();
+    dot_project(&root, models_py("\n"));
+    let churn_file = |i: usize| root.join(format!("churn/models/m{i}.py"));
+    let churn_dir = |j: usize| root.join(format!("churn/pkg{j}"));
+    let model = format!(
+        "{MENTION}from app.models import MyRefreshToken\n\n\nclass X(MyRefreshToken):\n    pass\n"
+    );
+    write(&root, "churn/__init__.py", "");
+    write(&root, "churn/models/__init__.py", "");
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            while !stop.load(Ordering::Relaxed) {
+                for i in 0..40 {
+                    let _ = std::fs::write(churn_file(i), &model);
+                }
+                for j in 0..10 {
+                    let _ = std::fs::create_dir_all(churn_dir(j).join("models"));
+                    let _ = std::fs::write(churn_dir(j).join("models/x.py"), &model);
+                }
+                for i in 0..40 {
+                    let _ = std::fs::remove_file(churn_file(i));
+                }
+                for j in 0..10 {
+                    let _ = std::fs::remove_dir_all(churn_dir(j));
+                }
+            }
+        });
+        for _ in 0..25 {
+            let run = check(&root, &["."]);
+            run.assert_normal_exit();
+            assert!(
+                run.concise()
+                    .iter()
+                    .any(|c| c.code == "DOT001" && c.path == "app/models.py"),
+                "the stable part is still checked\n{}",
+                run.describe()
+            );
+            // A vanished path is an E902 where it vanished, never an error elsewhere.
+            assert!(
+                run.concise()
+                    .iter()
+                    .filter(|c| c.code == "E902")
+                    .all(|c| c.path.starts_with("churn/")),
+                "{}",
+                run.describe()
+            );
+        }
+        stop.store(true, Ordering::Relaxed);
+    });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Cycles
 // ---------------------------------------------------------------------------------------------
