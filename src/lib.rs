@@ -212,10 +212,10 @@ fn analyze_project<T>(
             None => (contract::dot().newest, None),
         },
     };
-    let settings_module = settings::find_settings_module(&project, options.settings.as_deref())
-        .filter(|(_, how)| {
-            has_manage || options.settings.is_some() || !how.starts_with("conventional")
-        });
+    // Conventional places count only in a manage.py project: a package's `settings.py` may be
+    // anything.
+    let settings_module =
+        settings::find_settings_module(&project, options.settings.as_deref(), has_manage);
 
     // Files under PATHS worth reading: those named explicitly, the model modules, and what
     // they import (see `read_inputs`). Every file, when unused `noqa` directives are wanted (a

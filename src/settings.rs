@@ -132,8 +132,13 @@ fn settings_module_assignment(stmt: &Stmt) -> Option<String> {
 }
 
 /// Finds the settings module: `--settings`, then `DJANGO_SETTINGS_MODULE` in manage.py / wsgi.py /
-/// asgi.py, then conventional places (`settings`, `<pkg>.settings`, `config.settings`).
-pub fn find_settings_module(project: &Project, explicit: Option<&str>) -> Option<(String, String)> {
+/// asgi.py, then, when `conventional` (a project with a manage.py), conventional places
+/// (`settings`, `<pkg>.settings`, `config.settings`).
+pub fn find_settings_module(
+    project: &Project,
+    explicit: Option<&str>,
+    conventional: bool,
+) -> Option<(String, String)> {
     if let Some(name) = explicit {
         return Some((name.to_string(), "--settings".to_string()));
     }
@@ -141,6 +146,9 @@ pub fn find_settings_module(project: &Project, explicit: Option<&str>) -> Option
         && project.has_module(&found.0)
     {
         return Some(found);
+    }
+    if !conventional {
+        return None;
     }
     if project.has_module("settings") {
         return Some((
@@ -528,7 +536,7 @@ mod tests {
              # -- tokens/__init__.py\n# -- tokens/apps.py\nfrom django.apps import AppConfig\nclass TokensConfig(AppConfig):\n    name = 'tokens'\n    label = 'auth_tokens'\n\
              # -- billing/__init__.py\n# -- billing/apps.py\nfrom django.apps import AppConfig\nclass BillingConfig(AppConfig):\n    name = 'billing'\n    label = 'money'\n",
         );
-        let (module, found_by) = find_settings_module(&p, None).unwrap();
+        let (module, found_by) = find_settings_module(&p, None, true).unwrap();
         assert_eq!(module, "config.settings.dev");
         assert!(found_by.contains("manage.py"), "{found_by}");
         let s = load_settings(&p, &module, found_by).unwrap();
