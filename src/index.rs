@@ -82,6 +82,16 @@ pub struct ModuleIndex {
 }
 
 impl ModuleIndex {
+    /// The name a setting's `app_label.ModelName` means here, compared as Django compares model
+    /// names (ignoring case): a class defined in the module or a name bound in it (imported).
+    pub fn model_name(&self, model: &str) -> Option<&str> {
+        self.classes
+            .iter()
+            .map(|c| c.name.as_str())
+            .chain(self.bindings.keys().map(String::as_str))
+            .find(|n| n.eq_ignore_ascii_case(model))
+    }
+
     pub fn class(&self, name: &str) -> Option<&ClassInfo> {
         match self.bindings.get(name) {
             Some(Binding::Class(i)) => self.classes.get(*i),

@@ -68,14 +68,7 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
     configure_threads();
     let excludes = discover::Excludes::new(&options.exclude)?;
     let inputs: Vec<PathBuf> = inputs.iter().map(|p| absolute(p)).collect();
-    let found = match &options.stdin {
-        // The buffer stands for its file, which need not exist on disk.
-        Some((path, _)) => discover::Discovered {
-            files: vec![absolute(path)],
-            errors: Vec::new(),
-        },
-        None => discover::discover(&inputs, &excludes),
-    };
+    let (found, listing) = find_inputs(&inputs, &excludes, options);
     let mut explicit: BTreeSet<PathBuf> = inputs.iter().filter(|p| p.is_file()).cloned().collect();
     explicit.extend(options.stdin.as_ref().map(|(p, _)| absolute(p)));
 
@@ -85,10 +78,6 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
         .map(|(path, reason)| project::io_error(path, reason))
         .collect();
 
-    let listing = options
-        .stdin
-        .is_none()
-        .then(|| Arc::new(discover::Listing::new(&inputs, &excludes, &found)));
     let groups = group_files(&inputs, &found.files, listing);
 
     // Projects are independent: analysed in parallel, merged in root order.
@@ -136,6 +125,29 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
         files: found.files.len(),
         parsed,
     })
+}
+
+/// The Python files under `inputs` and the walk's listing; with `--stdin-filename`, just that
+/// file (the buffer stands for it, and it need not exist on disk), and no listing.
+fn find_inputs(
+    inputs: &[PathBuf],
+    excludes: &discover::Excludes,
+    options: &Options,
+) -> (discover::Discovered, Option<Arc<discover::Listing>>) {
+    match &options.stdin {
+        Some((path, _)) => (
+            discover::Discovered {
+                files: vec![absolute(path)],
+                errors: Vec::new(),
+            },
+            None,
+        ),
+        None => {
+            let found = discover::discover(inputs, excludes);
+            let listing = Arc::new(discover::Listing::new(inputs, excludes, &found));
+            (found, Some(listing))
+        }
+    }
 }
 
 /// Rayon's workers get 16 MiB stacks: files under `syntax`'s big-stack threshold (16 KiB) can
@@ -231,9 +243,9 @@ fn analyze_project<T>(
         || version.1.is_some()
         || settings_module
             .as_ref()
-            .is_some_and(|(m, _)| settings::chain_mentions(&project, m, prefilter::SEEDS));
+            .is_some_and(|(m, _)| settings::chain_mentions_library(&project, m));
     let root_bytes = root.as_os_str().as_encoded_bytes();
-    let texts = read_inputs(
+    let (texts, mentioned) = read_inputs(
         &project,
         files,
         |p| {
@@ -247,15 +259,7 @@ fn analyze_project<T>(
     );
     // Settings are evaluated only where they can matter: a project that neither pins, names
     // nor configures the library has nothing for a rule to check.
-    let seed_finders: Vec<memchr::memmem::Finder> = prefilter::SEEDS
-        .iter()
-        .map(|s| memchr::memmem::Finder::new(s.as_bytes()))
-        .collect();
-    let uses_dot = uses_dot
-        || texts.iter().any(|(_, t)| {
-            t.as_ref()
-                .is_ok_and(|t| seed_finders.iter().any(|f| f.find(t.as_bytes()).is_some()))
-        });
+    let uses_dot = uses_dot || mentioned;
     let settings = settings_module
         .filter(|_| uses_dot)
         .and_then(|(module, how)| settings::load_settings(&project, &module, how));
@@ -302,14 +306,7 @@ fn analyze_project<T>(
         if let Some(module) = project.module(&name) {
             let resolver = resolve::Resolver::new(&project);
             for model in models {
-                let class = module
-                    .index
-                    .classes
-                    .iter()
-                    .map(|c| c.name.as_str())
-                    .chain(module.index.bindings.keys().map(String::as_str))
-                    .find(|n| n.eq_ignore_ascii_case(model))
-                    .unwrap_or(model);
+                let class = module.index.model_name(model).unwrap_or(model);
                 resolver.resolve_name(&module, class);
             }
         }
@@ -392,16 +389,20 @@ fn analyze_project<T>(
     f(&analysis, io_diags, noqa_files)
 }
 
+/// A file read for the analysis: its text, or why it could not be read.
+type ReadFile = (PathBuf, Result<String, String>);
+
 /// Reads the files of `files` that `wanted` picks, then, when `follow` is set or one of them
 /// mentions the library, the files among `files` that they import, transitively (a byte-level
-/// scan of `import` lines: see `prefilter`). Returns each file read with its text, sorted.
+/// scan of `import` lines: see `prefilter`). Returns each file read with its text, sorted, and
+/// whether one of the files `wanted` picks mentions the library.
 fn read_inputs(
     project: &Project,
     files: &[&Path],
     wanted: impl Fn(&Path) -> bool,
     stdin: Option<&(PathBuf, String)>,
-    mut follow: bool,
-) -> Vec<(PathBuf, Result<String, String>)> {
+    follow: bool,
+) -> (Vec<ReadFile>, bool) {
     // Lookups among the files compare bytes: no allocation, no component-wise hashing.
     let mut by_bytes: Vec<(&[u8], usize)> = files
         .iter()
@@ -421,17 +422,14 @@ fn read_inputs(
     for &i in &batch {
         queued[i] = true;
     }
-    let seed_finders: Vec<memchr::memmem::Finder> = prefilter::SEEDS
-        .iter()
-        .map(|s| memchr::memmem::Finder::new(s.as_bytes()))
-        .collect();
     // Whether a top-level name is one of the project's packages: most imports are of the
     // standard library or of installed packages and are dropped on their first word.
     let mut tops: HashMap<String, bool> = HashMap::new();
-    let mut texts: Vec<(PathBuf, Result<String, String>)> = Vec::new();
+    let mut texts: Vec<ReadFile> = Vec::new();
     let mut followed = 0;
+    let mut mentioned = false;
     while !batch.is_empty() {
-        let read: Vec<(PathBuf, Result<String, String>)> = batch
+        let read: Vec<ReadFile> = batch
             .par_iter()
             .map(|&i| {
                 let f = files[i];
@@ -444,12 +442,12 @@ fn read_inputs(
             .collect();
         batch = Vec::new();
         texts.extend(read);
-        follow = follow
-            || texts[followed..].iter().any(|(_, t)| {
-                t.as_ref()
-                    .is_ok_and(|t| seed_finders.iter().any(|f| f.find(t.as_bytes()).is_some()))
-            });
-        if !follow {
+        if followed == 0 {
+            mentioned = texts
+                .iter()
+                .any(|(_, t)| t.as_ref().is_ok_and(|t| prefilter::mentions_library(t)));
+        }
+        if !(follow || mentioned) {
             break;
         }
         let imported: Vec<Vec<String>> = texts[followed..]
@@ -487,7 +485,7 @@ fn read_inputs(
         }
     }
     texts.sort_by(|a, b| a.0.cmp(&b.0));
-    texts
+    (texts, mentioned)
 }
 
 /// Groups input files by project: the nearest manage.py above each file, else the directory
@@ -552,22 +550,10 @@ struct Group<'a> {
 pub fn describe(inputs: &[PathBuf], options: &Options) -> String {
     use std::fmt::Write as _;
     let inputs: Vec<PathBuf> = inputs.iter().map(|p| absolute(p)).collect();
-    let found = match &options.stdin {
-        Some((path, _)) => discover::Discovered {
-            files: vec![absolute(path)],
-            errors: Vec::new(),
-        },
-        None => discover::discover(
-            &inputs,
-            &discover::Excludes::new(&options.exclude).unwrap_or_default(),
-        ),
-    };
+    let excludes = discover::Excludes::new(&options.exclude).unwrap_or_default();
+    let (found, listing) = find_inputs(&inputs, &excludes, options);
     let explicit = BTreeSet::new();
     let mut out = String::new();
-    let listing = options.stdin.is_none().then(|| {
-        let excludes = discover::Excludes::new(&options.exclude).unwrap_or_default();
-        Arc::new(discover::Listing::new(&inputs, &excludes, &found))
-    });
     for (root, group) in group_files(&inputs, &found.files, listing) {
         analyze_project(&root, &group, &explicit, options, true, |a, _, _| {
             let p = a.project;

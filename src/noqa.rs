@@ -169,13 +169,12 @@ pub fn unused(
         // Real comments only (from the tokens), each as far as the lexer takes it, on lines as
         // Python ends them (a lone `\r` too).
         for span in crate::syntax::comment_spans(text) {
-            let start = span.start;
-            let line = file.lines.line_text(text, start);
-            let line_start = file.lines.line_start(file.lines.line_of(start)) as usize;
-            let Some(comment) = text.get(span.start as usize..span.end as usize) else {
+            let (comment_start, comment_end) = (span.start as usize, span.end as usize);
+            let line = file.lines.line_text(text, span.start);
+            let line_start = file.lines.line_start(file.lines.line_of(span.start)) as usize;
+            let Some(comment) = text.get(comment_start..comment_end) else {
                 continue;
             };
-            let comment_end = span.end as usize;
             let Some(codes) = directive(comment, "# noqa") else {
                 continue;
             };
@@ -198,7 +197,6 @@ pub fn unused(
             if bad.is_empty() {
                 continue;
             }
-            let comment_start = start as usize;
             let keep: Vec<&String> = codes
                 .iter()
                 .filter(|c| !bad.iter().any(|(b, _)| b == c))

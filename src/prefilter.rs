@@ -13,6 +13,16 @@
 /// Bytes whose presence makes a file worth parsing: it mentions the library or its settings.
 pub const SEEDS: &[&str] = &["oauth2_provider", "OAUTH2_PROVIDER"];
 
+/// Whether `text` mentions one of the [`SEEDS`].
+pub fn mentions_library(text: &str) -> bool {
+    static FINDERS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::OnceLock::new();
+    FINDERS
+        .get_or_init(|| SEEDS.iter().map(memchr::memmem::Finder::new).collect())
+        .iter()
+        .any(|f| f.find(text.as_bytes()).is_some())
+}
+
 /// Whether Django would look for models in the file at `rel` (its path relative to the project,
 /// as bytes: this runs for every file of the tree): a `models.py`, or a module of a `models`
 /// package.
@@ -177,6 +187,13 @@ mod tests {
         assert!(is_model_module(b"app/models/__init__.py"));
         assert!(!is_model_module(b"app/views.py"));
         assert!(!is_model_module(b"app/mymodels.py"));
+    }
+
+    #[test]
+    fn the_library_is_mentioned_by_its_package_or_its_settings() {
+        assert!(mentions_library("from oauth2_provider.models import X"));
+        assert!(mentions_library("OAUTH2_PROVIDER = {}"));
+        assert!(!mentions_library("django-oauth-toolkit, oauth2 provider"));
     }
 
     #[test]

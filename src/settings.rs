@@ -173,14 +173,10 @@ pub fn find_settings_module(
 }
 
 /// Whether the settings module `module`, or a project module it imports (transitively: a
-/// `from .base import *` chain), mentions one of `words`. Read as bytes, without parsing, so a
+/// `from .base import *` chain), mentions the library. Read as bytes, without parsing, so a
 /// project that does not use the library costs no settings evaluation. The texts read are
 /// kept for the loader (no file is read twice).
-pub fn chain_mentions(project: &Project, module: &str, words: &[&str]) -> bool {
-    let finders: Vec<memchr::memmem::Finder> = words
-        .iter()
-        .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
-        .collect();
+pub fn chain_mentions_library(project: &Project, module: &str) -> bool {
     let mut seen = std::collections::HashSet::new();
     let mut stack = vec![module.to_string()];
     while let Some(name) = stack.pop() {
@@ -194,7 +190,8 @@ pub fn chain_mentions(project: &Project, module: &str, words: &[&str]) -> bool {
         let Some(text) = project.source_text(&path) else {
             continue;
         };
-        if finders.iter().any(|f| f.find(text.as_bytes()).is_some()) {
+        if crate::prefilter::mentions_library(&text) {
+            project.remember_text(path, text);
             return true;
         }
         for import in crate::prefilter::imports(&text) {

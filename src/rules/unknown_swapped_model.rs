@@ -81,20 +81,13 @@ fn problem_with(
         return None;
     }
     let models_module = ctx.project.module(&format!("{}.models", app.name))?;
-    let class = models_module
-        .index
-        .classes
-        .iter()
-        .map(|c| c.name.clone())
-        .chain(models_module.index.bindings.keys().cloned())
-        .find(|n| n.eq_ignore_ascii_case(model));
-    let Some(class_name) = class else {
+    let Some(class_name) = models_module.index.model_name(model) else {
         return Some(format!(
             "app `{label}` ({}) defines no model named `{model}`",
             app.name
         ));
     };
-    match ctx.resolver.resolve_name(&models_module, &class_name) {
+    match ctx.resolver.resolve_name(&models_module, class_name) {
         Symbol::Class(c) if is_abstract(c.info()) => {
             Some(format!("`{class_name}` is an abstract model"))
         }
