@@ -68,17 +68,16 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
     configure_threads();
     let excludes = discover::Excludes::new(&options.exclude)?;
     let inputs: Vec<PathBuf> = inputs.iter().map(|p| absolute(p)).collect();
-    let (found, listing) = find_inputs(&inputs, &excludes, options);
+    let (listing, errors) = find_inputs(&inputs, &excludes, options);
     let mut explicit: BTreeSet<PathBuf> = inputs.iter().filter(|p| p.is_file()).cloned().collect();
     explicit.extend(options.stdin.as_ref().map(|(p, _)| absolute(p)));
 
-    let mut diagnostics: Vec<Diagnostic> = found
-        .errors
+    let mut diagnostics: Vec<Diagnostic> = errors
         .iter()
         .map(|(path, reason)| project::io_error(path, reason))
         .collect();
 
-    let groups = group_files(&inputs, &found.files, listing);
+    let groups = group_files(&inputs, &listing);
 
     // Projects are independent: analysed in parallel, merged in root order.
     let results: Vec<_> = groups
@@ -93,12 +92,9 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
         parsed += n;
     }
 
-    // Excluded files are context only: never reported, even under an input directory. (Both
-    // lists are sorted: a lookup per diagnostic, not a set of every file.)
-    let in_paths = |p: &Path| {
-        found.files.binary_search_by(|f| f.as_path().cmp(p)).is_ok()
-            || found.errors.iter().any(|(e, _)| e == p)
-    };
+    // Excluded files are context only: never reported, even under an input directory. (The
+    // files are sorted: a lookup per diagnostic, not a set of every file.)
+    let in_paths = |p: &Path| listing.contains(p) || errors.iter().any(|(e, _)| e == p);
     diagnostics.retain(|d| {
         in_paths(&d.file.path)
             || (!excludes.excludes_path(&d.file.path)
@@ -122,30 +118,28 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
     Ok(CheckResult {
         diagnostics,
-        files: found.files.len(),
+        files: listing.files().len(),
         parsed,
     })
 }
 
-/// The Python files under `inputs` and the walk's listing; with `--stdin-filename`, just that
-/// file (the buffer stands for it, and it need not exist on disk), and no listing.
+/// The Python files under `inputs`, as the walk's listing, and the paths that could not be read;
+/// with `--stdin-filename`, just that file (the buffer stands for it, and it need not exist on
+/// disk), in a listing that answers nothing.
 fn find_inputs(
     inputs: &[PathBuf],
     excludes: &discover::Excludes,
     options: &Options,
-) -> (discover::Discovered, Option<Arc<discover::Listing>>) {
+) -> (Arc<discover::Listing>, Vec<(PathBuf, String)>) {
     match &options.stdin {
         Some((path, _)) => (
-            discover::Discovered {
-                files: vec![absolute(path)],
-                errors: Vec::new(),
-            },
-            None,
+            Arc::new(discover::Listing::unwalked(vec![absolute(path)])),
+            Vec::new(),
         ),
         None => {
             let found = discover::discover(inputs, excludes);
-            let listing = Arc::new(discover::Listing::new(inputs, excludes, &found));
-            (found, Some(listing))
+            let listing = discover::Listing::new(inputs, excludes, found.files);
+            (Arc::new(listing), found.errors)
         }
     }
 }
@@ -206,9 +200,7 @@ fn analyze_project<T>(
     extra_roots.extend(group.package_roots.iter().cloned());
     let files = &group.files;
     let project = Project::new(root.to_path_buf(), extra_roots);
-    if let Some(listing) = &group.listing {
-        project.set_listing(listing.clone());
-    }
+    project.set_listing(group.listing.clone());
     let stdin = options
         .stdin
         .as_ref()
@@ -403,19 +395,10 @@ fn read_inputs(
     stdin: Option<&(PathBuf, String)>,
     follow: bool,
 ) -> (Vec<ReadFile>, bool) {
-    // Lookups among the files compare bytes: no allocation, no component-wise hashing.
-    let mut by_bytes: Vec<(&[u8], usize)> = files
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.as_os_str().as_encoded_bytes(), i))
-        .collect();
-    by_bytes.sort_unstable();
+    // `files` is sorted by bytes: a lookup is a binary search, no allocation, no hashing.
     let index_of = |p: &Path| {
-        let key = p.as_os_str().as_encoded_bytes();
-        by_bytes
-            .binary_search_by(|(b, _)| (*b).cmp(key))
-            .ok()
-            .map(|k| by_bytes[k].1)
+        let key = discover::bytes(p);
+        files.binary_search_by(|f| discover::bytes(f).cmp(key)).ok()
     };
     let mut queued = vec![false; files.len()];
     let mut batch: Vec<usize> = (0..files.len()).filter(|&i| wanted(files[i])).collect();
@@ -492,38 +475,28 @@ fn read_inputs(
 /// above its top-level package.
 fn group_files<'a>(
     inputs: &[PathBuf],
-    files: &'a [PathBuf],
-    listing: Option<Arc<discover::Listing>>,
+    listing: &'a Arc<discover::Listing>,
 ) -> BTreeMap<PathBuf, Group<'a>> {
+    group_files_in_chunks(inputs, listing, 2048)
+}
+
+fn group_files_in_chunks<'a>(
+    inputs: &[PathBuf],
+    listing: &'a Arc<discover::Listing>,
+    chunk: usize,
+) -> BTreeMap<PathBuf, Group<'a>> {
+    // A tree has thousands of directories, each answered by a few lookups: chunks of the files
+    // are answered in parallel, each with its own memo (they share only a few ancestors).
+    let parts: Vec<Vec<Run<'a>>> = listing
+        .files()
+        .par_chunks(chunk)
+        .map(|chunk| runs(chunk, listing))
+        .collect();
     let mut groups: BTreeMap<PathBuf, Group<'a>> = BTreeMap::new();
-    let mut cache = project::RootCache::new(listing.clone());
-    // Files come sorted, so a directory's files are consecutive: its answer is asked once.
-    let mut last: Option<(&Path, PathBuf)> = None;
-    let mut run: Vec<&Path> = Vec::new();
-    for file in files {
-        let dir = file.parent().unwrap_or(Path::new("/"));
-        if let Some((d, root)) = &last {
-            if d.as_os_str() == dir.as_os_str() {
-                run.push(file);
-                continue;
-            }
-            groups
-                .entry(root.clone())
-                .or_default()
-                .files
-                .append(&mut run);
-        }
-        let package_root = cache.package_root(dir);
-        let root = cache
-            .manage_root(dir)
-            .unwrap_or_else(|| package_root.clone());
-        let group = groups.entry(root.clone()).or_default();
-        group.package_roots.insert(package_root);
-        last = Some((dir, root));
-        run.push(file);
-    }
-    if let Some((_, root)) = last {
-        groups.entry(root).or_default().files.append(&mut run);
+    for run in parts.into_iter().flatten() {
+        let group = groups.entry(run.root).or_default();
+        group.files.extend(run.files.iter().map(PathBuf::as_path));
+        group.package_roots.extend(run.package_roots);
     }
 
     // An input directory holding manage.py but no Python file under PATHS still has a project.
@@ -538,12 +511,56 @@ fn group_files<'a>(
     groups
 }
 
-/// The input files of one project, and the package roots they sit under.
+/// Consecutive files of one project.
+struct Run<'a> {
+    root: PathBuf,
+    package_roots: Vec<PathBuf>,
+    files: &'a [PathBuf],
+}
+
+/// Splits `chunk` (sorted) into runs of files of the same project. Files come sorted, so a
+/// directory's files, and a project's directories, are mostly consecutive: a directory is
+/// answered once per run of its files (and memoised across runs).
+fn runs<'a>(chunk: &'a [PathBuf], listing: &Arc<discover::Listing>) -> Vec<Run<'a>> {
+    let mut cache = project::RootCache::new(Some(listing.clone()));
+    let mut out: Vec<Run<'a>> = Vec::new();
+    let mut last_dir: Option<&Path> = None;
+    for (i, file) in chunk.iter().enumerate() {
+        let dir = file.parent().unwrap_or(Path::new("/"));
+        let same_dir = last_dir.is_some_and(|d| discover::bytes(d) == discover::bytes(dir));
+        last_dir = Some(dir);
+        if let Some(run) = out.last_mut().filter(|_| same_dir) {
+            run.files = &chunk[i - run.files.len()..=i];
+            continue;
+        }
+        let package_root = cache.package_root(dir);
+        let root = cache
+            .manage_root(dir)
+            .unwrap_or_else(|| package_root.clone());
+        match out.last_mut() {
+            Some(run) if discover::bytes(&run.root) == discover::bytes(&root) => {
+                run.files = &chunk[i - run.files.len()..=i];
+                if run.package_roots.last() != Some(&package_root) {
+                    run.package_roots.push(package_root);
+                }
+            }
+            _ => out.push(Run {
+                root,
+                package_roots: vec![package_root],
+                files: &chunk[i..=i],
+            }),
+        }
+    }
+    out
+}
+
+/// The input files of one project (sorted by their bytes), and the package roots they sit
+/// under.
 #[derive(Default)]
 struct Group<'a> {
     files: Vec<&'a Path>,
     package_roots: BTreeSet<PathBuf>,
-    listing: Option<Arc<discover::Listing>>,
+    listing: Arc<discover::Listing>,
 }
 
 /// `--show-settings`: what the linter believes about each project under `inputs`.
@@ -551,10 +568,10 @@ pub fn describe(inputs: &[PathBuf], options: &Options) -> String {
     use std::fmt::Write as _;
     let inputs: Vec<PathBuf> = inputs.iter().map(|p| absolute(p)).collect();
     let excludes = discover::Excludes::new(&options.exclude).unwrap_or_default();
-    let (found, listing) = find_inputs(&inputs, &excludes, options);
+    let (listing, _) = find_inputs(&inputs, &excludes, options);
     let explicit = BTreeSet::new();
     let mut out = String::new();
-    for (root, group) in group_files(&inputs, &found.files, listing) {
+    for (root, group) in group_files(&inputs, &listing) {
         analyze_project(&root, &group, &explicit, options, true, |a, _, _| {
             let p = a.project;
             let _ = writeln!(out, "project root: {}", p.root.display());
@@ -696,4 +713,92 @@ pub fn add_noqa(inputs: &[PathBuf], options: &Options) -> Result<(usize, Vec<Str
         }
     }
     Ok((added, skipped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_grouped_by_project_however_the_work_is_split() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let files = [
+            "proj/manage.py",
+            "proj/settings.py",
+            "proj/app/__init__.py",
+            "proj/app/models.py",
+            "proj/app/sub/deep.py",
+            "proj/app-b.py",
+            "lib/pkg/__init__.py",
+            "lib/pkg/a.py",
+            "lib/pkg/b/__init__.py",
+            "lib/pkg/b/c.py",
+            "lib/pkg.py",
+            "loose/script.py",
+        ];
+        for f in files {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "").unwrap();
+        }
+        let inputs = [root.clone()];
+        let excludes = discover::Excludes::new(&[]).unwrap();
+        let found = discover::discover(&inputs, &excludes);
+        let listing = Arc::new(discover::Listing::new(&inputs, &excludes, found.files));
+        let rel = |p: &Path| {
+            p.strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        };
+        for chunk in [1, 2, 3, 5, 2048] {
+            let groups = group_files_in_chunks(&inputs, &listing, chunk);
+            let seen: Vec<(String, Vec<String>, Vec<String>)> = groups
+                .iter()
+                .map(|(r, g)| {
+                    (
+                        rel(r),
+                        g.files.iter().map(|f| rel(f)).collect(),
+                        g.package_roots.iter().map(|p| rel(p)).collect(),
+                    )
+                })
+                .collect();
+            let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            assert_eq!(
+                seen,
+                [
+                    (
+                        "lib".to_string(),
+                        owned(&[
+                            "lib/pkg.py",
+                            "lib/pkg/__init__.py",
+                            "lib/pkg/a.py",
+                            "lib/pkg/b/__init__.py",
+                            "lib/pkg/b/c.py"
+                        ]),
+                        owned(&["lib"]),
+                    ),
+                    (
+                        "loose".to_string(),
+                        owned(&["loose/script.py"]),
+                        owned(&["loose"]),
+                    ),
+                    (
+                        "proj".to_string(),
+                        owned(&[
+                            "proj/app-b.py",
+                            "proj/app/__init__.py",
+                            "proj/app/models.py",
+                            "proj/app/sub/deep.py",
+                            "proj/manage.py",
+                            "proj/settings.py"
+                        ]),
+                        owned(&["proj", "proj/app/sub"]),
+                    ),
+                ],
+                "chunks of {chunk}"
+            );
+        }
+    }
 }
