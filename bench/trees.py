@@ -14,6 +14,10 @@ built once and reused while the corpus is unchanged (a stamp records the corpus 
                              settings module, an entry point (manage/wsgi/asgi) or an
                              `__init__.py`: the views, tests, migrations and utilities of the same
                              projects doubled in place, files Django never loads as models.
+  OUT_DIR/grow2x-apart/       the corpus, plus the same files as grow2x-inplace copied under
+                             `zz_unrelated_copy/<rel path>`: the unrelated files doubled in new
+                             directories (without the `__init__.py` files, so the copies are
+                             loose scripts, not packages).
   OUT_DIR/x10-<slug>/        the corpus, plus 9 more copies of the whole corpus placed *inside the
                              project root* of ONEFILE_REL (nearest manage.py above it, else the
                              directory above its top-level package, as the linter decides), so the
@@ -129,6 +133,19 @@ def main():
     grow_dir = out / "grow2x-inplace"
     built = build(grow_dir, stamp + "inplace", grow_in_place)
     result["trees"]["grow2x-inplace"] = {
+        "path": str(grow_dir),
+        "files": len(files) + len(in_place),
+        "added": len(in_place),
+        "built": built,
+    }
+
+    def grow_apart(tmp):
+        mirror(files, src, tmp)
+        mirror(in_place, src, tmp / "zz_unrelated_copy")
+
+    grow_dir = out / "grow2x-apart"
+    built = build(grow_dir, stamp + "apart", grow_apart)
+    result["trees"]["grow2x-apart"] = {
         "path": str(grow_dir),
         "files": len(files) + len(in_place),
         "added": len(in_place),

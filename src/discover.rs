@@ -291,6 +291,20 @@ impl Listing {
         Some(self.contains(path))
     }
 
+    /// The Python files below `dir`, sorted by [`bytes`]; `None` when the walk cannot tell.
+    pub fn files_under(&self, dir: &Path) -> Option<&[PathBuf]> {
+        if !self.covers(dir) {
+            return None;
+        }
+        let mut prefix = bytes(dir).to_vec();
+        if !prefix.ends_with(b"/") {
+            prefix.push(b'/');
+        }
+        let start = self.files.partition_point(|f| bytes(f) < prefix.as_slice());
+        let len = self.files[start..].partition_point(|f| bytes(f).starts_with(&prefix));
+        Some(&self.files[start..start + len])
+    }
+
     /// Whether `path` is a directory holding Python files; `None` when the walk cannot tell.
     pub fn has_dir(&self, path: &Path) -> Option<bool> {
         if !self.covers(path) {

@@ -199,8 +199,7 @@ fn analyze_project<T>(
     let mut extra_roots: Vec<PathBuf> = options.src.iter().map(|p| absolute(p)).collect();
     extra_roots.extend(group.package_roots.iter().cloned());
     let files = &group.files;
-    let project = Project::new(root.to_path_buf(), extra_roots);
-    project.set_listing(group.listing.clone());
+    let project = Project::new(root.to_path_buf(), extra_roots, Some(group.listing.clone()));
     let stdin = options
         .stdin
         .as_ref()
@@ -208,7 +207,37 @@ fn analyze_project<T>(
     if let Some((path, text)) = &stdin {
         project.set_override(path.clone(), text.clone());
     }
-    let has_manage = root.join("manage.py").is_file();
+    let has_manage = project.file_exists(&root.join("manage.py"));
+    // Conventional places count only in a manage.py project: a package's `settings.py` may be
+    // anything.
+    let settings_module =
+        settings::find_settings_module(&project, options.settings.as_deref(), has_manage);
+    let want_noqa = options.selection.enabled("DML100");
+    let named_explicitly = files.iter().any(|p| explicit.contains(*p));
+    let root_bytes = root.as_os_str().as_encoded_bytes();
+    let is_model_module = |p: &Path| {
+        let b = p.as_os_str().as_encoded_bytes();
+        prefilter::is_model_module(b.strip_prefix(root_bytes).unwrap_or(b))
+    };
+    // A project with no model module, no file named explicitly and no settings module has
+    // nothing a rule could check, and nothing of it is read: a tree of loose scripts is one
+    // such project per directory.
+    if !(full
+        || want_noqa
+        || named_explicitly
+        || settings_module.is_some()
+        || files.iter().any(|p| is_model_module(p)))
+    {
+        let mut analysis = Analysis::new(
+            &project,
+            contract::dot(),
+            None,
+            Vec::new(),
+            (contract::dot().newest, None),
+        );
+        analysis.collect_models(&[]);
+        return f(&analysis, Vec::new(), Vec::new());
+    }
     let version = match options.dot_version {
         Some(v) => (v, Some("--dot-version".to_string())),
         None => match versions::detect(root, "django-oauth-toolkit") {
@@ -216,10 +245,6 @@ fn analyze_project<T>(
             None => (contract::dot().newest, None),
         },
     };
-    // Conventional places count only in a manage.py project: a package's `settings.py` may be
-    // anything.
-    let settings_module =
-        settings::find_settings_module(&project, options.settings.as_deref(), has_manage);
 
     // Files under PATHS worth reading: those named explicitly, the model modules, and what
     // they import (see `read_inputs`). Every file, when unused `noqa` directives are wanted (a
@@ -228,24 +253,16 @@ fn analyze_project<T>(
     // model module that names nothing of DOT's cannot hold a DOT model, and what it imports is
     // never opened (the price: a settings-less package whose models.py only re-exports token
     // models from another module, with no pin, is not analysed).
-    let want_noqa = options.selection.enabled("DML100");
-    let named_explicitly = files.iter().any(|p| explicit.contains(*p));
     let uses_dot = full
         || named_explicitly
         || version.1.is_some()
         || settings_module
             .as_ref()
             .is_some_and(|(m, _)| settings::chain_mentions_library(&project, m));
-    let root_bytes = root.as_os_str().as_encoded_bytes();
     let (texts, mentioned) = read_inputs(
         &project,
         files,
-        |p| {
-            let b = p.as_os_str().as_encoded_bytes();
-            want_noqa
-                || prefilter::is_model_module(b.strip_prefix(root_bytes).unwrap_or(b))
-                || explicit.contains(p)
-        },
+        |p| want_noqa || is_model_module(p) || explicit.contains(p),
         stdin.as_ref(),
         uses_dot,
     );

@@ -63,7 +63,7 @@ pub struct Project {
     input_diagnostics: Mutex<Vec<Diagnostic>>,
     all_files: std::sync::OnceLock<Vec<PathBuf>>,
     /// The walk's view of the tree, when the project was found by one.
-    listing: std::sync::OnceLock<Arc<Listing>>,
+    listing: Option<Arc<Listing>>,
 }
 
 /// The directory above `file` that is not itself a package, i.e. where Python would put the
@@ -156,10 +156,16 @@ pub fn find_manage_py_root(start: &Path) -> Option<PathBuf> {
 }
 
 impl Project {
-    pub fn new(root: PathBuf, extra_roots: Vec<PathBuf>) -> Project {
+    /// The project at `root`; `listing`, the walk's view of the tree, answers file lookups
+    /// under the walked directories instead of the disk.
+    pub fn new(root: PathBuf, extra_roots: Vec<PathBuf>, listing: Option<Arc<Listing>>) -> Project {
         let mut source_roots = vec![root.clone()];
         let src = root.join("src");
-        if src.is_dir() {
+        let src_is_dir = listing
+            .as_deref()
+            .and_then(|l| l.has_dir(&src))
+            .unwrap_or_else(|| src.is_dir());
+        if src_is_dir {
             source_roots.push(src);
         }
         for r in extra_roots {
@@ -175,7 +181,7 @@ impl Project {
             overrides: Mutex::new(HashMap::new()),
             input_diagnostics: Mutex::new(Vec::new()),
             all_files: std::sync::OnceLock::new(),
-            listing: std::sync::OnceLock::new(),
+            listing,
         }
     }
 
@@ -215,7 +221,7 @@ impl Project {
             let base = root.join(&rel);
             let init = base.join("__init__.py");
             let overridden = |p: &Path| lock(&self.overrides).contains_key(p);
-            let listing = self.listing.get().map(Arc::as_ref);
+            let listing = self.listing.as_deref();
             if file_exists(listing, &init) || overridden(&init) {
                 return Some((init, true));
             }
@@ -254,9 +260,59 @@ impl Project {
         self.module_path(name).is_some()
     }
 
-    /// Answers file lookups under the walked directories from `listing` instead of the disk.
-    pub fn set_listing(&self, listing: Arc<Listing>) {
-        let _ = self.listing.set(listing);
+    /// Where `DJANGO_SETTINGS_MODULE` is conventionally set, those that exist, in the order
+    /// Django's tooling uses: `manage.py`, then `wsgi.py` and `asgi.py` in each directory just
+    /// below the root (sorted).
+    pub fn entry_points(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let manage = self.root.join("manage.py");
+        if self.file_exists(&manage) {
+            out.push(manage);
+        }
+        let listed = self
+            .listing
+            .as_deref()
+            .and_then(|l| l.files_under(&self.root));
+        let mut found: Vec<(PathBuf, bool)> = match listed {
+            Some(files) => {
+                let skip = crate::discover::bytes(&self.root).len() + 1;
+                files
+                    .iter()
+                    .filter_map(|f| {
+                        let rel = crate::discover::bytes(f).get(skip..)?;
+                        let name = &rel[memchr::memchr(b'/', rel)? + 1..];
+                        match name {
+                            b"wsgi.py" => Some((f.clone(), false)),
+                            b"asgi.py" => Some((f.clone(), true)),
+                            _ => None,
+                        }
+                    })
+                    .collect()
+            }
+            None => std::fs::read_dir(&self.root)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|e| {
+                    // The entry's own type, without a `stat`; a symlink is followed.
+                    e.file_type()
+                        .is_ok_and(|t| t.is_dir() || (t.is_symlink() && e.path().is_dir()))
+                })
+                .flat_map(|e| {
+                    let dir = e.path();
+                    [(dir.join("wsgi.py"), false), (dir.join("asgi.py"), true)]
+                })
+                .filter(|(p, _)| p.is_file())
+                .collect(),
+        };
+        found.sort_by(|(a, x), (b, y)| (a.parent(), x).cmp(&(b.parent(), y)));
+        out.extend(found.into_iter().map(|(p, _)| p));
+        out
+    }
+
+    /// Whether `path` is a file (from the walk's listing when it can tell).
+    pub fn file_exists(&self, path: &Path) -> bool {
+        file_exists(self.listing.as_deref(), path)
     }
 
     pub fn set_override(&self, path: PathBuf, text: String) {
@@ -427,13 +483,33 @@ pub fn fixture(spec: &str) -> (tempfile::TempDir, Project) {
         std::fs::write(p, text).expect("write");
     }
     let root = dir.path().canonicalize().expect("canonical root");
-    let project = Project::new(root, Vec::new());
+    let project = Project::new(root, Vec::new(), None);
     (dir, project)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entry_points_are_the_same_from_the_listing_and_from_the_disk() {
+        let (dir, _) = fixture(
+            "# -- manage.py\n# -- a/wsgi.py\n# -- a/asgi.py\n# -- a-b/asgi.py\n# -- a/deeper/wsgi.py\n# -- wsgi.py\n# -- z/views.py\n",
+        );
+        let root = dir.path().canonicalize().unwrap();
+        let inputs = [root.clone()];
+        let none = crate::discover::Excludes::new(&[]).unwrap();
+        let found = crate::discover::discover(&inputs, &none);
+        let listing = Arc::new(Listing::new(&inputs, &none, found.files));
+        let expected: Vec<PathBuf> = ["manage.py", "a/wsgi.py", "a/asgi.py", "a-b/asgi.py"]
+            .iter()
+            .map(|p| root.join(p))
+            .collect();
+        let listed = Project::new(root.clone(), Vec::new(), Some(listing)).entry_points();
+        let on_disk = Project::new(root.clone(), Vec::new(), None).entry_points();
+        assert_eq!(listed, expected);
+        assert_eq!(on_disk, expected);
+    }
 
     #[test]
     fn modules_are_named_from_the_root_and_loaded_once() {

@@ -70,20 +70,7 @@ pub struct App {
 
 /// Where `DJANGO_SETTINGS_MODULE` is conventionally set, in the order Django's tooling uses.
 fn settings_from_entry_points(project: &Project) -> Option<(String, String)> {
-    let mut candidates = vec![project.root.join("manage.py")];
-    let mut subdirs: Vec<_> = std::fs::read_dir(&project.root)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    subdirs.sort();
-    for d in &subdirs {
-        candidates.push(d.join("wsgi.py"));
-        candidates.push(d.join("asgi.py"));
-    }
-    for path in candidates {
+    for path in project.entry_points() {
         let Ok(text) = crate::project::read_source(&path) else {
             continue;
         };

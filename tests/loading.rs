@@ -91,3 +91,46 @@ fn a_requirements_pin_is_enough_to_follow_imports() {
     let (found, _) = codes_and_files(&root);
     assert_eq!(found, [("DOT001".to_string(), "app/tokens.py".to_string())]);
 }
+
+/// A directory of the project checked on its own may hold no model module: the project's
+/// settings still make its models load, and a finding in a file under that directory is
+/// reported. (Only a project with no model module, no settings and no file named explicitly is
+/// skipped.)
+#[test]
+fn a_subdirectory_without_model_modules_is_still_checked_through_the_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    write(&root, "manage.py", MANAGE);
+    write(&root, "proj/__init__.py", "");
+    write(
+        &root,
+        "proj/settings.py",
+        "INSTALLED_APPS = [\"oauth2_provider\", \"app\"]\nOAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = \"app.AccessToken\"\nOAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = \"app.RefreshToken\"\n",
+    );
+    write(&root, "app/__init__.py", "");
+    write(
+        &root,
+        "app/models.py",
+        "from .tokens.refresh import *  # noqa: F403\n",
+    );
+    write(&root, "app/tokens/__init__.py", "");
+    write(&root, "app/tokens/refresh.py", BAD_RT);
+    // Loose scripts: one project per directory, each with nothing to check.
+    for i in 0..3 {
+        write(&root, &format!("scripts/s{i}/run.py"), BAD_RT);
+    }
+    let r = check_paths(
+        &[root.join("app/tokens"), root.join("scripts")],
+        &Options::default(),
+    )
+    .unwrap();
+    let found: Vec<_> = r
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.file.path.strip_prefix(&root).unwrap().to_owned()))
+        .collect();
+    assert_eq!(
+        found,
+        [("DOT001", Path::new("app/tokens/refresh.py").to_owned())]
+    );
+}
