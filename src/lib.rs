@@ -23,7 +23,7 @@ pub mod source;
 pub mod syntax;
 pub mod versions;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -493,15 +493,16 @@ fn read_inputs(
 fn group_files<'a>(
     inputs: &[PathBuf],
     listing: &'a Arc<discover::Listing>,
-) -> BTreeMap<PathBuf, Group<'a>> {
+) -> Vec<(PathBuf, Group<'a>)> {
     group_files_in_chunks(inputs, listing, 2048)
 }
 
+/// The projects, sorted by the bytes of their root.
 fn group_files_in_chunks<'a>(
     inputs: &[PathBuf],
     listing: &'a Arc<discover::Listing>,
     chunk: usize,
-) -> BTreeMap<PathBuf, Group<'a>> {
+) -> Vec<(PathBuf, Group<'a>)> {
     // A tree has thousands of directories, each answered by a few lookups: chunks of the files
     // are answered in parallel, each with its own memo (they share only a few ancestors).
     let parts: Vec<Vec<Run<'a>>> = listing
@@ -509,23 +510,34 @@ fn group_files_in_chunks<'a>(
         .par_chunks(chunk)
         .map(|chunk| runs(chunk, listing))
         .collect();
-    let mut groups: BTreeMap<PathBuf, Group<'a>> = BTreeMap::new();
-    for run in parts.into_iter().flatten() {
-        let group = groups.entry(run.root).or_default();
-        group.files.extend(run.files.iter().map(PathBuf::as_path));
-        group.package_roots.extend(run.package_roots);
-    }
-
+    let mut runs: Vec<Run<'a>> = parts.into_iter().flatten().collect();
     // An input directory holding manage.py but no Python file under PATHS still has a project.
     for input in inputs {
         if input.join("manage.py").is_file() {
-            groups.entry(input.clone()).or_default();
+            runs.push(Run {
+                root: input.clone(),
+                package_roots: Vec::new(),
+                files: &[],
+            });
         }
     }
-    for group in groups.values_mut() {
-        group.listing = listing.clone();
-    }
-    groups
+    // Stable, so a project's files stay sorted.
+    runs.sort_by(|a, b| discover::bytes(&a.root).cmp(discover::bytes(&b.root)));
+    runs.chunk_by(|a, b| discover::bytes(&a.root) == discover::bytes(&b.root))
+        .map(|same| {
+            let mut group = Group {
+                listing: listing.clone(),
+                ..Group::default()
+            };
+            for run in same {
+                group.files.extend(run.files.iter().map(PathBuf::as_path));
+                group
+                    .package_roots
+                    .extend(run.package_roots.iter().cloned());
+            }
+            (same[0].root.clone(), group)
+        })
+        .collect()
 }
 
 /// Consecutive files of one project.
