@@ -79,10 +79,30 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
 
     let groups = group_files(&inputs, &listing);
 
+    // What is reported: diagnostics in the files under PATHS, or elsewhere (but not in an
+    // excluded file, which is context only) with a related location under PATHS. (The files
+    // are sorted: a lookup per diagnostic, not a set of every file.)
+    let in_paths = |p: &Path| listing.contains(p) || errors.iter().any(|(e, _)| e == p);
+    let reported = |d: &Diagnostic| {
+        in_paths(&d.file.path)
+            || (!excludes.excludes_path(&d.file.path)
+                && d.related.iter().any(|r| in_paths(&r.file.path)))
+    };
+    let selected = |d: &Diagnostic| {
+        options.selection.enabled(d.code)
+            && !options.per_file_ignores.iter().any(|(glob, codes)| {
+                glob.is_match(&d.file.path)
+                    && codes
+                        .iter()
+                        .any(|c| c == "ALL" || d.code.starts_with(c.as_str()))
+            })
+    };
+    let shown = |d: &Diagnostic| reported(d) && selected(d);
+
     // Projects are independent: analysed in parallel, merged in root order.
     let results: Vec<_> = groups
         .par_iter()
-        .map(|(root, group)| check_project(root, group, &explicit, options))
+        .map(|(root, group)| check_project(root, group, &explicit, options, &shown))
         .collect();
     let mut parsed = 0;
     let mut noqa_files = Vec::new();
@@ -92,26 +112,11 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
         parsed += n;
     }
 
-    // Excluded files are context only: never reported, even under an input directory. (The
-    // files are sorted: a lookup per diagnostic, not a set of every file.)
-    let in_paths = |p: &Path| listing.contains(p) || errors.iter().any(|(e, _)| e == p);
-    diagnostics.retain(|d| {
-        in_paths(&d.file.path)
-            || (!excludes.excludes_path(&d.file.path)
-                && d.related.iter().any(|r| in_paths(&r.file.path)))
-    });
+    diagnostics.retain(|d| reported(d));
     // Unused `noqa` codes are judged against everything found, whatever is selected: a
     // directive for a rule that is merely not selected today is not stale.
     let unused = noqa::unused(&noqa_files, &diagnostics);
-    diagnostics.retain(|d| {
-        options.selection.enabled(d.code)
-            && !options.per_file_ignores.iter().any(|(glob, codes)| {
-                glob.is_match(&d.file.path)
-                    && codes
-                        .iter()
-                        .any(|c| c == "ALL" || d.code.starts_with(c.as_str()))
-            })
-    });
+    diagnostics.retain(|d| selected(d));
     noqa::remove_suppressed(&mut diagnostics);
     diagnostics.extend(unused);
     diagnostics.sort_by_key(Diagnostic::sort_key);
@@ -166,13 +171,14 @@ fn check_project(
     group: &Group<'_>,
     explicit: &BTreeSet<PathBuf>,
     options: &Options,
+    reported: &(dyn Fn(&Diagnostic) -> bool + Sync),
 ) -> (Vec<Diagnostic>, usize, Vec<Arc<diagnostic::SourceFile>>) {
     analyze_project(
         root,
         group,
         explicit,
         options,
-        false,
+        Some(reported),
         |analysis, mut io_diags, noqa_files| {
             let mut diagnostics = rules::run_all(analysis);
             diagnostics.append(&mut io_diags);
@@ -187,15 +193,17 @@ fn check_project(
 }
 
 /// Builds one project's analysis and hands it to `f` with the input diagnostics met so far.
-/// `full`: evaluate the settings even where the library is not used (`--show-settings`).
+/// `reported`: which diagnostics will be reported (see [`Analysis::reported`]); `None`
+/// (`--show-settings`): evaluate the settings even where the library is not used.
 fn analyze_project<T>(
     root: &Path,
     group: &Group<'_>,
     explicit: &BTreeSet<PathBuf>,
     options: &Options,
-    full: bool,
+    reported: Option<&(dyn Fn(&Diagnostic) -> bool + Sync)>,
     f: impl FnOnce(&Analysis, Vec<Diagnostic>, Vec<Arc<diagnostic::SourceFile>>) -> T,
 ) -> T {
+    let full = reported.is_none();
     let mut extra_roots: Vec<PathBuf> = options.src.iter().map(|p| absolute(p)).collect();
     extra_roots.extend(group.package_roots.iter().cloned());
     let files = &group.files;
@@ -235,6 +243,7 @@ fn analyze_project<T>(
             Vec::new(),
             (contract::dot().newest, None),
         );
+        analysis.reported = reported;
         analysis.collect_models(&[]);
         return f(&analysis, Vec::new(), Vec::new());
     }
@@ -393,6 +402,7 @@ fn analyze_project<T>(
     }
 
     let mut analysis = Analysis::new(&project, contract::dot(), settings, apps, version);
+    analysis.reported = reported;
     let modules = project.loaded_modules();
     analysis.collect_models(&modules);
     f(&analysis, io_diags, noqa_files)
@@ -601,7 +611,7 @@ pub fn describe(inputs: &[PathBuf], options: &Options) -> String {
     let explicit = BTreeSet::new();
     let mut out = String::new();
     for (root, group) in group_files(&inputs, &listing) {
-        analyze_project(&root, &group, &explicit, options, true, |a, _, _| {
+        analyze_project(&root, &group, &explicit, options, None, |a, _, _| {
             let p = a.project;
             let _ = writeln!(out, "project root: {}", p.root.display());
             let roots: Vec<String> = p

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::contract::{Contract, Relation, Role, Version};
+use crate::diagnostic::Diagnostic;
 use crate::index::{ClassInfo, Member, MemberKind, MetaInfo};
 use crate::project::{Project, SourceModule};
 use crate::resolve::{Ancestor, ClassRef, Resolver, Symbol};
@@ -139,6 +140,10 @@ pub struct Analysis<'p> {
     pub version_source: Option<String>,
     pub active: BTreeMap<String, ActiveSpec>,
     pub models: Vec<DotModel>,
+    /// Whether a diagnostic will be reported (its file is under the paths checked); `None`:
+    /// all are. Work a reported diagnostic alone needs, like a fix's project-wide scan, is
+    /// skipped for the others.
+    pub reported: Option<&'p (dyn Fn(&Diagnostic) -> bool + Sync)>,
 }
 
 const FIELD_NAMES: &[&str] = &[
@@ -196,7 +201,13 @@ impl<'p> Analysis<'p> {
             version_source: dot_version.1,
             active,
             models: Vec::new(),
+            reported: None,
         }
+    }
+
+    /// Whether `d` will be reported (see [`Analysis::reported`]).
+    pub fn is_reported(&self, d: &Diagnostic) -> bool {
+        self.reported.is_none_or(|f| f(d))
     }
 
     /// Finds the concrete DOT models among `modules`' classes (and the classes they inherit from).

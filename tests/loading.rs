@@ -134,3 +134,65 @@ fn a_subdirectory_without_model_modules_is_still_checked_through_the_settings() 
         [("DOT001", Path::new("app/tokens/refresh.py").to_owned())]
     );
 }
+
+/// The rename fix of DOT001 scans every file of the project for uses of the old name. That scan
+/// is made only for a diagnostic that is reported: checking another file (an editor saving
+/// views.py) does not pay for it, and the uses it would find are not a reason to report the
+/// model's diagnostic there.
+#[test]
+fn the_rename_scan_is_made_only_for_a_reported_diagnostic() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    write(&root, "manage.py", MANAGE);
+    write(&root, "proj/__init__.py", "");
+    write(
+        &root,
+        "proj/settings.py",
+        "INSTALLED_APPS = [\"oauth2_provider\", \"app\"]\nOAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = \"app.AccessToken\"\nOAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = \"app.RefreshToken\"\n",
+    );
+    write(&root, "app/__init__.py", "");
+    write(&root, "app/models.py", BAD_RT);
+    write(
+        &root,
+        "app/views.py",
+        "from .models import AccessToken\n\n\ndef stale():\n    return AccessToken.objects.filter(rt__isnull=True)\n",
+    );
+    let run = |path: &str| check_paths(&[root.join(path)], &Options::default()).unwrap();
+
+    let models = run("app/models.py");
+    assert_eq!(models.diagnostics.len(), 1);
+    let d = &models.diagnostics[0];
+    assert_eq!(d.code, "DOT001");
+    let fix = d.fix.as_ref().expect("a rename fix");
+    let edited: Vec<_> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            let file = e.file.as_ref().map_or(&d.file.path, |f| &f.path);
+            (
+                file.strip_prefix(&root).unwrap().to_owned(),
+                e.content.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        edited,
+        [
+            (
+                Path::new("app/models.py").to_owned(),
+                "\"refresh_token\"".to_string()
+            ),
+            (
+                Path::new("app/views.py").to_owned(),
+                "refresh_token".to_string()
+            ),
+        ]
+    );
+    assert!(
+        d.related
+            .iter()
+            .any(|r| r.file.path.ends_with("app/views.py"))
+    );
+
+    assert_eq!(run("app/views.py").diagnostics.len(), 0);
+}

@@ -165,43 +165,8 @@ pub fn check(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
                     ),
                 ),
             };
-            let renames = renamed_names(&reverse, required);
-            let uses = project_uses(
-                ctx,
-                &renames,
-                edit.as_ref().map(|e| (&owner.module.file.path, e.span)),
-            );
-            let dynamic: Vec<&Use> = uses.iter().filter(|u| u.kind == UseKind::Dynamic).collect();
-            let fix = edit.map(|e| {
-                let mut edits = vec![e];
-                if dynamic.is_empty() {
-                    edits.extend(uses.iter().map(|u| Edit::replace(u.span, u.new.clone()).in_file(u.file.clone())));
-                }
-                match dynamic.first() {
-                    None => Fix {
-                        applicability: Applicability::Unsafe,
-                        message: if uses.is_empty() {
-                            format!("Set the reverse query name to `{required}`")
-                        } else {
-                            format!("Set the reverse query name to `{required}` and rename {} use(s) of the old name", uses.len())
-                        },
-                        edits,
-                    },
-                    Some(u) => Fix {
-                        applicability: Applicability::Display,
-                        message: format!(
-                            "Set the reverse query name to `{required}`; not applied automatically because {}:{} builds a lookup with `{}` in an f-string",
-                            u.file.path.display(),
-                            u.file.location(u.span.start).row,
-                            u.old
-                        ),
-                        edits,
-                    },
-                }
-            });
             let mut d = super::model_diag(ctx, code, Severity::Error, model, &owner, span, message)
                 .help(help)
-                .fix(fix)
                 .note(super::breaks_note(
                     &rel.failing_operation,
                     rel.failure.as_deref(),
@@ -209,21 +174,12 @@ pub fn check(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
                     None,
                     &rel.evidence,
                 ));
-            for u in uses.iter().take(20) {
-                d = d.related(
-                    u.file.clone(),
-                    u.span,
-                    format!(
-                        "uses the old reverse name `{}`; the fix renames it to `{}`",
-                        u.old, u.new
-                    ),
-                );
-            }
-            if uses.len() > 20 {
-                d = d.note(format!(
-                    "{} more uses of the old name are renamed by the fix",
-                    uses.len() - 20
-                ));
+            // The fix renames the old name's uses across the project: a scan of every file,
+            // made only for a diagnostic that will be reported (a one-file run elsewhere in the
+            // project does not pay for it).
+            if ctx.is_reported(&d) {
+                let renames = renamed_names(&reverse, required);
+                d = with_rename_fix(ctx, d, edit, &renames, required);
             }
             if matches!(reverse.via, Via::RelatedName(_)) {
                 d = d.note(format!(
@@ -234,6 +190,71 @@ pub fn check(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// Attaches the fix (the declaration's edit and the renamed uses of the old name) and the uses
+/// as related locations.
+fn with_rename_fix(
+    ctx: &Analysis,
+    mut d: Diagnostic,
+    edit: Option<Edit>,
+    renames: &Renames,
+    required: &str,
+) -> Diagnostic {
+    let declaration = edit.as_ref().map(|e| (&d.file.path, e.span));
+    let uses = project_uses(ctx, renames, declaration);
+    let dynamic: Vec<&Use> = uses.iter().filter(|u| u.kind == UseKind::Dynamic).collect();
+    let fix = edit.map(|e| {
+        let mut edits = vec![e];
+        if dynamic.is_empty() {
+            edits.extend(
+                uses.iter()
+                    .map(|u| Edit::replace(u.span, u.new.clone()).in_file(u.file.clone())),
+            );
+        }
+        match dynamic.first() {
+            None => Fix {
+                applicability: Applicability::Unsafe,
+                message: if uses.is_empty() {
+                    format!("Set the reverse query name to `{required}`")
+                } else {
+                    format!(
+                        "Set the reverse query name to `{required}` and rename {} use(s) of the old name",
+                        uses.len()
+                    )
+                },
+                edits,
+            },
+            Some(u) => Fix {
+                applicability: Applicability::Display,
+                message: format!(
+                    "Set the reverse query name to `{required}`; not applied automatically because {}:{} builds a lookup with `{}` in an f-string",
+                    u.file.path.display(),
+                    u.file.location(u.span.start).row,
+                    u.old
+                ),
+                edits,
+            },
+        }
+    });
+    d = d.fix(fix);
+    for u in uses.iter().take(20) {
+        d = d.related(
+            u.file.clone(),
+            u.span,
+            format!(
+                "uses the old reverse name `{}`; the fix renames it to `{}`",
+                u.old, u.new
+            ),
+        );
+    }
+    if uses.len() > 20 {
+        d = d.note(format!(
+            "{} more uses of the old name are renamed by the fix",
+            uses.len() - 20
+        ));
+    }
+    d
 }
 
 /// Old → new names the fix changes: the reverse accessor (attributes) and the reverse query
