@@ -359,16 +359,24 @@ impl Project {
         lock(&self.modules).entry(name).or_insert(loaded).clone()
     }
 
-    /// Python files of the whole project (walked once, default excludes, migrations skipped:
-    /// a migration records history and must not be rewritten) whose text contains `needle`.
+    /// Python files of the whole project (default excludes, migrations skipped: a migration
+    /// records history and must not be rewritten) whose text contains `needle`. The files are
+    /// those of the walk when it covered the whole project, else the project is walked once.
     pub fn files_mentioning(&self, needle: &str) -> Vec<Arc<SourceFile>> {
         let paths = self.all_files.get_or_init(|| {
-            let found = crate::discover::discover(
-                std::slice::from_ref(&self.root),
-                &crate::discover::Excludes::default(),
-            );
-            found
-                .files
+            let listed = self
+                .listing
+                .as_deref()
+                .and_then(|l| l.files_under(&self.root))
+                .map(<[PathBuf]>::to_vec);
+            listed
+                .unwrap_or_else(|| {
+                    crate::discover::discover(
+                        std::slice::from_ref(&self.root),
+                        &crate::discover::Excludes::default(),
+                    )
+                    .files
+                })
                 .into_iter()
                 .filter(|p| !p.components().any(|c| c.as_os_str() == "migrations"))
                 .collect()
