@@ -99,6 +99,7 @@ fi
 python3 bench/trees.py "$src" bench/out/trees "${ONEFILES[@]}" | tee "$out/trees.json"
 grow2x=bench/out/trees/grow2x
 grow_inplace=bench/out/trees/grow2x-inplace
+grow_apart=bench/out/trees/grow2x-apart
 
 # --- whole tree: ours vs ruff, and the doubled tree, alternated in one run -------------------
 log "whole tree: $ROUNDS rounds after $WARMUP warm-up rounds (alternating)"
@@ -107,6 +108,7 @@ printf '%s\t-\t%s\n' \
   ruff "$ruff check --select DJ --no-cache --quiet $src" \
   ours_grow2x "$lint check $grow2x --output-format concise" \
   ours_grow_inplace "$lint check $grow_inplace --output-format concise" \
+  ours_grow_apart "$lint check $grow_apart --output-format concise" \
   > "$out/whole.spec"
 python3 bench/timer.py --rounds "$ROUNDS" --warmup "$WARMUP" --out "$out/whole.json" "$out/whole.spec"
 
@@ -118,6 +120,9 @@ printf '%s\t-\t%s\n' \
   floor_read_2t "$floor read $src 2" \
   floor_grep_2t "$floor grep $src 2" \
   floor_read_2t_grow2x "$floor read $grow2x 2" \
+  floor_walk_grow2x "$floor walk $grow2x" \
+  floor_walk_apart "$floor walk $grow_apart" \
+  floor_walk_inplace "$floor walk $grow_inplace" \
   > "$out/floor.spec"
 python3 bench/timer.py --rounds "$ROUNDS" --warmup 1 --out "$out/floor.json" "$out/floor.spec"
 for m in "walk $src" "read $src 1" "read $src 2" "grep $src 2"; do

@@ -363,6 +363,7 @@ impl Project {
     /// records history and must not be rewritten) whose text contains `needle`. The files are
     /// those of the walk when it covered the whole project, else the project is walked once.
     pub fn files_mentioning(&self, needle: &str) -> Vec<Arc<SourceFile>> {
+        use rayon::prelude::*;
         let paths = self.all_files.get_or_init(|| {
             let listed = self
                 .listing
@@ -382,10 +383,11 @@ impl Project {
                 .collect()
         });
         let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        let overrides = lock(&self.overrides).clone();
         paths
-            .iter()
+            .par_iter()
             .filter_map(|p| {
-                let text = match lock(&self.overrides).get(p) {
+                let text = match overrides.get(p) {
                     Some(t) => t.clone(),
                     None => read_source(p).ok()?,
                 };
