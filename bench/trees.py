@@ -101,17 +101,23 @@ def main():
     unrelated = [f for f in files if not any(s in f.read_bytes() for s in SEEDS)]
     result = {"corpus_files": len(files), "unrelated_files": len(unrelated), "trees": {}}
 
-    def grow(tmp):
-        mirror(files, src, tmp)
-        mirror(unrelated, src, tmp / "zz_unrelated_copy")
+    def grown(name, suffix, added, add):
+        """The corpus plus the `added` files, which `add(tmp)` places."""
 
-    grow_dir = out / "grow2x"
-    built = build(grow_dir, stamp, grow)
-    result["trees"]["grow2x"] = {
-        "path": str(grow_dir),
-        "files": len(files) + len(unrelated),
-        "built": built,
-    }
+        def make(tmp):
+            mirror(files, src, tmp)
+            add(tmp)
+
+        dest = out / name
+        built = build(dest, stamp + suffix, make)
+        result["trees"][name] = {
+            "path": str(dest),
+            "files": len(files) + len(added),
+            "added": len(added),
+            "built": built,
+        }
+
+    grown("grow2x", "", unrelated, lambda tmp: mirror(unrelated, src, tmp / "zz_unrelated_copy"))
 
     def structural(f):
         rel = f.relative_to(src)
@@ -125,32 +131,12 @@ def main():
 
     in_place = [f for f in unrelated if not structural(f)]
 
-    def grow_in_place(tmp):
-        mirror(files, src, tmp)
+    def beside(tmp):
         for f in in_place:
             link(f, tmp / f.relative_to(src).with_name(f.stem + "_copy2" + f.suffix))
 
-    grow_dir = out / "grow2x-inplace"
-    built = build(grow_dir, stamp + "inplace", grow_in_place)
-    result["trees"]["grow2x-inplace"] = {
-        "path": str(grow_dir),
-        "files": len(files) + len(in_place),
-        "added": len(in_place),
-        "built": built,
-    }
-
-    def grow_apart(tmp):
-        mirror(files, src, tmp)
-        mirror(in_place, src, tmp / "zz_unrelated_copy")
-
-    grow_dir = out / "grow2x-apart"
-    built = build(grow_dir, stamp + "apart", grow_apart)
-    result["trees"]["grow2x-apart"] = {
-        "path": str(grow_dir),
-        "files": len(files) + len(in_place),
-        "added": len(in_place),
-        "built": built,
-    }
+    grown("grow2x-inplace", "inplace", in_place, beside)
+    grown("grow2x-apart", "apart", in_place, lambda tmp: mirror(in_place, src, tmp / "zz_unrelated_copy"))
 
     for rel in onefiles:
         target = src / rel

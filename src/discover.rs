@@ -322,25 +322,33 @@ impl Listing {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Creates each of `files` (relative paths), empty, with its directories.
+    pub(crate) fn touch_all(root: &Path, files: &[&str]) {
+        for f in files {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "").unwrap();
+        }
+    }
 
     #[test]
     fn walks_sorted_and_skips_default_and_user_excludes() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for f in [
-            "b.py",
-            "a/x.py",
-            ".venv/lib/y.py",
-            "node_modules/z.py",
-            "gen/skip.py",
-            "c.txt",
-        ] {
-            let p = root.join(f);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(&p, "").unwrap();
-        }
+        touch_all(
+            root,
+            &[
+                "b.py",
+                "a/x.py",
+                ".venv/lib/y.py",
+                "node_modules/z.py",
+                "gen/skip.py",
+                "c.txt",
+            ],
+        );
         let ex = Excludes::new(&["gen".to_string()]).unwrap();
         let d = discover(&[root.to_path_buf()], &ex);
         let rel: Vec<_> = d
@@ -356,16 +364,15 @@ mod tests {
     fn the_listing_answers_inside_walked_directories_only() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().to_path_buf();
-        for f in [
-            "app/__init__.py",
-            "app/models.py",
-            "ns/sub/x.py",
-            ".venv/lib/y.py",
-        ] {
-            let p = root.join(f);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(&p, "").unwrap();
-        }
+        touch_all(
+            &root,
+            &[
+                "app/__init__.py",
+                "app/models.py",
+                "ns/sub/x.py",
+                ".venv/lib/y.py",
+            ],
+        );
         let inputs = [root.clone()];
         let none = Excludes::new(&[]).unwrap();
         let found = discover(&inputs, &none);
@@ -400,11 +407,7 @@ mod tests {
             "big/two/three.py",
             "z.py",
         ];
-        for f in files {
-            let p = root.join(f);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(&p, "").unwrap();
-        }
+        touch_all(root, &files);
         // A loop above the split levels and one far below them, and a link to a sibling (no
         // loop: its files are found under the link's path too).
         std::os::unix::fs::symlink(root.join("a"), root.join("a/b/up")).unwrap();

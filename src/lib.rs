@@ -776,11 +776,7 @@ mod tests {
             "lib/pkg.py",
             "loose/script.py",
         ];
-        for f in files {
-            let p = root.join(f);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(&p, "").unwrap();
-        }
+        discover::tests::touch_all(&root, &files);
         let inputs = [root.clone()];
         let excludes = discover::Excludes::new(&[]).unwrap();
         let found = discover::discover(&inputs, &excludes);

@@ -16,12 +16,17 @@ const MANAGE: &str =
     "import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"proj.settings\")\n";
 const BAD_RT: &str = "from django.db import models\nfrom oauth2_provider.models import AbstractAccessToken, AbstractRefreshToken\n\n\nclass AccessToken(AbstractAccessToken):\n    pass\n\n\nclass RefreshToken(AbstractRefreshToken):\n    access_token = models.OneToOneField(AccessToken, on_delete=models.SET_NULL, null=True, blank=True, related_name=\"rt\")\n";
 
-fn project(root: &Path, settings: &str, base: &str) {
+/// A manage.py project with settings `proj.settings` (and `proj.base`) and a package `app`.
+fn skeleton(root: &Path, settings: &str, base: &str) {
     write(root, "manage.py", MANAGE);
     write(root, "proj/__init__.py", "");
     write(root, "proj/settings.py", settings);
     write(root, "proj/base.py", base);
     write(root, "app/__init__.py", "");
+}
+
+fn project(root: &Path, settings: &str, base: &str) {
+    skeleton(root, settings, base);
     write(
         root,
         "app/models.py",
@@ -31,6 +36,14 @@ fn project(root: &Path, settings: &str, base: &str) {
     // Never imported by a model module: never opened, whatever it holds.
     write(root, "app/views.py", BAD_RT);
 }
+
+/// A manage.py project whose settings install DOT and activate `app`'s token models; `app` is
+/// a package whose modules the test writes.
+fn dot_project(root: &Path) {
+    skeleton(root, "from .base import *  # noqa: F403\n", DOT_SETTINGS);
+}
+
+const DOT_SETTINGS: &str = "INSTALLED_APPS = [\"oauth2_provider\", \"app\"]\nOAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = \"app.AccessToken\"\nOAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = \"app.RefreshToken\"\n";
 
 fn codes_and_files(root: &Path) -> (Vec<(String, String)>, usize) {
     let r = check_paths(&[root.to_path_buf()], &Options::default()).unwrap();
@@ -49,11 +62,7 @@ fn codes_and_files(root: &Path) -> (Vec<(String, String)>, usize) {
 fn a_settings_chain_that_configures_dot_makes_imports_followed() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
-    project(
-        &root,
-        "from .base import *  # noqa: F403\n",
-        "INSTALLED_APPS = [\"oauth2_provider\", \"app\"]\nOAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = \"app.AccessToken\"\nOAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = \"app.RefreshToken\"\n",
-    );
+    project(&root, "from .base import *  # noqa: F403\n", DOT_SETTINGS);
     let (found, parsed) = codes_and_files(&root);
     assert_eq!(found, [("DOT001".to_string(), "app/tokens.py".to_string())]);
     assert!(parsed >= 3, "settings, base and tokens at least: {parsed}");
@@ -100,14 +109,7 @@ fn a_requirements_pin_is_enough_to_follow_imports() {
 fn a_subdirectory_without_model_modules_is_still_checked_through_the_settings() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
-    write(&root, "manage.py", MANAGE);
-    write(&root, "proj/__init__.py", "");
-    write(
-        &root,
-        "proj/settings.py",
-        "INSTALLED_APPS = [\"oauth2_provider\", \"app\"]\nOAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = \"app.AccessToken\"\nOAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = \"app.RefreshToken\"\n",
-    );
-    write(&root, "app/__init__.py", "");
+    dot_project(&root);
     write(
         &root,
         "app/models.py",
@@ -143,14 +145,7 @@ fn a_subdirectory_without_model_modules_is_still_checked_through_the_settings() 
 fn the_rename_scan_is_made_only_for_a_reported_diagnostic() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
-    write(&root, "manage.py", MANAGE);
-    write(&root, "proj/__init__.py", "");
-    write(
-        &root,
-        "proj/settings.py",
-        "INSTALLED_APPS = [\"oauth2_provider\", \"app\"]\nOAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = \"app.AccessToken\"\nOAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = \"app.RefreshToken\"\n",
-    );
-    write(&root, "app/__init__.py", "");
+    dot_project(&root);
     write(&root, "app/models.py", BAD_RT);
     write(
         &root,
