@@ -358,6 +358,7 @@ pub fn resolve(
             .map(|s| relative(s))
             .collect(),
         stdin: None,
+        fix_details: crate::FixDetails::Full,
     };
     let format = flags
         .output_format

@@ -52,6 +52,21 @@ pub struct Options {
     pub src: Vec<PathBuf>,
     /// `--stdin-filename`: the buffer to check in place of that file's content on disk.
     pub stdin: Option<(PathBuf, String)>,
+    /// How much of each fix the caller will use.
+    pub fix_details: FixDetails,
+}
+
+/// How much of a fix is built. A fix whose edits need a scan of the whole project (the rename
+/// of DOT001 / DOT002) costs a read of every file; an output that shows only whether a fix
+/// exists does not need its edits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FixDetails {
+    /// Every edit, message and related location (fixing, diffs, full / JSON / SARIF output).
+    #[default]
+    Full,
+    /// Whether a fix exists and its applicability, as far as known without scanning the
+    /// project (concise and CI annotation formats).
+    Summary,
 }
 
 #[derive(Debug, Default)]
@@ -403,6 +418,7 @@ fn analyze_project<T>(
 
     let mut analysis = Analysis::new(&project, contract::dot(), settings, apps, version);
     analysis.reported = reported;
+    analysis.fix_details = options.fix_details;
     let modules = project.loaded_modules();
     analysis.collect_models(&modules);
     f(&analysis, io_diags, noqa_files)

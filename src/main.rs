@@ -315,6 +315,19 @@ fn main() -> ExitCode {
             } else {
                 Applicability::Safe
             };
+            // Formats that show no fix beyond its existence do without the edits that need a
+            // scan of the whole project.
+            if !(fix || diff || show_fixes || statistics)
+                && matches!(
+                    output_format,
+                    OutputFormat::Concise
+                        | OutputFormat::Github
+                        | OutputFormat::Gitlab
+                        | OutputFormat::Junit
+                )
+            {
+                options.fix_details = django_model_lint::FixDetails::Summary;
+            }
             let cwd = std::env::current_dir().unwrap_or_default();
             if diff {
                 return run_diff(&paths, &options, level, &cwd, exit_zero);

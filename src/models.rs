@@ -144,6 +144,8 @@ pub struct Analysis<'p> {
     /// all are. Work a reported diagnostic alone needs, like a fix's project-wide scan, is
     /// skipped for the others.
     pub reported: Option<&'p (dyn Fn(&Diagnostic) -> bool + Sync)>,
+    /// How much of each fix to build.
+    pub fix_details: crate::FixDetails,
 }
 
 const FIELD_NAMES: &[&str] = &[
@@ -202,6 +204,7 @@ impl<'p> Analysis<'p> {
             active,
             models: Vec::new(),
             reported: None,
+            fix_details: crate::FixDetails::Full,
         }
     }
 

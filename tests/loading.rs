@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use django_model_lint::{Options, check_paths};
+use django_model_lint::diagnostic::Applicability;
+use django_model_lint::{FixDetails, Options, check_paths};
 
 fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
@@ -190,4 +191,20 @@ fn the_rename_scan_is_made_only_for_a_reported_diagnostic() {
     );
 
     assert_eq!(run("app/views.py").diagnostics.len(), 0);
+
+    // An output that shows only whether a fix exists (concise) does without the scan.
+    let options = Options {
+        fix_details: FixDetails::Summary,
+        ..Options::default()
+    };
+    let summary = check_paths(&[root.join("app/models.py")], &options).unwrap();
+    let d = &summary.diagnostics[0];
+    let fix = d.fix.as_ref().expect("a fix");
+    assert_eq!(fix.edits.len(), 1);
+    assert_eq!(fix.applicability, Applicability::Unsafe);
+    assert!(
+        !d.related
+            .iter()
+            .any(|r| r.file.path.ends_with("app/views.py"))
+    );
 }

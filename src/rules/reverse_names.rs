@@ -179,7 +179,16 @@ pub fn check(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
             // project does not pay for it).
             if ctx.is_reported(&d) {
                 let renames = renamed_names(&reverse, required);
-                d = with_rename_fix(ctx, d, edit, &renames, required);
+                d = match ctx.fix_details {
+                    crate::FixDetails::Full => with_rename_fix(ctx, d, edit, &renames, required),
+                    crate::FixDetails::Summary => d.fix(edit.map(|e| Fix {
+                        applicability: Applicability::Unsafe,
+                        message: format!(
+                            "Set the reverse query name to `{required}` and rename the uses of the old name"
+                        ),
+                        edits: vec![e],
+                    })),
+                };
             }
             if matches!(reverse.via, Via::RelatedName(_)) {
                 d = d.note(format!(
