@@ -146,6 +146,15 @@ for rel in "${ONEFILES[@]}"; do
       >> "$out/onefile.spec"
   fi
 done
+# A file with a finding: concise (what editors run; the fix's project-wide scan is skipped) and
+# full (the default; the scan runs), in a project holding the corpus and one ten times larger.
+for n in 1 10; do
+  f=bench/out/trees/finding-x$n/oauth/models.py
+  sfx=$([ $n = 10 ] && echo _x10 || true)
+  printf '%s\t-\t%s\n' \
+    "one_finding$sfx" "$lint check $f --output-format concise" \
+    "full_finding$sfx" "$lint check $f --output-format full" >> "$out/onefile.spec"
+done
 printf '%s\t-\t%s\n' "ruff_one_dot" "$ruff check --select DJ --no-cache --quiet $src/${ONEFILES[0]}" >> "$out/onefile.spec"
 python3 bench/timer.py --rounds "$ONEFILE_ROUNDS" --warmup "$WARMUP" --out "$out/onefile.json" "$out/onefile.spec"
 

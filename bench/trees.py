@@ -18,6 +18,9 @@ built once and reused while the corpus is unchanged (a stamp records the corpus 
                              `zz_unrelated_copy/<rel path>`: the unrelated files doubled in new
                              directories (without the `__init__.py` files, so the copies are
                              loose scripts, not packages).
+  OUT_DIR/finding-x1/, finding-x10/
+                             fixtures/dot001_other_name (a DOT001 whose rename fix scans the
+                             project) with one / ten copies of the corpus inside its project.
   OUT_DIR/x10-<slug>/        the corpus, plus 9 more copies of the whole corpus placed *inside the
                              project root* of ONEFILE_REL (nearest manage.py above it, else the
                              directory above its top-level package, as the linter decides), so the
@@ -157,6 +160,30 @@ def main():
             "file": str(dest / rel),
             "project_root": str(dest / root_rel),
             "files": len(files) * (COPIES + 1),
+            "built": built,
+        }
+    # A project with a finding: the DOT001 fixture with the corpus inside it (x1) and ten copies
+    # of the corpus (x10), so its rename fix has a whole tree of files to scan.
+    fixture = pathlib.Path(__file__).resolve().parent.parent / "fixtures" / "dot001_other_name"
+    fixture_files = sorted(p for p in fixture.rglob("*") if p.is_file())
+    fixture_stamp = fingerprint(fixture_files, fixture)
+    for copies in (1, COPIES + 1):
+        name = f"finding-x{copies}"
+        dest = out / name
+
+        def with_finding(tmp, copies=copies):
+            for f in fixture_files:
+                tmp_f = tmp / f.relative_to(fixture)
+                tmp_f.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(f, tmp_f)
+            for i in range(1, copies + 1):
+                mirror(files, src, tmp / f"corpus{i}")
+
+        built = build(dest, stamp + fixture_stamp + name, with_finding)
+        result["trees"][name] = {
+            "path": str(dest),
+            "file": str(dest / "oauth" / "models.py"),
+            "files": len(files) * copies + len(fixture_files),
             "built": built,
         }
     print(json.dumps(result, indent=1))
