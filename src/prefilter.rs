@@ -32,8 +32,7 @@ pub fn is_model_module(rel: &[u8]) -> bool {
     let name = &b[dir.len()..];
     name == b"models.py"
         || name == b"models.pyi"
-        || dir.starts_with(b"models/")
-        || memchr::memmem::find(dir, b"/models/").is_some()
+        || dir.split(|&c| c == b'/').any(|part| part == b"models")
 }
 
 /// One `import` or `from … import …` statement, as far as a line scan can tell.

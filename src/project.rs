@@ -279,13 +279,18 @@ impl Project {
                 files
                     .iter()
                     .filter_map(|f| {
-                        let rel = crate::discover::bytes(f).get(skip..)?;
-                        let name = &rel[memchr::memchr(b'/', rel)? + 1..];
-                        match name {
-                            b"wsgi.py" => Some((f.clone(), false)),
-                            b"asgi.py" => Some((f.clone(), true)),
-                            _ => None,
-                        }
+                        let b = crate::discover::bytes(f);
+                        // The name first: it rules out nearly every file of a large project.
+                        let asgi = if b.ends_with(b"/asgi.py") {
+                            true
+                        } else if b.ends_with(b"/wsgi.py") {
+                            false
+                        } else {
+                            return None;
+                        };
+                        let rel = b.get(skip..)?;
+                        let depth = rel.iter().filter(|&&c| c == b'/').count();
+                        (depth == 1).then(|| (f.clone(), asgi))
                     })
                     .collect()
             }
