@@ -452,6 +452,71 @@ pub(crate) mod tests {
         );
     }
 
+    /// Every `.py` file below `dir`, by a plain recursive std walk: what `discover` must find.
+    fn naive(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let t = e.file_type().unwrap();
+            if t.is_dir() {
+                naive(&e.path(), out);
+            } else if t.is_file() && is_python(&e.path()) {
+                out.push(e.path());
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 48,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Names that sort around `/` (`-`, `.`, space, non-ASCII) at depths above and below
+        /// the split levels: the walk finds exactly the files a plain walk finds, once each, in
+        /// byte order, and the listing answers for each of them.
+        #[test]
+        fn the_split_walk_agrees_with_a_plain_walk(
+            paths in proptest::collection::vec(
+                (
+                    proptest::collection::vec(0usize..7, 0..6),
+                    0usize..7,
+                    0usize..3,
+                ),
+                1..40,
+            )
+        ) {
+            const NAMES: [&str; 7] = ["a", "a-b", "a.b", "ab", "b c", "models", "é"];
+            const EXTS: [&str; 3] = [".py", ".pyi", ".txt"];
+            let dir = tempfile::tempdir().unwrap();
+            let root = dir.path().to_path_buf();
+            for (dirs, name, ext) in &paths {
+                let mut p = root.clone();
+                for d in dirs {
+                    p.push(format!("d{}", NAMES[*d]));
+                }
+                std::fs::create_dir_all(&p).unwrap();
+                p.push(format!("{}{}", NAMES[*name], EXTS[*ext]));
+                std::fs::write(&p, "").unwrap();
+            }
+            let found = discover(std::slice::from_ref(&root), &Excludes::new(&[]).unwrap());
+            let mut expected = Vec::new();
+            naive(&root, &mut expected);
+            expected.sort_by(|a, b| bytes(a).cmp(bytes(b)));
+            proptest::prop_assert_eq!(&found.files, &expected);
+            proptest::prop_assert!(found.errors.is_empty());
+            let listing = Listing::new(
+                std::slice::from_ref(&root),
+                &Excludes::new(&[]).unwrap(),
+                found.files,
+            );
+            for f in &expected {
+                proptest::prop_assert_eq!(listing.has_file(f), Some(true));
+                proptest::prop_assert_eq!(listing.has_dir(f.parent().unwrap()), Some(true));
+                proptest::prop_assert_eq!(listing.has_file(&f.with_extension("py.missing.py")), Some(false));
+            }
+        }
+    }
+
     #[test]
     fn missing_input_is_an_error_not_a_panic() {
         let d = discover(
