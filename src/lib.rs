@@ -852,4 +852,58 @@ mod tests {
             );
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 48,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// On generated trees (packages, manage.py projects, loose scripts, nested projects),
+        /// however the files are chunked, every file lands in exactly one project, the same one,
+        /// and each project's files stay sorted.
+        #[test]
+        fn grouping_does_not_depend_on_the_chunks(
+            paths in proptest::collection::vec(
+                (proptest::collection::vec(0usize..4, 0..5), 0usize..4),
+                1..40,
+            )
+        ) {
+            const DIRS: [&str; 4] = ["a", "a-b", "p", "q.r"];
+            const FILES: [&str; 4] = ["__init__.py", "manage.py", "models.py", "x.py"];
+            let dir = tempfile::tempdir().unwrap();
+            let root = dir.path().to_path_buf();
+            for (dirs, file) in &paths {
+                let mut p = root.clone();
+                for d in dirs {
+                    p.push(DIRS[*d]);
+                }
+                std::fs::create_dir_all(&p).unwrap();
+                std::fs::write(p.join(FILES[*file]), "").unwrap();
+            }
+            let inputs = [root.clone()];
+            let excludes = discover::Excludes::new(&[]).unwrap();
+            let found = discover::discover(&inputs, &excludes);
+            let listing = Arc::new(discover::Listing::new(&inputs, &excludes, found.files));
+            let flat = |chunk: usize| -> Vec<(PathBuf, Vec<PathBuf>, Vec<PathBuf>)> {
+                group_files_in_chunks(&inputs, &listing, chunk)
+                    .into_iter()
+                    .map(|(r, g)| {
+                        let files = g.files.iter().map(|f| f.to_path_buf()).collect();
+                        (r, files, g.package_roots.into_iter().collect())
+                    })
+                    .collect()
+            };
+            let whole = flat(usize::MAX);
+            let grouped: usize = whole.iter().map(|(_, f, _)| f.len()).sum();
+            proptest::prop_assert_eq!(grouped, listing.files().len());
+            for (_, files, _) in &whole {
+                proptest::prop_assert!(files.is_sorted_by(|a, b| discover::bytes(a) < discover::bytes(b)));
+            }
+            for chunk in [1, 2, 3, 7] {
+                proptest::prop_assert_eq!(&flat(chunk), &whole, "chunks of {}", chunk);
+            }
+        }
+    }
 }
