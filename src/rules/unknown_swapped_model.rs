@@ -1,7 +1,9 @@
 //! DOT014 unknown-swapped-model: an `OAUTH2_PROVIDER_*_MODEL` value that is not
 //! `app_label.ModelName`, names an app or model the project does not define, an abstract model,
-//! or a model that does not subclass the matching DOT abstract model. Django fails at startup
-//! (`models.E001` / `models.E002`, `ImproperlyConfigured`), or DOT runs on the wrong model.
+//! a model that does not subclass the matching DOT abstract model, or one imported into the app
+//! from a module outside every installed app. Django fails at startup (`models.E001` /
+//! `models.E002`, `ImproperlyConfigured`, the `RuntimeError` of a model without an app), or DOT
+//! runs on the wrong model.
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::models::{ActiveSpec, Analysis, is_abstract};
@@ -98,6 +100,17 @@ fn problem_with(
                     "`{class_name}` subclasses {}, not {}",
                     m.role.abstract_class, role.abstract_class
                 ),
+                // A DOT subclass that is no model of the project: its module is in no installed
+                // app and it declares no app_label, which Django refuses at import.
+                None if ctx
+                    .resolver
+                    .derives_from(&c, &[&ctx.contract.abstract_qualname(role)]) =>
+                {
+                    format!(
+                        "`{class_name}` comes from `{}`, which is in no installed app, and declares no Meta.app_label: Django refuses the model when it is imported",
+                        c.module.name
+                    )
+                }
                 None => format!(
                     "`{class_name}` does not subclass oauth2_provider.models.{}",
                     role.abstract_class
@@ -134,5 +147,31 @@ mod tests {
         assert!(m[0].contains("defines no model"), "{m:?}");
         let m = dot014(&spec.replace("'app.MyRefreshToken'", "'app.MyAccessToken'"));
         assert!(m[0].contains("subclasses AbstractAccessToken"), "{m:?}");
+    }
+
+    #[test]
+    fn a_dot_subclass_from_outside_the_installed_apps_is_named_as_such() {
+        let spec = format!(
+            "{}from common.tokens import SharedRefreshToken\n\
+# -- common/__init__.py\n\
+# -- common/tokens.py\nfrom oauth2_provider.models import AbstractRefreshToken\n\
+class SharedRefreshToken(AbstractRefreshToken):\n    pass\n",
+            with_models(MODELS)
+        );
+        let m = dot014(&spec.replace("'app.MyRefreshToken'", "'app.SharedRefreshToken'"));
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert!(
+            m[0].contains("comes from `common.tokens`, which is in no installed app"),
+            "{m:?}"
+        );
+        // With `Meta.app_label = "app"`, Django registers it in `app`: nothing to report.
+        let labelled = spec.replace(
+            "class SharedRefreshToken(AbstractRefreshToken):\n    pass\n",
+            "class SharedRefreshToken(AbstractRefreshToken):\n    class Meta:\n        app_label = 'app'\n",
+        );
+        assert!(
+            dot014(&labelled.replace("'app.MyRefreshToken'", "'app.SharedRefreshToken'"))
+                .is_empty()
+        );
     }
 }
