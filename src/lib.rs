@@ -348,7 +348,11 @@ fn analyze_project<T>(
     let mut seeds: Vec<String> = prefilter::SEEDS.iter().map(|s| s.to_string()).collect();
     let mut unread: Vec<(PathBuf, String)> = app_models
         .into_iter()
-        .filter(|p| !files.contains(&p.as_path()))
+        .filter(|p| {
+            files
+                .binary_search_by(|f| discover::bytes(f).cmp(discover::bytes(p)))
+                .is_err()
+        })
         .filter_map(|p| Some((p.clone(), project::read_source(&p).ok()?)))
         .collect();
     let mut io_diags = Vec::new();
