@@ -33,6 +33,12 @@ const DEFAULT_EXCLUDES: &[&str] = &[
     "buck-out",
 ];
 
+/// Whether a directory named `name` is never walked into: one of [`DEFAULT_EXCLUDES`], or a
+/// `*.egg-info` build directory.
+fn is_default_excluded(name: &[u8]) -> bool {
+    name.ends_with(b".egg-info") || DEFAULT_EXCLUDES.iter().any(|x| x.as_bytes() == name)
+}
+
 #[derive(Debug, Default)]
 pub struct Discovered {
     /// Python files to check, sorted by their bytes and deduplicated.
@@ -76,8 +82,7 @@ impl Excludes {
             self.matches(p)
                 || (p != path
                     && p.file_name()
-                        .and_then(|n| n.to_str())
-                        .is_some_and(|n| DEFAULT_EXCLUDES.contains(&n)))
+                        .is_some_and(|n| is_default_excluded(n.as_encoded_bytes())))
         })
     }
 
@@ -176,10 +181,8 @@ fn walk(start: &Path, max_depth: usize, excludes: &Excludes) -> (Vec<PathBuf>, D
             if e.depth() == 0 {
                 return true;
             }
-            let default_excluded = e.file_type().is_dir() && {
-                let name = e.file_name().to_string_lossy();
-                DEFAULT_EXCLUDES.contains(&name.as_ref()) || name.ends_with(".egg-info")
-            };
+            let default_excluded =
+                e.file_type().is_dir() && is_default_excluded(e.file_name().as_encoded_bytes());
             if default_excluded || (!excludes.is_empty() && excludes.matches(e.path())) {
                 return false;
             }
@@ -275,11 +278,9 @@ impl Listing {
                 return false;
             };
             (rel.is_empty() || rel[0] == b'/' || bytes(root).ends_with(b"/"))
-                && !rel.split(|&b| b == b'/').any(|name| {
-                    name == b".."
-                        || name.ends_with(b".egg-info")
-                        || DEFAULT_EXCLUDES.iter().any(|x| x.as_bytes() == name)
-                })
+                && !rel
+                    .split(|&b| b == b'/')
+                    .any(|name| name == b".." || is_default_excluded(name))
         })
     }
 
@@ -307,17 +308,7 @@ impl Listing {
 
     /// Whether `path` is a directory holding Python files; `None` when the walk cannot tell.
     pub fn has_dir(&self, path: &Path) -> Option<bool> {
-        if !self.covers(path) {
-            return None;
-        }
-        let mut prefix = bytes(path).to_vec();
-        prefix.push(b'/');
-        let at = self.files.partition_point(|f| bytes(f) < prefix.as_slice());
-        Some(
-            self.files
-                .get(at)
-                .is_some_and(|f| bytes(f).starts_with(&prefix)),
-        )
+        self.files_under(path).map(|files| !files.is_empty())
     }
 }
 
@@ -515,6 +506,21 @@ pub(crate) mod tests {
                 proptest::prop_assert_eq!(listing.has_file(&f.with_extension("py.missing.py")), Some(false));
             }
         }
+    }
+
+    #[test]
+    fn default_excluded_directories_are_the_same_everywhere() {
+        let none = Excludes::new(&[]).unwrap();
+        for dir in ["node_modules", ".venv", "pkg.egg-info"] {
+            assert!(
+                none.excludes_path(&Path::new("/p").join(dir).join("m.py")),
+                "{dir}"
+            );
+            assert!(is_default_excluded(dir.as_bytes()));
+        }
+        assert!(!none.excludes_path(Path::new("/p/app/m.py")));
+        // A file named like an excluded directory is not excluded.
+        assert!(!none.excludes_path(Path::new("/p/build")));
     }
 
     #[test]

@@ -259,7 +259,6 @@ fn analyze_project<T>(
             (contract::dot().newest, None),
         );
         analysis.reported = reported;
-        analysis.collect_models(&[]);
         return f(&analysis, Vec::new(), Vec::new());
     }
     let version = match options.dot_version {

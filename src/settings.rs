@@ -71,7 +71,8 @@ pub struct App {
 /// Where `DJANGO_SETTINGS_MODULE` is conventionally set, in the order Django's tooling uses.
 fn settings_from_entry_points(project: &Project) -> Option<(String, String)> {
     for path in project.entry_points() {
-        let Ok(text) = crate::project::read_source(&path) else {
+        // An editor's buffer (stdin) stands for its file here too.
+        let Some(text) = project.source_text(&path) else {
             continue;
         };
         if !text.contains("DJANGO_SETTINGS_MODULE") {

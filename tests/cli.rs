@@ -369,3 +369,30 @@ fn dot001_fix_renames_the_projects_uses_of_the_old_name_but_not_migrations() {
         migration
     );
 }
+
+/// An editor's buffer of `manage.py` given on stdin is what names the settings module, not the
+/// file on disk.
+#[test]
+fn a_manage_py_buffer_on_stdin_names_the_settings_module() {
+    let (out, code) = stdout(
+        bin()
+            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo"))
+            .args([
+                "check",
+                "--show-settings",
+                "--stdin-filename",
+                "manage.py",
+                "-",
+            ])
+            .write_stdin(
+                "import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"demo_site.urls\")\n",
+            ),
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(
+            "settings module: demo_site.urls (found by DJANGO_SETTINGS_MODULE in manage.py)"
+        ),
+        "{out}"
+    );
+}

@@ -178,13 +178,15 @@ pub fn check(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
             // made only for a diagnostic that will be reported (a one-file run elsewhere in the
             // project does not pay for it).
             if ctx.is_reported(&d) {
-                let renames = renamed_names(&reverse, required);
                 d = match ctx.fix_details {
-                    crate::FixDetails::Full => with_rename_fix(ctx, d, edit, &renames, required),
+                    crate::FixDetails::Full => {
+                        let renames = renamed_names(&reverse, required);
+                        with_rename_fix(ctx, d, edit, &renames, required)
+                    }
                     crate::FixDetails::Summary => d.fix(edit.map(|e| Fix {
                         applicability: Applicability::Unsafe,
                         message: format!(
-                            "Set the reverse query name to `{required}` and rename the uses of the old name"
+                            "Set the reverse query name to `{required}`, renaming any uses of the old name"
                         ),
                         edits: vec![e],
                     })),
