@@ -209,6 +209,11 @@ fn collect(module_name: &str, is_package: bool, body: &[Stmt], index: &mut Modul
                 }
             }
             Stmt::Block(inner) => collect(module_name, is_package, inner, index),
+            Stmt::If { arms, .. } => {
+                for arm in arms {
+                    collect(module_name, is_package, arm, index);
+                }
+            }
             Stmt::AugAssign { .. } | Stmt::Expr(_) => {}
         }
     }
@@ -295,6 +300,11 @@ fn collect_members(body: &[Stmt], members: &mut Vec<Member>, meta: &mut Option<M
                 kind: MemberKind::Class,
             }),
             Stmt::Block(inner) => collect_members(inner, members, meta),
+            Stmt::If { arms, .. } => {
+                for arm in arms {
+                    collect_members(arm, members, meta);
+                }
+            }
             _ => {}
         }
     }

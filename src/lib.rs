@@ -76,6 +76,10 @@ pub struct CheckResult {
     pub files: usize,
     /// Files read and parsed (the rest were skipped by the prefilter).
     pub parsed: usize,
+    /// What could not be checked, by project root (see DML001).
+    pub unchecked: Vec<(PathBuf, String)>,
+    /// Notes about a whole project (an assumed library version), by project root.
+    pub notes: Vec<(PathBuf, String)>,
 }
 
 /// Checks `inputs`; `Err` only when the run cannot proceed (bad arguments).
@@ -93,6 +97,7 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
         .collect();
 
     let groups = group_files(&inputs, &listing);
+    explicit_settings_exist(&groups, options)?;
 
     // What is reported: diagnostics in the files under PATHS, or elsewhere (but not in an
     // excluded file, which is context only) with a related location under PATHS. (The files
@@ -121,10 +126,14 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
         .collect();
     let mut parsed = 0;
     let mut noqa_files = Vec::new();
-    for (diags, n, noqa) in results {
-        diagnostics.extend(diags);
-        noqa_files.extend(noqa);
-        parsed += n;
+    let mut unchecked = Vec::new();
+    let mut notes = Vec::new();
+    for outcome in results {
+        diagnostics.extend(outcome.diagnostics);
+        noqa_files.extend(outcome.noqa_files);
+        parsed += outcome.parsed;
+        unchecked.extend(outcome.unchecked);
+        notes.extend(outcome.notes);
     }
 
     diagnostics.retain(|d| reported(d));
@@ -140,7 +149,67 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
         diagnostics,
         files: listing.files().len(),
         parsed,
+        unchecked,
+        notes,
     })
+}
+
+/// What the analysis of one project gives.
+struct ProjectOutcome {
+    diagnostics: Vec<Diagnostic>,
+    parsed: usize,
+    noqa_files: Vec<Arc<diagnostic::SourceFile>>,
+    unchecked: Vec<(PathBuf, String)>,
+    notes: Vec<(PathBuf, String)>,
+}
+
+/// Notes about a whole project, said once in the report rather than on every diagnostic: the
+/// DOT version assumed when none is pinned (only where there is a custom DOT model to check).
+fn project_notes(analysis: &Analysis) -> Vec<(PathBuf, String)> {
+    if analysis.version_source.is_some() || analysis.models.is_empty() {
+        return Vec::new();
+    }
+    vec![(
+        analysis.project.root.clone(),
+        format!(
+            "no pinned django-oauth-toolkit version was found, so the newest, {}, is assumed.",
+            analysis.contract.newest
+        ),
+    )]
+}
+
+/// `--settings X` (or `settings = "X"`) must name a module of one of the projects checked:
+/// a name that matches nothing would silently leave every setting unknown.
+fn explicit_settings_exist(
+    groups: &[(PathBuf, Group<'_>)],
+    options: &Options,
+) -> Result<(), String> {
+    let Some(name) = options.settings.as_deref() else {
+        return Ok(());
+    };
+    let mut looked: Vec<String> = Vec::new();
+    for (root, group) in groups {
+        let mut extra: Vec<PathBuf> = options.src.iter().map(|p| absolute(p)).collect();
+        extra.extend(group.package_roots.iter().cloned());
+        let project = Project::new(root.clone(), extra, Some(group.listing.clone()));
+        if project.has_module(name) {
+            return Ok(());
+        }
+        let rel: PathBuf = name.split('.').collect();
+        for r in &project.source_roots {
+            let candidate = r.join(&rel);
+            looked.push(format!("{}.py", candidate.display()));
+        }
+    }
+    if groups.is_empty() {
+        return Ok(());
+    }
+    looked.sort();
+    looked.dedup();
+    Err(format!(
+        "the settings module `{name}` was not found (looked for {})",
+        looked.join(", ")
+    ))
 }
 
 /// The Python files under `inputs`, as the walk's listing, and the paths that could not be read;
@@ -187,7 +256,7 @@ fn check_project(
     explicit: &BTreeSet<PathBuf>,
     options: &Options,
     reported: &(dyn Fn(&Diagnostic) -> bool + Sync),
-) -> (Vec<Diagnostic>, usize, Vec<Arc<diagnostic::SourceFile>>) {
+) -> ProjectOutcome {
     analyze_project(
         root,
         group,
@@ -198,11 +267,13 @@ fn check_project(
             let mut diagnostics = rules::run_all(analysis);
             diagnostics.append(&mut io_diags);
             diagnostics.extend(analysis.project.take_input_diagnostics());
-            (
+            ProjectOutcome {
                 diagnostics,
-                analysis.project.loaded_modules().len(),
+                parsed: analysis.project.loaded_modules().len(),
                 noqa_files,
-            )
+                unchecked: rules::unresolved_settings::summary_lines(analysis),
+                notes: project_notes(analysis),
+            }
         },
     )
 }
@@ -233,7 +304,7 @@ fn analyze_project<T>(
     let has_manage = project.file_exists(&root.join("manage.py"));
     // Conventional places count only in a manage.py project: a package's `settings.py` may be
     // anything.
-    let settings_module =
+    let discovery =
         settings::find_settings_module(&project, options.settings.as_deref(), has_manage);
     let want_noqa = options.selection.enabled("DML100");
     let named_explicitly = files.iter().any(|p| explicit.contains(*p));
@@ -248,7 +319,7 @@ fn analyze_project<T>(
     if !(full
         || want_noqa
         || named_explicitly
-        || settings_module.is_some()
+        || discovery.is_some()
         || files.iter().any(|p| is_model_module(p)))
     {
         let mut analysis = Analysis::new(
@@ -279,9 +350,15 @@ fn analyze_project<T>(
     let uses_dot = full
         || named_explicitly
         || version.1.is_some()
-        || settings_module
-            .as_ref()
-            .is_some_and(|(m, _)| settings::chain_mentions_library(&project, m));
+        || discovery.as_ref().is_some_and(|d| match d {
+            settings::Discovery::Found { module, .. } => {
+                settings::chain_mentions_library(&project, module)
+            }
+            settings::Discovery::Unclear(u) => u
+                .candidates
+                .iter()
+                .any(|m| settings::chain_mentions_library(&project, m)),
+        });
     let (texts, mentioned) = read_inputs(
         &project,
         files,
@@ -292,9 +369,14 @@ fn analyze_project<T>(
     // Settings are evaluated only where they can matter: a project that neither pins, names
     // nor configures the library has nothing for a rule to check.
     let uses_dot = uses_dot || mentioned;
-    let settings = settings_module
-        .filter(|_| uses_dot)
-        .and_then(|(module, how)| settings::load_settings(&project, &module, how));
+    let discovery = discovery.filter(|_| uses_dot);
+    let settings = discovery
+        .as_ref()
+        .and_then(|d| settings::load_settings(&project, d));
+    let unclear = match &discovery {
+        Some(settings::Discovery::Unclear(u)) => Some(u.clone()),
+        _ => settings.as_ref().and_then(|s| s.unclear.clone()),
+    };
     let apps = settings
         .as_ref()
         .map(|s| settings::installed_apps(&project, s))
@@ -320,7 +402,7 @@ fn analyze_project<T>(
         })
         .unwrap_or_default();
     let mut app_models: Vec<PathBuf> = Vec::new();
-    for app in apps.iter().filter(|a| a.in_project) {
+    for app in apps.known.iter().filter(|a| a.in_project) {
         let name = format!("{}.models", app.name);
         let models: Vec<&str> = named
             .iter()
@@ -419,7 +501,11 @@ fn analyze_project<T>(
         }
     }
 
-    let mut analysis = Analysis::new(&project, contract::dot(), settings, apps, version);
+    let mut analysis = Analysis::new(&project, contract::dot(), settings, apps.known, version);
+    analysis.apps_unknown = apps.unknown;
+    if let Some(unclear) = unclear {
+        analysis.set_unclear(unclear);
+    }
     analysis.reported = reported;
     analysis.fix_details = options.fix_details;
     let modules = project.loaded_modules();
@@ -622,92 +708,122 @@ struct Group<'a> {
 }
 
 /// `--show-settings`: what the linter believes about each project under `inputs`.
-pub fn describe(inputs: &[PathBuf], options: &Options) -> String {
-    use std::fmt::Write as _;
+pub fn describe(inputs: &[PathBuf], options: &Options) -> Result<String, String> {
     let inputs: Vec<PathBuf> = inputs.iter().map(|p| absolute(p)).collect();
     let excludes = discover::Excludes::new(&options.exclude).unwrap_or_default();
     let (listing, _) = find_inputs(&inputs, &excludes, options);
     let explicit = BTreeSet::new();
     let mut out = String::new();
-    for (root, group) in group_files(&inputs, &listing) {
+    let groups = group_files(&inputs, &listing);
+    explicit_settings_exist(&groups, options)?;
+    for (root, group) in groups {
         analyze_project(&root, &group, &explicit, options, None, |a, _, _| {
-            let p = a.project;
-            let _ = writeln!(out, "project root: {}", p.root.display());
-            let roots: Vec<String> = p
-                .source_roots
-                .iter()
-                .map(|r| r.display().to_string())
-                .collect();
-            let _ = writeln!(out, "  source roots: {}", roots.join(", "));
-            match &a.settings {
-                Some(s) => {
-                    let _ = writeln!(
-                        out,
-                        "  settings module: {} (found by {})",
-                        s.module, s.found_by
-                    );
-                }
-                None => {
-                    let _ = writeln!(
-                        out,
-                        "  settings module: none found; every concrete DOT subclass is treated as active"
-                    );
-                }
-            }
-            for app in a.apps.iter().filter(|x| x.in_project) {
-                let _ = writeln!(out, "  app: {} (label {})", app.name, app.label);
-            }
-            let _ = writeln!(
-                out,
-                "  django-oauth-toolkit: {} ({})",
-                a.dot_version,
-                a.version_source
-                    .as_deref()
-                    .unwrap_or("not pinned; newest assumed")
-            );
-            for role in &a.contract.roles {
-                let spec = match a.active.get(&role.role) {
-                    Some(models::ActiveSpec::Model {
-                        label,
-                        model,
-                        setting,
-                    }) => format!(
-                        "{label}.{model}{}",
-                        if setting.is_some() { "" } else { " (default)" }
-                    ),
-                    Some(models::ActiveSpec::Unresolved { reason, .. }) => {
-                        format!("unresolved: {reason}")
-                    }
-                    _ => "every concrete subclass".to_string(),
-                };
-                let found: Vec<String> = a
-                    .models
-                    .iter()
-                    .filter(|m| m.role.role == role.role && m.active == Some(true))
-                    .map(|m| {
-                        let loc = m.class.module.file.location(m.class.info().name_span.start);
-                        format!(
-                            "{} at {}:{}",
-                            m.name(),
-                            m.class.module.file.path.display(),
-                            loc.row
-                        )
-                    })
-                    .collect();
-                let _ = writeln!(
-                    out,
-                    "  {:<13} {spec}{}",
-                    role.concrete,
-                    if found.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" -> {}", found.join(", "))
-                    }
-                );
-            }
+            describe_project(&mut out, a);
         });
     }
-    out
+    Ok(out)
+}
+
+/// One project of `--show-settings`: what the linter believes, every unknown marked as such.
+fn describe_project(out: &mut String, a: &Analysis) {
+    use std::fmt::Write as _;
+    let p = a.project;
+    let _ = writeln!(out, "project root: {}", p.root.display());
+    let roots: Vec<String> = p
+        .source_roots
+        .iter()
+        .map(|r| r.display().to_string())
+        .collect();
+    let _ = writeln!(out, "  source roots: {}", roots.join(", "));
+    match (&a.settings, &a.unclear) {
+        (_, Some(unclear)) => {
+            let _ = writeln!(out, "  settings module: unknown: {}", unclear.reason);
+            if !unclear.candidates.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  settings candidates: {}",
+                    unclear.candidates.join(", ")
+                );
+            }
+        }
+        (Some(s), None) => {
+            let _ = writeln!(
+                out,
+                "  settings module: {} (found by {})",
+                s.module, s.found_by
+            );
+            if let Some(choice) = &s.choice {
+                let _ = writeln!(out, "  settings chosen: {choice}");
+            }
+        }
+        (None, None) => {
+            let _ = writeln!(
+                out,
+                "  settings module: none found; every concrete DOT subclass is treated as active"
+            );
+        }
+    }
+    for app in a.apps.iter().filter(|x| x.in_project) {
+        let _ = writeln!(out, "  app: {} (label {})", app.name, app.label);
+    }
+    if let Some((reason, _)) = &a.apps_unknown {
+        let _ = writeln!(out, "  INSTALLED_APPS: partly unknown: {reason}");
+    }
+    let _ = writeln!(
+        out,
+        "  django-oauth-toolkit: {} ({})",
+        a.dot_version,
+        a.version_source
+            .as_deref()
+            .unwrap_or("not pinned; newest assumed")
+    );
+    for role in &a.contract.roles {
+        // A role the DOT version in use does not have (DeviceGrant before 3.2) is not listed.
+        if role.since.is_some_and(|since| a.dot_version < since) {
+            continue;
+        }
+        let spec = match a.active.get(&role.role) {
+            Some(models::ActiveSpec::Model {
+                label,
+                model,
+                setting,
+            }) => format!(
+                "{label}.{model}{}",
+                if setting.is_some() { "" } else { " (default)" }
+            ),
+            Some(models::ActiveSpec::Unresolved { reason, .. }) => {
+                format!("unknown: {reason}")
+            }
+            _ => "every concrete subclass".to_string(),
+        };
+        let found: Vec<String> = a
+            .models
+            .iter()
+            .filter(|m| m.role.role == role.role && m.active == Some(true))
+            .map(|m| {
+                let loc = m.class.module.file.location(m.class.info().name_span.start);
+                format!(
+                    "{} at {}:{}",
+                    m.name(),
+                    m.class.module.file.path.display(),
+                    loc.row
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {:<13} {spec}{}",
+            role.concrete,
+            if found.is_empty() {
+                String::new()
+            } else {
+                format!(" -> {}", found.join(", "))
+            }
+        );
+    }
+    for (_, line) in rules::unresolved_settings::summary_lines(a) {
+        let _ = writeln!(out, "  not checked: {line}");
+    }
 }
 
 /// What `--fix` did.

@@ -288,8 +288,16 @@ fn main() -> ExitCode {
                 options.stdin = Some((name, buffer));
             }
             if show_settings {
-                print!("{}", django_model_lint::describe(&paths, &options));
-                return ExitCode::SUCCESS;
+                return match django_model_lint::describe(&paths, &options) {
+                    Ok(text) => {
+                        print!("{text}");
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        ExitCode::from(2)
+                    }
+                };
             }
             if add_noqa {
                 return match django_model_lint::add_noqa(&paths, &options) {
@@ -373,23 +381,34 @@ fn main() -> ExitCode {
                     stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
                 ),
             };
+            let footer = report::Footer {
+                unchecked: result.unchecked.clone(),
+                notes: result.notes.clone(),
+                cwd: cwd.clone(),
+            };
             let rendered = if statistics {
-                report::statistics(&mut out, &result.diagnostics, format == Format::Json)
+                report::statistics(
+                    &mut out,
+                    &result.diagnostics,
+                    format == Format::Json,
+                    &footer,
+                )
             } else {
-                report::render(&mut out, &result.diagnostics, format, &cwd, color).and_then(|()| {
-                    if format.is_human() {
-                        fix_footer(
-                            &mut out,
-                            &result.diagnostics,
-                            fixed.as_ref(),
-                            unsafe_fixes,
-                            show_fixes,
-                            &cwd,
-                        )
-                    } else {
-                        Ok(())
-                    }
-                })
+                report::render(&mut out, &result.diagnostics, format, &cwd, color, &footer)
+                    .and_then(|()| {
+                        if format.is_human() {
+                            fix_footer(
+                                &mut out,
+                                &result.diagnostics,
+                                fixed.as_ref(),
+                                unsafe_fixes,
+                                show_fixes,
+                                &cwd,
+                            )
+                        } else {
+                            Ok(())
+                        }
+                    })
             }
             .and_then(|()| out.flush());
             if let Err(e) = rendered {

@@ -10,8 +10,8 @@ use crate::diagnostic::Diagnostic;
 use crate::index::{ClassInfo, Member, MemberKind, MetaInfo};
 use crate::project::{Project, SourceModule};
 use crate::resolve::{Ancestor, ClassRef, Resolver, Symbol};
-use crate::settings::{App, SettingValue, Settings, Value};
-use crate::syntax::{Expr, ExprKind, Span};
+use crate::settings::{App, SettingValue, Settings, Unclear, Value};
+use crate::syntax::{Expr, ExprKind};
 
 /// Which model DOT uses for a role.
 #[derive(Clone, Debug)]
@@ -22,10 +22,11 @@ pub enum ActiveSpec {
         model: String,
         setting: Option<SettingValue>,
     },
-    /// The setting exists but its value cannot be evaluated statically.
+    /// The setting's value cannot be evaluated statically (`setting` is where it is set), or
+    /// the settings themselves cannot be told (`setting` is `None`).
     Unresolved {
         reason: String,
-        setting: SettingValue,
+        setting: Option<SettingValue>,
     },
     /// No settings module was found: every concrete subclass is treated as active.
     NoSettings,
@@ -35,7 +36,7 @@ impl ActiveSpec {
     pub fn setting(&self) -> Option<&SettingValue> {
         match self {
             ActiveSpec::Model { setting, .. } => setting.as_ref(),
-            ActiveSpec::Unresolved { setting, .. } => Some(setting),
+            ActiveSpec::Unresolved { setting, .. } => setting.as_ref(),
             ActiveSpec::NoSettings => None,
         }
     }
@@ -139,6 +140,11 @@ pub struct Analysis<'p> {
     /// The file that pins the DOT version; `None` when the newest DOT is assumed.
     pub version_source: Option<String>,
     pub active: BTreeMap<String, ActiveSpec>,
+    /// Why part of `INSTALLED_APPS` could not be read, and where it is set: an app missing
+    /// from `apps` may be installed all the same.
+    pub apps_unknown: Option<(String, SettingValue)>,
+    /// Why the settings module, or its values as a whole, could not be told.
+    pub unclear: Option<Unclear>,
     pub models: Vec<DotModel>,
     /// Whether a diagnostic will be reported (its file is under the paths checked); `None`:
     /// all are. Work a reported diagnostic alone needs, like a fix's project-wide scan, is
@@ -182,11 +188,11 @@ impl<'p> Analysis<'p> {
                         Value::Str(text) => parse_spec(text, Some(v.clone())),
                         Value::Unknown(reason) => ActiveSpec::Unresolved {
                             reason: reason.clone(),
-                            setting: v.clone(),
+                            setting: Some(v.clone()),
                         },
-                        _ => ActiveSpec::Unresolved {
-                            reason: "the value is not a string".into(),
-                            setting: v.clone(),
+                        other => ActiveSpec::Unresolved {
+                            reason: format!("the value is {}, not a string", other.describe()),
+                            setting: Some(v.clone()),
                         },
                     },
                 },
@@ -202,10 +208,29 @@ impl<'p> Analysis<'p> {
             dot_version: dot_version.0,
             version_source: dot_version.1,
             active,
+            apps_unknown: None,
+            unclear: None,
             models: Vec::new(),
             reported: None,
             fix_details: crate::FixDetails::Full,
         }
+    }
+
+    /// The settings could not be told (see [`Analysis::unclear`]): no role's model is known.
+    pub fn set_unclear(&mut self, unclear: Unclear) {
+        for spec in self.active.values_mut() {
+            *spec = ActiveSpec::Unresolved {
+                reason: unclear.reason.clone(),
+                setting: None,
+            };
+        }
+        self.unclear = Some(unclear);
+    }
+
+    /// Whether the settings are known, or stand in for unknown ones: a rule that needs them
+    /// (which apps, which setting) has something to read.
+    pub fn settings_known(&self) -> bool {
+        self.settings.is_some() && self.unclear.is_none()
     }
 
     /// Whether `d` will be reported (see [`Analysis::reported`]).
@@ -297,12 +322,13 @@ impl<'p> Analysis<'p> {
         }
         let module = &class.module.name;
         if self.settings.is_some() {
-            return self
+            let known = self
                 .apps
                 .iter()
                 .filter(|a| module == &a.name || module.starts_with(&format!("{}.", a.name)))
                 .max_by_key(|a| a.name.len())
                 .map(|a| a.label.clone());
+            return known.or_else(|| self.assumed_app(class).map(|a| a.label));
         }
         let parts: Vec<&str> = module.split('.').collect();
         match parts.iter().position(|p| *p == "models") {
@@ -310,6 +336,21 @@ impl<'p> Analysis<'p> {
             _ if parts.len() >= 2 => Some(parts[parts.len() - 2].to_string()),
             _ => parts.first().map(|s| s.to_string()),
         }
+    }
+
+    /// The app `class` is assumed to belong to when `INSTALLED_APPS` has parts that could not
+    /// be read and no known entry holds its module: its own package, as Django would label it.
+    pub fn assumed_app(&self, class: &ClassRef) -> Option<App> {
+        self.apps_unknown.as_ref()?;
+        let module = &class.module.name;
+        if self
+            .apps
+            .iter()
+            .any(|a| module == &a.name || module.starts_with(&format!("{}.", a.name)))
+        {
+            return None;
+        }
+        crate::settings::app_of_module(self.project, module)
     }
 
     pub fn active_models(&self) -> impl Iterator<Item = &DotModel> {
@@ -446,17 +487,20 @@ impl<'p> Analysis<'p> {
     /// Notes every diagnostic on a model carries: how activity and version were decided.
     pub fn context_notes(&self, model: &DotModel) -> Vec<String> {
         let mut notes = Vec::new();
-        if self.settings.is_none() {
+        if self.settings.is_none() && self.unclear.is_none() {
             notes.push(format!(
                 "no Django settings module was found, so every concrete subclass of {} is treated as active",
                 model.role.abstract_class
             ));
         }
-        if self.version_source.is_none() {
+        if let Some(app) = self.assumed_app(&model.class) {
             notes.push(format!(
-                "no pinned django-oauth-toolkit version was found; the newest, {}, is assumed",
-                self.contract.newest
+                "`{}` is not among the INSTALLED_APPS entries that could be read, so it is assumed to be installed under the label `{}`.",
+                app.name, app.label
             ));
+        }
+        if let Some(choice) = self.settings.as_ref().and_then(|s| s.choice.as_ref()) {
+            notes.push(format!("The settings are read from {choice}."));
         }
         notes
     }
@@ -484,33 +528,14 @@ fn parse_spec(text: &str, setting: Option<SettingValue>) -> ActiveSpec {
         _ => match setting {
             Some(s) => ActiveSpec::Unresolved {
                 reason: format!("`{text}` is not of the form app_label.ModelName"),
-                setting: s,
+                setting: Some(s),
             },
             None => ActiveSpec::Unresolved {
                 reason: format!("bad default `{text}`"),
-                setting: SettingValue {
-                    value: Value::Str(text.to_string()),
-                    module: unreachable_module(),
-                    stmt_span: Span::default(),
-                    expr: None,
-                },
+                setting: None,
             },
         },
     }
-}
-
-/// Defaults in the contract are always `app.Model`; this only exists to keep `parse_spec` total.
-fn unreachable_module() -> Arc<SourceModule> {
-    Arc::new(SourceModule {
-        name: String::new(),
-        is_package: false,
-        file: Arc::new(crate::diagnostic::SourceFile::new(
-            Default::default(),
-            String::new(),
-        )),
-        syntax: Default::default(),
-        index: Default::default(),
-    })
 }
 
 pub fn is_abstract(class: &ClassInfo) -> bool {

@@ -74,6 +74,13 @@ pub enum ExprKind {
     Add(Box<Expr>, Box<Expr>),
     /// `*value` inside a list or call.
     Starred(Box<Expr>),
+    /// `body if test else orelse` (the test is not kept: both values are possible).
+    IfExp(Box<Expr>, Box<Expr>),
+    /// A string built at run time (an f-string, `"..." % x`): only its literal prefix, the text
+    /// before the first interpolation, is known.
+    Interpolated(String),
+    /// A list, set or generator comprehension: its items are not evaluated.
+    Comprehension,
     Other,
 }
 
@@ -145,9 +152,15 @@ pub enum Stmt {
         span: Span,
     },
     Expr(Expr),
-    /// The body of an `if`, `try`, `with`, `for` or `while`: statements that may run. Kept apart
-    /// so a reader can tell a conditional definition from an unconditional one.
+    /// The body of a `try`, `with`, `for` or `while`: statements that may run. Kept apart so a
+    /// reader can tell a conditional definition from an unconditional one.
     Block(Vec<Stmt>),
+    /// An `if` statement: one arm per `if` / `elif` / `else` body, in order. Without an `else`
+    /// (`exhaustive` false) none of the arms may run.
+    If {
+        arms: Vec<Vec<Stmt>>,
+        exhaustive: bool,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -396,11 +409,14 @@ fn convert_stmt(stmt: &ast::Stmt, depth: usize) -> Option<Stmt> {
         },
         ast::Stmt::Expr(e) => Stmt::Expr(convert_expr(&e.value, 0)),
         ast::Stmt::If(s) => {
-            let mut body = convert_suite(&s.body, depth + 1);
+            let mut arms = vec![convert_suite(&s.body, depth + 1)];
             for clause in &s.elif_else_clauses {
-                body.extend(convert_suite(&clause.body, depth + 1));
+                arms.push(convert_suite(&clause.body, depth + 1));
             }
-            Stmt::Block(body)
+            Stmt::If {
+                arms,
+                exhaustive: s.elif_else_clauses.iter().any(|c| c.test.is_none()),
+            }
         }
         ast::Stmt::Try(s) => {
             let mut body = convert_suite(&s.body, depth + 1);
@@ -490,9 +506,43 @@ fn convert_expr(expr: &ast::Expr, depth: usize) -> Expr {
             Box::new(convert_expr(&b.right, d)),
         ),
         ast::Expr::Starred(s) => ExprKind::Starred(Box::new(convert_expr(&s.value, d))),
+        ast::Expr::If(i) => ExprKind::IfExp(
+            Box::new(convert_expr(&i.body, d)),
+            Box::new(convert_expr(&i.orelse, d)),
+        ),
+        ast::Expr::FString(f) => ExprKind::Interpolated(fstring_prefix(f)),
+        ast::Expr::BinOp(b) if matches!(b.op, ast::Operator::Mod) => match &*b.left {
+            ast::Expr::StringLiteral(s) => {
+                let text = s.value.to_str();
+                ExprKind::Interpolated(text.split('%').next().unwrap_or_default().to_string())
+            }
+            _ => ExprKind::Other,
+        },
+        ast::Expr::ListComp(_) | ast::Expr::SetComp(_) | ast::Expr::Generator(_) => {
+            ExprKind::Comprehension
+        }
         _ => ExprKind::Other,
     };
     Expr { kind, span }
+}
+
+/// The literal text of an f-string before its first interpolation.
+fn fstring_prefix(f: &ast::ExprFString) -> String {
+    let mut prefix = String::new();
+    for part in f.value.iter() {
+        match part {
+            ast::FStringPart::Literal(l) => prefix.push_str(&l.value),
+            ast::FStringPart::FString(fs) => {
+                for element in fs.elements.iter() {
+                    match element {
+                        ast::InterpolatedStringElement::Literal(l) => prefix.push_str(&l.value),
+                        ast::InterpolatedStringElement::Interpolation(_) => return prefix,
+                    }
+                }
+            }
+        }
+    }
+    prefix
 }
 
 /// Calls `f` on every statement in `body`, nested ones included (class, function and block
@@ -501,13 +551,13 @@ pub fn for_each_stmt<'a>(body: &'a [Stmt], mut f: impl FnMut(&'a Stmt)) {
     let mut stack: Vec<&'a Stmt> = body.iter().rev().collect();
     while let Some(stmt) = stack.pop() {
         f(stmt);
-        let children: &'a [Stmt] = match stmt {
-            Stmt::Class(c) => &c.body,
-            Stmt::Function(func) => &func.body,
-            Stmt::Block(b) => b,
-            _ => &[],
-        };
-        stack.extend(children.iter().rev());
+        match stmt {
+            Stmt::Class(c) => stack.extend(c.body.iter().rev()),
+            Stmt::Function(func) => stack.extend(func.body.iter().rev()),
+            Stmt::Block(b) => stack.extend(b.iter().rev()),
+            Stmt::If { arms, .. } => stack.extend(arms.iter().rev().flat_map(|a| a.iter().rev())),
+            _ => {}
+        }
     }
 }
 

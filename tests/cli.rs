@@ -101,7 +101,67 @@ fn clean_project_exits_zero() {
         "--output-format",
         "concise",
     ]));
-    assert_eq!((out.as_str(), code), ("All checks passed!\n", 0));
+    assert_eq!(
+        (out.as_str(), code),
+        (
+            "All checks passed!\nnote: fixtures/ok_stock_swap: no pinned django-oauth-toolkit version was found, so the newest, 3.4.1, is assumed.\n",
+            0
+        )
+    );
+}
+
+/// A project whose active RefreshToken cannot be told gets DML001, and the closing line never
+/// says "All checks passed!", even with DML001 ignored.
+#[test]
+fn a_blind_run_never_says_all_checks_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "manage.py",
+        "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n",
+    );
+    write("proj/__init__.py", "");
+    write("requirements.txt", "django-oauth-toolkit==3.4.1\n");
+    write(
+        "proj/settings.py",
+        "import os\nINSTALLED_APPS = ['oauth2_provider', 'app']\nOAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = os.environ['RT']\n",
+    );
+    write("app/__init__.py", "");
+    write(
+        "app/models.py",
+        "from oauth2_provider.models import AbstractRefreshToken\nclass RT(AbstractRefreshToken):\n    pass\n",
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            root.to_str().unwrap(),
+            "--output-format",
+            "concise",
+        ];
+        args.extend_from_slice(extra);
+        stdout(bin().args(args))
+    };
+    let (out, code) = run(&[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("DML001"), "{out}");
+    assert!(!out.contains("All checks passed"), "{out}");
+    let (out, code) = run(&["--ignore", "DML001"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.starts_with("No issues found in what could be checked.\nNot checked:\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "the RefreshToken model (OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL could not be evaluated"
+        ),
+        "{out}"
+    );
 }
 
 #[test]
@@ -395,4 +455,27 @@ fn a_manage_py_buffer_on_stdin_names_the_settings_module() {
         ),
         "{out}"
     );
+}
+
+/// `--settings` naming no module of the project is a one-line error, exit 2, saying where the
+/// tool looked; for `--show-settings` too.
+#[test]
+fn settings_that_name_no_module_are_an_error() {
+    for extra in [&[][..], &["--show-settings"][..]] {
+        let out = bin()
+            .args(["check", "fixtures/demo", "--settings", "demo_site.nope"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with(
+                "error: the settings module `demo_site.nope` was not found (looked for "
+            ),
+            "{err}"
+        );
+        assert!(err.contains("demo_site/nope.py"), "{err}");
+    }
 }

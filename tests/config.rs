@@ -45,6 +45,7 @@ fn codes(root: &Path, args: &[&str]) -> (Vec<String>, i32) {
     let text = String::from_utf8(out.stdout).unwrap();
     let codes = text
         .lines()
+        .filter(|l| !l.starts_with("note: "))
         .filter_map(|l| l.split(": ").nth(1))
         .filter_map(|rest| rest.split_whitespace().next())
         .map(str::to_string)

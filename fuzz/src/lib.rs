@@ -277,11 +277,19 @@ pub fn assert_diagnostics(diagnostics: &[Diagnostic]) {
 pub fn render_all(diagnostics: &[Diagnostic], cwd: &Path) {
     for &(_, format) in report::Format::ALL {
         let mut out = Vec::new();
-        report::render(&mut out, diagnostics, format, cwd, false).expect("render failed");
+        report::render(
+            &mut out,
+            diagnostics,
+            format,
+            cwd,
+            false,
+            &report::Footer::default(),
+        )
+        .expect("render failed");
     }
     let mut out = Vec::new();
-    report::statistics(&mut out, diagnostics, false).unwrap();
-    report::statistics(&mut out, diagnostics, true).unwrap();
+    report::statistics(&mut out, diagnostics, false, &report::Footer::default()).unwrap();
+    report::statistics(&mut out, diagnostics, true, &report::Footer::default()).unwrap();
 }
 
 /// The `check_project` target: the whole check on the project `data` stands for.

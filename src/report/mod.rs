@@ -68,17 +68,31 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
     path.strip_prefix(cwd).unwrap_or(path).display().to_string()
 }
 
+/// What the closing lines of a human report say besides the counts: the checks that could not
+/// run (so "All checks passed!" is never printed when something was not looked at) and notes
+/// that concern a whole project.
+#[derive(Clone, Debug, Default)]
+pub struct Footer {
+    /// Per project root: what could not be checked.
+    pub unchecked: Vec<(std::path::PathBuf, String)>,
+    /// Per project root: a note about the whole project.
+    pub notes: Vec<(std::path::PathBuf, String)>,
+    /// Where paths are shown from.
+    pub cwd: std::path::PathBuf,
+}
+
 pub fn render(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
     format: Format,
     cwd: &Path,
     color: bool,
+    footer: &Footer,
 ) -> io::Result<()> {
     match format {
         Format::Full => {
             full::render(out, diagnostics, cwd, color)?;
-            summary(out, diagnostics)
+            summary(out, diagnostics, footer)
         }
         Format::Concise => {
             for d in diagnostics {
@@ -93,7 +107,7 @@ pub fn render(
                     d.message
                 )?;
             }
-            summary(out, diagnostics)
+            summary(out, diagnostics, footer)
         }
         Format::Json => json::render(out, diagnostics),
         Format::JsonLines => json_lines::render(out, diagnostics),
@@ -107,7 +121,12 @@ pub fn render(
 /// `--statistics`: one `count\tcode\tname` line per code, most frequent first (ties by code),
 /// then the summary line, as ruff prints it. With `json`, an array of
 /// `{code, name, count, fixable}` objects instead.
-pub fn statistics(out: &mut dyn Write, diagnostics: &[Diagnostic], json: bool) -> io::Result<()> {
+pub fn statistics(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    json: bool,
+    footer: &Footer,
+) -> io::Result<()> {
     let mut counts: Vec<(&'static str, &'static str, usize, usize)> = Vec::new();
     for d in diagnostics {
         let fixable = usize::from(
@@ -142,11 +161,30 @@ pub fn statistics(out: &mut dyn Write, diagnostics: &[Diagnostic], json: bool) -
     for (code, name, count, _) in &counts {
         writeln!(out, "{count}\t{code}\t{name}")?;
     }
-    summary(out, diagnostics)
+    summary(out, diagnostics, footer)
 }
 
-/// ruff's closing line: `Found 2 errors.` / `All checks passed!`
-fn summary(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+/// ruff's closing line, `Found 2 errors.` / `All checks passed!`, then what was not checked and
+/// the notes. "All checks passed!" only when every check could run.
+fn summary(out: &mut dyn Write, diagnostics: &[Diagnostic], footer: &Footer) -> io::Result<()> {
+    counts(out, diagnostics, footer.unchecked.is_empty())?;
+    let shown = |root: &Path| match display_path(root, &footer.cwd) {
+        p if p.is_empty() => ".".to_string(),
+        p => p,
+    };
+    if !footer.unchecked.is_empty() {
+        writeln!(out, "Not checked:")?;
+        for (root, line) in &footer.unchecked {
+            writeln!(out, "  - {}: {line}", shown(root))?;
+        }
+    }
+    for (root, note) in &footer.notes {
+        writeln!(out, "note: {}: {note}", shown(root))?;
+    }
+    Ok(())
+}
+
+fn counts(out: &mut dyn Write, diagnostics: &[Diagnostic], complete: bool) -> io::Result<()> {
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -154,7 +192,8 @@ fn summary(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
     let warnings = diagnostics.len() - errors;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     match (errors, warnings) {
-        (0, 0) => writeln!(out, "All checks passed!"),
+        (0, 0) if complete => writeln!(out, "All checks passed!"),
+        (0, 0) => writeln!(out, "No issues found in what could be checked."),
         (e, 0) => writeln!(out, "Found {}.", plural(e, "error")),
         (0, w) => writeln!(out, "Found {}.", plural(w, "warning")),
         (e, w) => writeln!(

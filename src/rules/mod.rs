@@ -27,6 +27,7 @@ mod reverse_name_shadowed;
 mod reverse_names;
 mod token_models_swapped_apart;
 mod unknown_swapped_model;
+pub(crate) mod unresolved_settings;
 
 /// A rule's identity: code, kebab name, default severity, one-line summary and its doc.
 pub struct RuleInfo {
@@ -173,6 +174,14 @@ pub static RULES: &[RuleInfo] = &[
         summary: "an inactive DOT model keeps DOT's fixed reverse names and clashes with the active one",
         doc: doc!("DOT015"),
         check: Some(inactive_model_clashes::check),
+    },
+    RuleInfo {
+        code: "DML001",
+        name: "unresolved-settings",
+        severity: Severity::Warning,
+        summary: "which model is active for a role cannot be determined, so its checks did not run",
+        doc: tool_doc!("DML001"),
+        check: Some(unresolved_settings::check),
     },
     RuleInfo {
         code: "DML100",

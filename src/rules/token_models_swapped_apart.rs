@@ -14,6 +14,13 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     ) else {
         return Vec::new();
     };
+    // Whether a model is swapped is unknown when its setting could not be evaluated (DML001).
+    if ["access_token", "refresh_token"]
+        .iter()
+        .any(|r| matches!(ctx.active.get(*r), Some(ActiveSpec::Unresolved { .. })))
+    {
+        return Vec::new();
+    }
     let swapped = |role: &str| match ctx.active.get(role) {
         Some(ActiveSpec::Model {
             label,

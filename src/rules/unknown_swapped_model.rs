@@ -14,10 +14,12 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     let Some(settings) = &ctx.settings else {
         return Vec::new();
     };
+    // Whether an app missing from the list is really not installed: not when part of
+    // `INSTALLED_APPS` could not be read (DML001 says so instead).
     let apps_known = matches!(
         settings.get("INSTALLED_APPS").map(|v| &v.value),
         Some(Value::List(_))
-    );
+    ) && ctx.apps_unknown.is_none();
     let mut out = Vec::new();
     for role in &ctx.contract.roles {
         let Some(setting) = settings.get(&role.setting) else {
