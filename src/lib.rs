@@ -302,10 +302,6 @@ fn analyze_project<T>(
         project.set_override(path.clone(), text.clone());
     }
     let has_manage = project.file_exists(&root.join("manage.py"));
-    // Conventional places count only in a manage.py project: a package's `settings.py` may be
-    // anything.
-    let discovery =
-        settings::find_settings_module(&project, options.settings.as_deref(), has_manage);
     let want_noqa = options.selection.enabled("DML100");
     let named_explicitly = files.iter().any(|p| explicit.contains(*p));
     let root_bytes = root.as_os_str().as_encoded_bytes();
@@ -313,15 +309,20 @@ fn analyze_project<T>(
         let b = p.as_os_str().as_encoded_bytes();
         prefilter::is_model_module(b.strip_prefix(root_bytes).unwrap_or(b))
     };
+    let has_models = files.iter().any(|p| is_model_module(p));
+    // Conventional places count only in a manage.py project: a package's `settings.py` may be
+    // anything. Test configurations (pytest.ini, tox.ini, …) are read only where a settings
+    // module could matter, not for each of a tree's loose-script directories.
+    let discovery = settings::find_settings_module(
+        &project,
+        options.settings.as_deref(),
+        has_manage,
+        full || has_manage || has_models || named_explicitly,
+    );
     // A project with no model module, no file named explicitly and no settings module has
     // nothing a rule could check, and nothing of it is read: a tree of loose scripts is one
     // such project per directory.
-    if !(full
-        || want_noqa
-        || named_explicitly
-        || discovery.is_some()
-        || files.iter().any(|p| is_model_module(p)))
-    {
+    if !(full || want_noqa || named_explicitly || discovery.is_some() || has_models) {
         let mut analysis = Analysis::new(
             &project,
             contract::dot(),

@@ -400,6 +400,7 @@ pub fn find_settings_module(
     project: &Project,
     explicit: Option<&str>,
     conventional: bool,
+    test_configs: bool,
 ) -> Option<Discovery> {
     if let Some(name) = explicit {
         return Some(Discovery::Found {
@@ -435,7 +436,9 @@ pub fn find_settings_module(
         }
         _ => {}
     }
-    let (tested, _) = test_config_findings(&project.root);
+    let tested = test_configs
+        .then(|| test_config_findings(&project.root).0)
+        .flatten();
     if let Some((name, file)) = tested
         && project.has_module(&name)
     {
@@ -1424,7 +1427,7 @@ mod tests {
     use crate::project::fixture;
 
     fn discover(p: &Project) -> Discovery {
-        find_settings_module(p, None, true).expect("a settings module")
+        find_settings_module(p, None, true, true).expect("a settings module")
     }
 
     fn found(p: &Project) -> (String, String, Option<String>) {
@@ -1680,7 +1683,7 @@ mod tests {
             let (_d, p) = fixture(&format!("{app}{case}"));
             let Some(Discovery::Found {
                 module, found_by, ..
-            }) = find_settings_module(&p, None, false)
+            }) = find_settings_module(&p, None, false, true)
             else {
                 panic!("not found: {case}");
             };
@@ -1691,6 +1694,6 @@ mod tests {
         let (_d, p) = fixture(&format!(
             "{app}# -- setup.cfg\n[flake8]\nDJANGO_SETTINGS_MODULE = lib.tests.settings\n"
         ));
-        assert!(find_settings_module(&p, None, false).is_none());
+        assert!(find_settings_module(&p, None, false, true).is_none());
     }
 }
