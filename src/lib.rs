@@ -263,10 +263,13 @@ fn analyze_project<T>(
     }
     let version = match options.dot_version {
         Some(v) => (v, Some("--dot-version".to_string())),
-        None => match versions::detect(root, "django-oauth-toolkit") {
-            Some((v, file)) => (v, Some(file)),
-            None => (contract::dot().newest, None),
-        },
+        None => {
+            match versions::for_project(&project, "django-oauth-toolkit", &contract::dot().package)
+            {
+                Some((v, file)) => (v, Some(file)),
+                None => (contract::dot().newest, None),
+            }
+        }
     };
 
     // Files under PATHS worth reading: those named explicitly, the model modules, and what
