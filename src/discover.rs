@@ -35,7 +35,7 @@ const DEFAULT_EXCLUDES: &[&str] = &[
 
 /// Whether a directory named `name` is never walked into: one of [`DEFAULT_EXCLUDES`], or a
 /// `*.egg-info` build directory.
-fn is_default_excluded(name: &[u8]) -> bool {
+pub(crate) fn is_default_excluded(name: &[u8]) -> bool {
     name.ends_with(b".egg-info") || DEFAULT_EXCLUDES.iter().any(|x| x.as_bytes() == name)
 }
 

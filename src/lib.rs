@@ -335,10 +335,13 @@ fn analyze_project<T>(
     }
     let version = match options.dot_version {
         Some(v) => (v, Some("--dot-version".to_string())),
-        None => match versions::detect(root, "django-oauth-toolkit") {
-            Some((v, file)) => (v, Some(file)),
-            None => (contract::dot().newest, None),
-        },
+        None => {
+            match versions::for_project(&project, "django-oauth-toolkit", &contract::dot().package)
+            {
+                Some((v, file)) => (v, Some(file)),
+                None => (contract::dot().newest, None),
+            }
+        }
     };
 
     // Files under PATHS worth reading: those named explicitly, the model modules, and what
@@ -605,7 +608,8 @@ fn read_inputs(
 }
 
 /// Groups input files by project: the nearest manage.py above each file, else the directory
-/// above its top-level package.
+/// above its top-level package, or the repository top above a namespace package, `src/`, or a
+/// directory of scripts, docs or tests (see `RootCache::project_of`).
 fn group_files<'a>(
     inputs: &[PathBuf],
     listing: &'a Arc<discover::Listing>,
@@ -679,9 +683,10 @@ fn runs<'a>(chunk: &'a [PathBuf], listing: &Arc<discover::Listing>) -> Vec<Run<'
             continue;
         }
         let package_root = cache.package_root(dir);
-        let root = cache
-            .manage_root(dir)
-            .unwrap_or_else(|| package_root.clone());
+        let (package_root, root) = match cache.manage_root(dir) {
+            Some(root) => (package_root, root),
+            None => cache.project_of(&package_root),
+        };
         match out.last_mut() {
             Some(run) if discover::bytes(&run.root) == discover::bytes(&root) => {
                 run.files = &chunk[i - run.files.len()..=i];
@@ -973,6 +978,53 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_namespace_package_docs_and_tests_are_one_project_with_their_repository() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let files = [
+            "repo/aleksis/core/__init__.py",
+            "repo/aleksis/core/models.py",
+            "repo/aleksis/core/settings.py",
+            "repo/conftest.py",
+            "repo/docs/conf.py",
+            "repo/setup.py",
+            "repo/tests/test_x.py",
+            "repo/src/extra/__init__.py",
+            "repo/example/manage.py",
+            "repo/example/site/__init__.py",
+        ];
+        discover::tests::touch_all(&root, &files);
+        let inputs = [root.clone()];
+        let excludes = discover::Excludes::new(&[]).unwrap();
+        let found = discover::discover(&inputs, &excludes);
+        let listing = Arc::new(discover::Listing::new(&inputs, &excludes, found.files));
+        let rel = |p: &Path| {
+            p.strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        };
+        let seen: Vec<(String, usize, Vec<String>)> = group_files(&inputs, &listing)
+            .iter()
+            .map(|(r, g)| {
+                (
+                    rel(r),
+                    g.files.len(),
+                    g.package_roots.iter().map(|p| rel(p)).collect(),
+                )
+            })
+            .collect();
+        let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            seen,
+            [
+                ("repo".to_string(), 8, owned(&["repo", "repo/src"])),
+                ("repo/example".to_string(), 2, owned(&["repo/example"])),
+            ]
+        );
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig {
             cases: 48,
@@ -986,12 +1038,12 @@ mod tests {
         #[test]
         fn grouping_does_not_depend_on_the_chunks(
             paths in proptest::collection::vec(
-                (proptest::collection::vec(0usize..4, 0..5), 0usize..4),
+                (proptest::collection::vec(0usize..4, 0..5), 0usize..5),
                 1..40,
             )
         ) {
             const DIRS: [&str; 4] = ["a", "a-b", "p", "q.r"];
-            const FILES: [&str; 4] = ["__init__.py", "manage.py", "models.py", "x.py"];
+            const FILES: [&str; 5] = ["__init__.py", "manage.py", "models.py", "x.py", "setup.py"];
             let dir = tempfile::tempdir().unwrap();
             let root = dir.path().to_path_buf();
             for (dirs, file) in &paths {

@@ -86,7 +86,29 @@ pub fn package_root(file: &Path) -> PathBuf {
 pub struct RootCache {
     manage: HashMap<PathBuf, Option<PathBuf>>,
     package: HashMap<PathBuf, PathBuf>,
+    top: HashMap<PathBuf, bool>,
     listing: Option<Arc<Listing>>,
+}
+
+/// Files and directories that mark the top of a Python repository (a distribution's source tree
+/// or a checkout): what packaging tools and ruff take as the project root.
+const REPOSITORY_MARKERS: [&str; 4] = ["pyproject.toml", "setup.py", "setup.cfg", ".git"];
+
+/// Whether `dir` holds one of [`REPOSITORY_MARKERS`] (`setup.py` from the walk's listing when it
+/// can tell; a `.git` file, as in a worktree, counts).
+pub fn is_repository_top(listing: Option<&Listing>, dir: &Path) -> bool {
+    REPOSITORY_MARKERS.iter().any(|m| {
+        let p = dir.join(m);
+        match listing.and_then(|l| l.has_file(&p)) {
+            Some(known) => known,
+            None => std::fs::symlink_metadata(&p).is_ok(),
+        }
+    })
+}
+
+/// `path`'s parent, unless it is empty (the parent of a relative name).
+fn non_empty_parent(path: &Path) -> Option<&Path> {
+    path.parent().filter(|d| !d.as_os_str().is_empty())
 }
 
 /// Whether `path` is a file, from the walk's listing when it can tell, else from the disk.
@@ -136,6 +158,52 @@ impl RootCache {
         };
         self.package.insert(dir.to_path_buf(), root.clone());
         root
+    }
+
+    /// Whether `dir` is the top of a repository (see [`is_repository_top`]), memoised.
+    fn is_top(&mut self, dir: &Path) -> bool {
+        if let Some(&known) = self.top.get(dir) {
+            return known;
+        }
+        let found = is_repository_top(self.listing.as_deref(), dir);
+        self.top.insert(dir.to_path_buf(), found);
+        found
+    }
+
+    /// For files outside every manage.py project whose top-level package sits in `package_root`
+    /// (see [`RootCache::package_root`]): the directory Python imports them from and the project
+    /// root, `(sys_path_root, project_root)`.
+    ///
+    /// A directory without `__init__.py` directly in a repository top is no project of its own:
+    /// it is a PEP 420 namespace package (`repo/aleksis/core/…`, imported as `aleksis.core`) or
+    /// a directory of scripts, docs or tests, and belongs to the repository's project, imported
+    /// from the repository top. `src/` (and a namespace package in it) is imported from `src/`
+    /// and belongs to the repository above it. Anything else is rooted where it is, as before:
+    /// a directory two levels below a repository top may be a project of its own (a fixture, a
+    /// service), and nothing on disk says otherwise.
+    pub fn project_of(&mut self, package_root: &Path) -> (PathBuf, PathBuf) {
+        let here = (package_root.to_path_buf(), package_root.to_path_buf());
+        let named_src = |p: &Path| p.file_name().is_some_and(|n| n == "src");
+        if self.is_top(package_root) {
+            return here;
+        }
+        let Some(parent) = non_empty_parent(package_root) else {
+            return here;
+        };
+        if self.is_top(parent) {
+            return if named_src(package_root) {
+                (package_root.to_path_buf(), parent.to_path_buf())
+            } else {
+                (parent.to_path_buf(), parent.to_path_buf())
+            };
+        }
+        if named_src(parent)
+            && let Some(top) = non_empty_parent(parent)
+            && self.is_top(top)
+        {
+            return (parent.to_path_buf(), top.to_path_buf());
+        }
+        here
     }
 }
 
@@ -262,7 +330,9 @@ impl Project {
 
     /// Where `DJANGO_SETTINGS_MODULE` is conventionally set, those that exist, in the order
     /// Django's tooling uses: `manage.py`, then `wsgi.py` and `asgi.py` in each directory just
-    /// below the root (sorted).
+    /// below the root (sorted). When there is none of those, in each package just below a
+    /// directory of the root that is not a package (a namespace package, `src/`:
+    /// `aleksis/core/wsgi.py`).
     pub fn entry_points(&self) -> Vec<PathBuf> {
         let mut out = Vec::new();
         let manage = self.root.join("manage.py");
@@ -273,7 +343,8 @@ impl Project {
             .listing
             .as_deref()
             .and_then(|l| l.files_under(&self.root));
-        let mut found: Vec<(PathBuf, bool)> = match listed {
+        // (depth below the root, the file, whether it is asgi.py)
+        let mut found: Vec<(usize, PathBuf, bool)> = match listed {
             Some(files) => {
                 let skip = crate::discover::bytes(&self.root).len() + 1;
                 files
@@ -290,11 +361,34 @@ impl Project {
                         };
                         let rel = b.get(skip..)?;
                         let depth = rel.iter().filter(|&&c| c == b'/').count();
-                        (depth == 1).then(|| (f.clone(), asgi))
+                        let dir = f.parent()?;
+                        let wanted = depth == 1
+                            || (depth == 2
+                                && self.file_exists(&dir.join("__init__.py"))
+                                && !dir
+                                    .parent()
+                                    .is_some_and(|d| self.file_exists(&d.join("__init__.py"))));
+                        wanted.then(|| (depth, f.clone(), asgi))
                     })
                     .collect()
             }
-            None => std::fs::read_dir(&self.root)
+            None if !out.is_empty() => self.entry_points_on_disk(false),
+            None => self.entry_points_on_disk(true),
+        };
+        if !out.is_empty() || found.iter().any(|(depth, _, _)| *depth == 1) {
+            found.retain(|(depth, _, _)| *depth == 1);
+        }
+        found.sort_by(|(d, a, x), (e, b, y)| (d, a.parent(), x).cmp(&(e, b.parent(), y)));
+        out.extend(found.into_iter().map(|(_, p, _)| p));
+        out
+    }
+
+    /// `wsgi.py` / `asgi.py` one directory below the root, and when `deeper` and there is none,
+    /// in the packages one level further below a directory that is not a package: `(depth,
+    /// path, is asgi)`, unsorted.
+    fn entry_points_on_disk(&self, deeper: bool) -> Vec<(usize, PathBuf, bool)> {
+        let subdirs = |dir: &Path| -> Vec<PathBuf> {
+            std::fs::read_dir(dir)
                 .into_iter()
                 .flatten()
                 .flatten()
@@ -303,16 +397,29 @@ impl Project {
                     e.file_type()
                         .is_ok_and(|t| t.is_dir() || (t.is_symlink() && e.path().is_dir()))
                 })
-                .flat_map(|e| {
-                    let dir = e.path();
-                    [(dir.join("wsgi.py"), false), (dir.join("asgi.py"), true)]
-                })
-                .filter(|(p, _)| p.is_file())
-                .collect(),
+                .filter(|e| !crate::discover::is_default_excluded(e.file_name().as_encoded_bytes()))
+                .map(|e| e.path())
+                .collect()
         };
-        found.sort_by(|(a, x), (b, y)| (a.parent(), x).cmp(&(b.parent(), y)));
-        out.extend(found.into_iter().map(|(p, _)| p));
-        out
+        let in_dir = |depth: usize, dir: &Path| {
+            [
+                (depth, dir.join("wsgi.py"), false),
+                (depth, dir.join("asgi.py"), true),
+            ]
+            .into_iter()
+            .filter(|(_, p, _)| p.is_file())
+        };
+        let top = subdirs(&self.root);
+        let found: Vec<_> = top.iter().flat_map(|d| in_dir(1, d)).collect();
+        if !found.is_empty() || !deeper {
+            return found;
+        }
+        top.iter()
+            .filter(|d| !d.join("__init__.py").is_file())
+            .flat_map(|d| subdirs(d))
+            .filter(|d| d.join("__init__.py").is_file())
+            .flat_map(|d| in_dir(2, &d).collect::<Vec<_>>())
+            .collect()
     }
 
     /// Whether `path` is a file (from the walk's listing when it can tell).
@@ -524,6 +631,69 @@ mod tests {
         let on_disk = Project::new(root.clone(), Vec::new(), None).entry_points();
         assert_eq!(listed, expected);
         assert_eq!(on_disk, expected);
+    }
+
+    #[test]
+    fn a_directory_without_init_in_a_repository_top_belongs_to_the_repository() {
+        let (dir, _) = fixture(
+            "# -- ns/pyproject.toml\n# -- ns/aleksis/core/__init__.py\n# -- ns/aleksis/core/models.py\n# -- ns/docs/conf.py\n# -- ns/tests/test_x.py\n\
+             # -- srcl/setup.cfg\n# -- srcl/src/acme/api/__init__.py\n# -- srcl/src/pkg/__init__.py\n\
+             # -- git/.git/HEAD\n# -- git/scripts/run.py\n\
+             # -- repo/pyproject.toml\n# -- repo/fixtures/case/tokens/__init__.py\n# -- repo/lib/pyproject.toml\n# -- repo/lib/pkg/__init__.py\n\
+             # -- loose/a/b.py\n",
+        );
+        let root = dir.path().canonicalize().unwrap();
+        let mut cache = RootCache::new(None);
+        let mut of = |rel: &str| {
+            let package_root = cache.package_root(&root.join(rel));
+            let (sys_root, project) = cache.project_of(&package_root);
+            let rel = |p: PathBuf| p.strip_prefix(&root).unwrap().display().to_string();
+            (rel(sys_root), rel(project))
+        };
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        // A namespace package, docs/ and tests/ are imported from the repository top.
+        assert_eq!(of("ns/aleksis/core"), pair("ns", "ns"));
+        assert_eq!(of("ns/docs"), pair("ns", "ns"));
+        assert_eq!(of("ns/tests"), pair("ns", "ns"));
+        // src/, and a namespace package in it, are imported from src/.
+        assert_eq!(of("srcl/src/acme/api"), pair("srcl/src", "srcl"));
+        assert_eq!(of("srcl/src/pkg"), pair("srcl/src", "srcl"));
+        // A checkout without packaging metadata is a repository too.
+        assert_eq!(of("git/scripts"), pair("git", "git"));
+        // Two levels below a repository top, or in a repository of its own: where it is.
+        assert_eq!(
+            of("repo/fixtures/case/tokens"),
+            pair("repo/fixtures/case", "repo/fixtures/case")
+        );
+        assert_eq!(of("repo/lib/pkg"), pair("repo/lib", "repo/lib"));
+        assert_eq!(of("loose/a"), pair("loose/a", "loose/a"));
+    }
+
+    #[test]
+    fn entry_points_of_a_namespace_package_are_found_below_it() {
+        let (dir, _) = fixture(
+            "# -- pyproject.toml\n# -- aleksis/core/__init__.py\n# -- aleksis/core/wsgi.py\n# -- aleksis/core/sub/asgi.py\n\
+             # -- docs/examples/wsgi.py\n# -- app/__init__.py\n# -- app/inner/__init__.py\n# -- app/inner/wsgi.py\n",
+        );
+        let root = dir.path().canonicalize().unwrap();
+        let inputs = [root.clone()];
+        let none = crate::discover::Excludes::new(&[]).unwrap();
+        let found = crate::discover::discover(&inputs, &none);
+        let listing = Arc::new(Listing::new(&inputs, &none, found.files));
+        let listed = Project::new(root.clone(), Vec::new(), Some(listing.clone())).entry_points();
+        let on_disk = Project::new(root.clone(), Vec::new(), None).entry_points();
+        // Not in a package below a package (app/inner), nor in a directory that is no package
+        // (docs/examples), nor deeper.
+        assert_eq!(listed, [root.join("aleksis/core/wsgi.py")]);
+        assert_eq!(on_disk, listed);
+        // One just below the root wins over them.
+        std::fs::write(root.join("app/wsgi.py"), "").unwrap();
+        let found = crate::discover::discover(&inputs, &none);
+        let listing = Arc::new(Listing::new(&inputs, &none, found.files));
+        let listed = Project::new(root.clone(), Vec::new(), Some(listing)).entry_points();
+        let on_disk = Project::new(root.clone(), Vec::new(), None).entry_points();
+        assert_eq!(listed, [root.join("app/wsgi.py")]);
+        assert_eq!(on_disk, listed);
     }
 
     #[test]

@@ -208,3 +208,54 @@ fn the_rename_scan_is_made_only_for_a_reported_diagnostic() {
             .any(|r| r.file.path.ends_with("app/views.py"))
     );
 }
+
+/// Issue 12 §3: a src layout whose app lives in a PEP 420 namespace package
+/// (`src/acme/oauth/…`, `acme/` without `__init__.py`), no manage.py, docs/ and tests/ beside
+/// it. The repository is one project; `--settings acme.oauth.settings` names a module of it and
+/// the app's absolute imports through the namespace package resolve, from the whole tree and
+/// from the one file.
+#[test]
+fn a_namespace_package_in_src_is_one_project_with_its_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    write(
+        &root,
+        "pyproject.toml",
+        "[project]\nname = \"acme-oauth\"\n",
+    );
+    write(&root, "src/acme/oauth/__init__.py", "");
+    write(
+        &root,
+        "src/acme/oauth/settings.py",
+        "INSTALLED_APPS = [\"oauth2_provider\", \"acme.oauth\"]\nOAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = \"oauth.AccessToken\"\nOAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = \"oauth.RefreshToken\"\n",
+    );
+    write(
+        &root,
+        "src/acme/oauth/models.py",
+        "from acme.oauth.tokens import AccessToken, RefreshToken  # noqa: F401\n",
+    );
+    write(&root, "src/acme/oauth/tokens.py", BAD_RT);
+    // Standing alone, these would be projects without settings, where every concrete DOT
+    // subclass counts as active.
+    write(&root, "docs/conf.py", "project = \"acme\"\n");
+    write(&root, "tests/models.py", BAD_RT);
+    let options = Options {
+        settings: Some("acme.oauth.settings".to_string()),
+        ..Options::default()
+    };
+    let found = |input: &Path| -> Vec<(String, String)> {
+        check_paths(&[input.to_path_buf()], &options)
+            .unwrap()
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let rel = d.file.path.strip_prefix(&root).unwrap();
+                (d.code.to_string(), rel.to_string_lossy().into_owned())
+            })
+            .collect()
+    };
+    let want = [("DOT001".to_string(), "src/acme/oauth/tokens.py".to_string())];
+    assert_eq!(found(&root), want);
+    assert_eq!(found(&root.join("src/acme/oauth/tokens.py")), want);
+    assert_eq!(found(&root.join("tests/models.py")), []);
+}
