@@ -88,7 +88,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 "point {} at this model if it is meant to be active; otherwise make it abstract or give `{}` its own related_name",
                 model.role.setting, rel.field
             ))
-            .note("breaks startup: Django reports fields.E304/E305 (reverse accessor and query name clash) and manage.py check fails (DOT issue #634)")
+            .note("This breaks startup: Django reports fields.E304/E305 (reverse accessor and query name clash), and manage.py check fails (DOT issue #634).")
             .fix(Some(Fix {
                 applicability: Applicability::Display,
                 message: "Activate, make abstract, or rename its reverse names".to_string(),

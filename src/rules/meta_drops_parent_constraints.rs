@@ -55,7 +55,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     "keep ({dot}) unique: add it to `{attr}`, or delete the override to inherit DOT's"
                 ))
                 .note(format!(
-                    "Without it the database accepts duplicate tokens or codes ({}).",
+                    "Without it the database accepts duplicate tokens or codes. Evidence in django-oauth-toolkit's oauth2_provider package: {}.",
                     role.evidence
                 ))
                 .fix(Some(Fix {
@@ -85,7 +85,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
             )
             .help(format!("declare `class Meta({parent}.Meta):`"))
             .note(format!(
-                "breaks uniqueness: the parent Meta's unique_together / UniqueConstraint and indexes are lost, so duplicate tokens or codes become possible ({})",
+                "This breaks uniqueness: the parent Meta's unique_together / UniqueConstraint and indexes are lost, so duplicate tokens or codes become possible. Evidence in django-oauth-toolkit's oauth2_provider package: {}.",
                 role.evidence
             ))
             .fix(fix),
