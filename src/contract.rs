@@ -151,6 +151,10 @@ pub struct FieldsUsed {
     pub names: Vec<String>,
     pub since: Option<Version>,
     pub until: Option<Version>,
+    /// The DOT operation that fails first without the field, when known.
+    pub operation: Option<String>,
+    /// Its error (`{name}` stands for the field), when known.
+    pub failure: Option<String>,
     pub evidence: String,
 }
 

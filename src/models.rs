@@ -489,7 +489,7 @@ impl<'p> Analysis<'p> {
         let mut notes = Vec::new();
         if self.settings.is_none() && self.unclear.is_none() {
             notes.push(format!(
-                "no Django settings module was found, so every concrete subclass of {} is treated as active",
+                "No Django settings module was found, so every concrete subclass of {} is treated as active.",
                 model.role.abstract_class
             ));
         }
@@ -500,7 +500,7 @@ impl<'p> Analysis<'p> {
             ));
         }
         if let Some(choice) = self.settings.as_ref().and_then(|s| s.choice.as_ref()) {
-            notes.push(format!("The settings are read from {choice}."));
+            notes.push(format!("The settings are those of {choice}."));
         }
         notes
     }

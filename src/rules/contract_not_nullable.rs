@@ -80,7 +80,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 super::model_diag(ctx, "DOT004", Severity::Error, model, &owner, span, message)
                     .help("add null=True, blank=True")
                     .note(format!(
-                        "breaks: {failure} (django-oauth-toolkit all versions; {evidence})"
+                        "This breaks: {failure}, in every django-oauth-toolkit version. Evidence in django-oauth-toolkit's oauth2_provider package: {evidence}."
                     ))
                     .fix(fix),
             );

@@ -58,7 +58,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     ),
                 )
                 .help(format!("use on_delete={help_name}"))
-                .note(format!("with {value}, {}", effect.effect))
+                .note(format!("With {value}, {}.", effect.effect))
                 .note(super::breaks_note(
                     &rel.failing_operation,
                     None,

@@ -47,7 +47,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 ),
             )
             .help("remove unique=True")
-            .note(format!("breaks migrate on Oracle and strict MySQL: {} (django-oauth-toolkit ≥ {}; {}; inferred, not reproducible on SQLite)", dc.effect, dc.since, dc.evidence))
+            .note(format!("This breaks migrate on Oracle and strict MySQL, in django-oauth-toolkit ≥ {1}: {0}. Evidence in django-oauth-toolkit: {2}. This is inferred; SQLite cannot reproduce it.", dc.effect, dc.since, dc.evidence))
             .fix(fix),
         );
     }

@@ -291,12 +291,16 @@ pub(crate) fn breaks_note(
     evidence: &str,
 ) -> String {
     let what = match failure {
-        Some(f) => format!("{operation}: {f}"),
+        Some(f) => format!("{operation}, which fails with {f}"),
         None => operation.to_string(),
     };
+    let versions = match (since, until) {
+        (None, None) => "every django-oauth-toolkit version".to_string(),
+        _ => format!("django-oauth-toolkit {}", describe_range(since, until)),
+    };
+    // The evidence cites DOT's own files (`models.py:1290`), never the project's: say so.
     format!(
-        "breaks {what} (django-oauth-toolkit {}; {evidence})",
-        describe_range(since, until)
+        "This breaks {what}, in {versions}. Evidence in django-oauth-toolkit's oauth2_provider package: {evidence}."
     )
 }
 

@@ -55,12 +55,12 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 .help(format!("rename this attribute; never rename DOT's related_name `{name}`"))
                 .note(if severity == Severity::Error {
                     format!(
-                        "breaks startup (Django fields.E302/E303) and OIDC token issue (ValueError when DOT creates the ID token); renaming DOT's related_name instead breaks {} ({})",
+                        "This breaks startup (Django fields.E302/E303) and OIDC token issue (ValueError when DOT creates the ID token). Renaming DOT's related_name instead breaks {} (evidence in django-oauth-toolkit's oauth2_provider package: {}).",
                         rel.failing_operation, rel.evidence
                     )
                 } else {
                     format!(
-                        "Django silently replaces this {what} with the reverse accessor (no system check reports it), so the project's own code using it breaks; renaming DOT's related_name instead breaks {} ({})",
+                        "Django silently replaces this {what} with the reverse accessor (no system check reports it), so the project's own code using it breaks. Renaming DOT's related_name instead breaks {} (evidence in django-oauth-toolkit's oauth2_provider package: {}).",
                         rel.failing_operation, rel.evidence
                     )
                 })

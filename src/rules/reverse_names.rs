@@ -194,7 +194,7 @@ pub fn check(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
             }
             if matches!(reverse.via, Via::RelatedName(_)) {
                 d = d.note(format!(
-                    "alternatively keep the related_name and add related_query_name=\"{required}\", or delete the re-declaration to inherit DOT's field"
+                    "Alternatively, keep the related_name and add related_query_name=\"{required}\", or delete the re-declaration to inherit DOT's field."
                 ));
             }
             out.push(d);
@@ -261,7 +261,7 @@ fn with_rename_fix(
     }
     if uses.len() > 20 {
         d = d.note(format!(
-            "{} more uses of the old name are renamed by the fix",
+            "The fix also renames {} more uses of the old name.",
             uses.len() - 20
         ));
     }

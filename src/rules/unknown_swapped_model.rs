@@ -45,7 +45,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     "point it at a concrete model (`app_label.ModelName`) that subclasses oauth2_provider.models.{}",
                     role.abstract_class
                 ))
-                .note("breaks startup: Django raises models.E001/E002 or ImproperlyConfigured, or DOT runs its code on the wrong model")
+                .note("This breaks startup: Django raises models.E001/E002 or ImproperlyConfigured, or DOT runs its code on the wrong model.")
                 .fix(Some(Fix {
                     applicability: Applicability::Display,
                     message: "Name the intended model".to_string(),
