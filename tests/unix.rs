@@ -1,5 +1,5 @@
-//! A good Unix citizen (issue 16): the binary in a pipeline whose reader goes away, and
-//! `--exit-zero` with `--diff` / `--fix`.
+//! A good Unix citizen (issue 16): the binary in a pipeline whose reader goes away, `--exit-zero`
+//! with `--diff` / `--fix`, symbolic links, and paths that vanish between the walk and the read.
 //!
 //! Every run here is the real binary. "Closed" runs give it a stdout pipe whose reader is gone
 //! before it writes a byte, so every write meets a closed pipe whatever the output's size;
@@ -245,4 +245,120 @@ fn exit_zero_with_diff_and_fix() {
     cmd.args(["check", "p", "--fix", "--unsafe-fixes", "--exit-zero"]);
     assert_quiet(&closed(cmd), 0, "--fix --exit-zero, closed pipe");
     assert_eq!(code(&["check", "p"]), Some(0), "everything was fixed");
+}
+
+/// The concise lines of a run: (path, code).
+fn concise(dir: &Path, args: &[&str]) -> (Vec<(String, String)>, Option<i32>) {
+    let out = bin(dir)
+        .args(["check", "--output-format", "concise"])
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    let lines = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let mut parts = l.splitn(4, ':');
+            let path = parts.next()?;
+            let (_, _, rest) = (parts.next()?, parts.next()?, parts.next()?);
+            let code = rest.split_whitespace().next()?;
+            Some((path.to_string(), code.to_string()))
+        })
+        .collect();
+    (lines, out.status.code())
+}
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+/// `oauth/loop` points at the project root. The loop is not followed round and is no error;
+/// the model is reported once, under the path the user gave.
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_is_no_error_and_reports_once() {
+    let (_d, root) = copy_fixture("demo");
+    std::os::unix::fs::symlink(&root, root.join("oauth/loop")).unwrap();
+    let dot001 = |path: &str| pairs(&[(path, "DOT001")]);
+    for (args, path) in [
+        (&["."][..], "oauth/models.py"),
+        (&["oauth"], "oauth/models.py"),
+        (&["oauth/loop"], "oauth/loop/oauth/models.py"),
+        (&[".", "oauth/loop"], "oauth/models.py"),
+        (&["oauth/loop", "."], "oauth/loop/oauth/models.py"),
+        (
+            &["oauth/models.py", "oauth/loop/oauth/models.py"],
+            "oauth/models.py",
+        ),
+    ] {
+        let (lines, code) = concise(&root, args);
+        assert_eq!(lines, dot001(path), "check {args:?}");
+        assert_eq!(code, Some(1), "check {args:?}");
+    }
+    // A link to a sibling: its files are the same files, checked once.
+    std::os::unix::fs::symlink(root.join("oauth"), root.join("alias")).unwrap();
+    let (lines, _) = concise(&root, &["."]);
+    assert_eq!(lines, dot001("oauth/models.py"));
+    // Links leading round to themselves hide nothing, unless they stand for a Python file.
+    std::os::unix::fs::symlink(root.join("c1"), root.join("c2")).unwrap();
+    std::os::unix::fs::symlink(root.join("c2"), root.join("c1")).unwrap();
+    std::os::unix::fs::symlink(root.join("self"), root.join("self")).unwrap();
+    let (lines, _) = concise(&root, &["."]);
+    assert_eq!(lines, dot001("oauth/models.py"));
+    std::os::unix::fs::symlink(root.join("oauth/x.py"), root.join("oauth/x.py")).unwrap();
+    let (lines, _) = concise(&root, &["."]);
+    assert_eq!(
+        lines,
+        pairs(&[("oauth/models.py", "DOT001"), ("oauth/x.py", "E902")])
+    );
+}
+
+/// A file and a directory vanish between the walk and the read (the debug build pauses there
+/// when asked): each read that fails is an E902 for that file, and the run goes on.
+#[cfg(debug_assertions)]
+#[test]
+fn paths_removed_between_walk_and_read_are_e902() {
+    let (_d, root) = copy_fixture("demo");
+    let flag = root.parent().unwrap().join("walked");
+    let mut child = bin(&root)
+        .args(["check", "--output-format", "concise", "."])
+        .env("DJANGO_MODEL_LINT_TEST_AFTER_WALK", &flag)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !flag.exists() {
+        assert!(
+            std::time::Instant::now() < deadline && child.try_wait().unwrap().is_none(),
+            "the binary never paused after its walk"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    std::fs::remove_file(root.join("billing/models.py")).unwrap();
+    std::fs::remove_dir_all(root.join("accounts")).unwrap();
+    std::fs::remove_file(&flag).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+    assert_quiet(&out, 1, "vanished paths");
+    let lines: Vec<(&str, &str)> = stdout
+        .lines()
+        .filter_map(|l| {
+            let (path, rest) = l.split_once(':')?;
+            Some((path, rest.split_whitespace().nth(1)?))
+        })
+        .collect();
+    assert!(lines.contains(&("billing/models.py", "E902")), "{stdout}");
+    assert!(lines.contains(&("accounts/models.py", "E902")), "{stdout}");
+    assert!(lines.contains(&("oauth/models.py", "DOT001")), "{stdout}");
+    assert!(
+        lines
+            .iter()
+            .all(|(p, c)| *c != "E902" || p.starts_with("billing/") || p.starts_with("accounts/")),
+        "{stdout}"
+    );
 }
