@@ -1,5 +1,6 @@
 //! A good Unix citizen (issue 16): the binary in a pipeline whose reader goes away, `--exit-zero`
-//! with `--diff` / `--fix`, symbolic links, and paths that vanish between the walk and the read.
+//! with `--diff` / `--fix`, symbolic links, paths that vanish between the walk and the read, and
+//! rule URLs that lead somewhere.
 //!
 //! Every run here is the real binary. "Closed" runs give it a stdout pipe whose reader is gone
 //! before it writes a byte, so every write meets a closed pipe whatever the output's size;
@@ -361,4 +362,68 @@ fn paths_removed_between_walk_and_read_are_e902() {
             .all(|(p, c)| *c != "E902" || p.starts_with("billing/") || p.starts_with("accounts/")),
         "{stdout}"
     );
+}
+
+/// Every `url` in JSON and `helpUri` in SARIF is the repository's copy of the rule's
+/// documentation: below the `repository` of Cargo.toml, naming a file in `rules/` that holds
+/// what `rule CODE` prints. The run covers a DOT rule, the tool's own DML100, E999 and E902.
+/// (`--select ALL,DML100`: `--extend-select DML100` alone currently drops the default rules.)
+#[cfg(unix)]
+#[test]
+fn rule_urls_lead_to_the_documentation_files() {
+    let (_d, root) = copy_fixture("demo");
+    let models = root.join("oauth/models.py");
+    let text = std::fs::read_to_string(&models).unwrap();
+    std::fs::write(&models, format!("import os  # noqa: DOT003\n{text}")).unwrap();
+    let billing = root.join("billing/models.py");
+    let text = std::fs::read_to_string(&billing).unwrap();
+    std::fs::write(&billing, format!("{text}\n# oauth2_provider\ndef f(:\n")).unwrap();
+    std::os::unix::fs::symlink(root.join("oauth/gone.py"), root.join("oauth/dangling.py")).unwrap();
+    let base = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/");
+    let check = |url: &str, code: &str| {
+        let path = url
+            .strip_prefix(base)
+            .unwrap_or_else(|| panic!("{code}: {url} is not below {base}"));
+        let doc = std::fs::read_to_string(Path::new(ROOT).join(path))
+            .unwrap_or_else(|e| panic!("{code}: {url}: {path}: {e}"));
+        let printed = bin(Path::new(ROOT)).args(["rule", code]).output().unwrap();
+        assert_eq!(doc.as_bytes(), printed.stdout, "{code}: {url}");
+    };
+    let run = |format: &str| {
+        let out = bin(&root)
+            .args([
+                "check",
+                ".",
+                "--select",
+                "ALL,DML100",
+                "--output-format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let json = run("json");
+    let mut codes: Vec<&str> = Vec::new();
+    for d in json.as_array().unwrap() {
+        let code = d["code"].as_str().unwrap();
+        check(d["url"].as_str().unwrap(), code);
+        codes.push(code);
+    }
+    codes.sort();
+    codes.dedup();
+    for code in ["DML100", "DOT001", "E902", "E999"] {
+        assert!(codes.contains(&code), "{code} in {codes:?}");
+    }
+    let sarif = run("sarif");
+    for rule in sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+    {
+        check(
+            rule["helpUri"].as_str().unwrap(),
+            rule["id"].as_str().unwrap(),
+        );
+    }
 }
