@@ -136,7 +136,7 @@ pub fn statistics(out: &mut dyn Write, diagnostics: &[Diagnostic], json: bool) -
                 })
             })
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &items).map_err(io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, &items).map_err(io::Error::from)?;
         return writeln!(out);
     }
     for (code, name, count, _) in &counts {
