@@ -1,5 +1,11 @@
 //! Input discovery: the only user of walkdir. Directories are walked (sorted, default excludes,
 //! `--exclude` globs); files named on the command line are taken as given.
+//!
+//! Symbolic links are followed, with two rules. A directory link that points at one of its own
+//! ancestors (a loop) is not followed, and is no error: what it leads to is either walked
+//! already, under its own path, or outside the paths given. A file reached under two paths
+//! (through a link, or named twice) is checked once, under the path the user gave: the first
+//! input that reaches it, and there the path without a link.
 
 use std::path::{Path, PathBuf};
 
@@ -41,10 +47,19 @@ pub(crate) fn is_default_excluded(name: &[u8]) -> bool {
 
 #[derive(Debug, Default)]
 pub struct Discovered {
-    /// Python files to check, sorted by their bytes and deduplicated.
+    /// Python files to check, sorted by their bytes and deduplicated (by path, and by the file
+    /// they lead to).
     pub files: Vec<PathBuf>,
     /// Paths that could not be read, with the reason (reported as E902).
     pub errors: Vec<(PathBuf, String)>,
+    /// Directory links followed below the inputs: the files behind them may be listed under
+    /// another path only, so a [`Listing`] does not answer for them.
+    pub links: Vec<PathBuf>,
+    /// Files reached through a link below an input (or that are links): they may be files
+    /// found under another path too. Moved into `files` by [`discover`].
+    linked: Vec<PathBuf>,
+    /// Errors met through a link below an input. Moved into `errors` by [`discover`].
+    linked_errors: Vec<(PathBuf, String)>,
 }
 
 #[derive(Default)]
@@ -100,6 +115,8 @@ fn is_python(path: &Path) -> bool {
 
 pub fn discover(inputs: &[PathBuf], excludes: &Excludes) -> Discovered {
     let mut out = Discovered::default();
+    // What each input found, in input order: the first input reaching a file names it.
+    let mut parts: Vec<(&PathBuf, Discovered)> = Vec::with_capacity(inputs.len());
     for input in inputs {
         let meta = match std::fs::metadata(input) {
             Ok(m) => m,
@@ -110,10 +127,16 @@ pub fn discover(inputs: &[PathBuf], excludes: &Excludes) -> Discovered {
         };
         if meta.is_file() {
             // Files named explicitly are checked as given, whatever their name.
-            out.files.push(input.clone());
+            let mut part = Discovered::default();
+            part.files.push(input.clone());
+            parts.push((input, part));
             continue;
         }
-        out.merge(walk_tree(input, SPLIT_LEVELS, excludes));
+        parts.push((input, walk_tree(input, SPLIT_LEVELS, excludes, false)));
+    }
+    dedup_files(&mut parts);
+    for (_, part) in parts {
+        out.merge(part);
     }
     // Sorted by bytes, not by `Path`'s component-wise order: the same order for every lookup
     // below, at a fraction of the cost (13k paths compared component by component took most of
@@ -122,7 +145,66 @@ pub fn discover(inputs: &[PathBuf], excludes: &Excludes) -> Discovered {
     out.files.dedup_by(|a, b| bytes(a) == bytes(b));
     out.errors.sort();
     out.errors.dedup();
+    out.links.sort();
+    out.links.dedup();
+    #[cfg(debug_assertions)]
+    test_hook::after_walk();
     out
+}
+
+/// Keeps one path per file: the first input that reaches it names it, and within an input the
+/// path without a link. Only a run with links, or with an input that is not its own canonical
+/// path next to other inputs, can reach a file twice; any other run costs nothing here. The key
+/// of a file found without a link is its input's canonical path joined with the rest of its
+/// path (no system call); a linked file is canonicalized (they are rare). Errors likewise, by
+/// their canonical directory (the path itself may not resolve).
+fn dedup_files(parts: &mut [(&PathBuf, Discovered)]) {
+    let linked = parts
+        .iter()
+        .any(|(_, p)| !p.linked.is_empty() || !p.linked_errors.is_empty());
+    let canonical: Vec<Option<PathBuf>> = parts
+        .iter()
+        .map(|(input, _)| std::fs::canonicalize(input).ok())
+        .collect();
+    let aliased = parts.len() > 1
+        && parts
+            .iter()
+            .zip(&canonical)
+            .any(|((input, _), c)| c.as_deref() != Some(input.as_path()));
+    if !linked && !aliased {
+        return;
+    }
+    let mut seen: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    for ((input, part), canonical) in parts.iter_mut().zip(canonical) {
+        let key = |f: &Path| match (&canonical, f.strip_prefix(input.as_path())) {
+            (Some(c), Ok(rel)) if rel.as_os_str().is_empty() => c.clone(),
+            (Some(c), Ok(rel)) => c.join(rel),
+            _ => f.to_path_buf(),
+        };
+        part.files.sort_unstable_by(|a, b| bytes(a).cmp(bytes(b)));
+        part.files.retain(|f| seen.insert(key(f)));
+        part.linked.sort_unstable_by(|a, b| bytes(a).cmp(bytes(b)));
+        let linked = std::mem::take(&mut part.linked);
+        part.files.extend(
+            linked
+                .into_iter()
+                .filter(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone()))),
+        );
+    }
+    let error_key = |p: &Path| match (p.parent().map(std::fs::canonicalize), p.file_name()) {
+        (Some(Ok(dir)), Some(name)) => dir.join(name),
+        _ => p.to_path_buf(),
+    };
+    let mut seen: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    for (_, part) in parts.iter_mut() {
+        part.errors.retain(|(p, _)| seen.insert(error_key(p)));
+        let linked = std::mem::take(&mut part.linked_errors);
+        part.errors.extend(
+            linked
+                .into_iter()
+                .filter(|(p, _)| seen.insert(error_key(p))),
+        );
+    }
 }
 
 /// How many levels of a tree are listed one directory at a time, each subdirectory a parallel
@@ -131,15 +213,16 @@ pub fn discover(inputs: &[PathBuf], excludes: &Excludes) -> Discovered {
 /// end up on one thread.
 const SPLIT_LEVELS: usize = 3;
 
-fn walk_tree(dir: &Path, split: usize, excludes: &Excludes) -> Discovered {
+/// Walks `dir`; `linked`: `dir` was reached through a directory link below an input.
+fn walk_tree(dir: &Path, split: usize, excludes: &Excludes, linked: bool) -> Discovered {
     use rayon::prelude::*;
     if split == 0 {
-        return walk(dir, usize::MAX, excludes).1;
+        return walk(dir, usize::MAX, excludes, linked).1;
     }
-    let (subdirs, mut out) = walk(dir, 1, excludes);
+    let (subdirs, mut out) = walk(dir, 1, excludes, linked);
     let parts: Vec<Discovered> = subdirs
         .par_iter()
-        .map(|d| walk_tree(d, split - 1, excludes))
+        .map(|(d, linked)| walk_tree(d, split - 1, excludes, *linked))
         .collect();
     for part in parts {
         out.merge(part);
@@ -151,6 +234,9 @@ impl Discovered {
     fn merge(&mut self, other: Discovered) {
         self.files.extend(other.files);
         self.errors.extend(other.errors);
+        self.links.extend(other.links);
+        self.linked.extend(other.linked);
+        self.linked_errors.extend(other.linked_errors);
     }
 }
 
@@ -167,12 +253,23 @@ fn is_loop(path: &Path) -> bool {
     parent.starts_with(&target)
 }
 
-/// Walks `start` down to `max_depth`. Returns the directories met at `max_depth` (to walk next)
-/// and what was found.
-fn walk(start: &Path, max_depth: usize, excludes: &Excludes) -> (Vec<PathBuf>, Discovered) {
+/// "Too many levels of symbolic links" (`io::ErrorKind::FilesystemLoop` is not stable yet).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const ELOOP: i32 = 40;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const ELOOP: i32 = 62;
+
+/// Walks `start` down to `max_depth`. Returns the directories met at `max_depth` (to walk next,
+/// with whether they were reached through a link) and what was found. `linked`: `start` was
+/// reached through a directory link below an input.
+fn walk(
+    start: &Path,
+    max_depth: usize,
+    excludes: &Excludes,
+    linked: bool,
+) -> (Vec<(PathBuf, bool)>, Discovered) {
     let mut out = Discovered::default();
     let mut deeper = Vec::new();
-    let mut loops = Vec::new();
     let walker = WalkDir::new(start)
         .follow_links(true)
         .max_depth(max_depth)
@@ -186,41 +283,86 @@ fn walk(start: &Path, max_depth: usize, excludes: &Excludes) -> (Vec<PathBuf>, D
             if default_excluded || (!excludes.is_empty() && excludes.matches(e.path())) {
                 return false;
             }
-            if e.file_type().is_dir() && e.path_is_symlink() && is_loop(e.path()) {
-                loops.push(e.path().to_path_buf());
-                return false;
-            }
-            true
+            // A loop is not followed: its target is an ancestor, walked already or not asked for.
+            !(e.file_type().is_dir() && e.path_is_symlink() && is_loop(e.path()))
         });
+    // The depth of the directory link the walk is below, if any.
+    let mut link_depth: Option<usize> = None;
     for entry in walker {
         match entry {
-            Ok(e) if e.file_type().is_dir() && e.depth() == max_depth => {
-                deeper.push(e.into_path());
+            Ok(e) => {
+                if link_depth.is_some_and(|d| e.depth() <= d) {
+                    link_depth = None;
+                }
+                let is_link = e.depth() > 0 && e.path_is_symlink();
+                let via_link = linked || link_depth.is_some() || is_link;
+                if e.file_type().is_dir() {
+                    if is_link && link_depth.is_none() {
+                        link_depth = Some(e.depth());
+                        out.links.push(e.path().to_path_buf());
+                    }
+                    if e.depth() == max_depth {
+                        deeper.push((e.into_path(), via_link));
+                    }
+                } else if e.file_type().is_file() && is_python(e.path()) {
+                    if via_link {
+                        out.linked.push(e.into_path());
+                    } else {
+                        out.files.push(e.into_path());
+                    }
+                }
             }
-            Ok(e) if e.file_type().is_file() && is_python(e.path()) => {
-                out.files.push(e.into_path());
-            }
-            Ok(_) => {}
             Err(e) => {
+                if link_depth.is_some_and(|d| e.depth() <= d) {
+                    link_depth = None;
+                }
+                let via_link = linked || link_depth.is_some();
                 let path = e
                     .path()
                     .map_or_else(|| start.to_path_buf(), Path::to_path_buf);
-                let reason = if e.loop_ancestor().is_some() {
-                    "symlink loop; not followed".to_string()
+                // A directory met again below itself (a bind mount; links are caught above) is
+                // walked already. A chain of links leading back to itself resolves to nothing:
+                // an error only where it stands for a Python file.
+                let chain = e.io_error().and_then(std::io::Error::raw_os_error) == Some(ELOOP);
+                if e.loop_ancestor().is_some() || (chain && !is_python(&path)) {
+                    continue;
+                }
+                let reason = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), std::string::ToString::to_string);
+                if via_link {
+                    out.linked_errors.push((path, reason));
                 } else {
-                    e.io_error()
-                        .map_or_else(|| e.to_string(), std::string::ToString::to_string)
-                };
-                out.errors.push((path, reason));
+                    out.errors.push((path, reason));
+                }
             }
         }
     }
-    out.errors.extend(
-        loops
-            .into_iter()
-            .map(|p| (p, "symlink loop; not followed".to_string())),
-    );
     (deeper, out)
+}
+
+/// A pause between the walk and the reads, for tests (debug builds only): with
+/// `DJANGO_MODEL_LINT_TEST_AFTER_WALK=<file>` set, the run's first walk creates `<file>`, then
+/// waits (a minute at most) until it is removed. A test removes paths in the meantime: they were
+/// listed, and are gone when read.
+#[cfg(debug_assertions)]
+mod test_hook {
+    pub fn after_walk() {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            let Some(flag) = std::env::var_os("DJANGO_MODEL_LINT_TEST_AFTER_WALK") else {
+                return;
+            };
+            let flag = std::path::PathBuf::from(flag);
+            if std::fs::write(&flag, b"walked").is_err() {
+                return;
+            }
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            while flag.exists() && std::time::Instant::now() < deadline {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        });
+    }
 }
 
 /// What a walk saw, kept to answer "is there a Python file (or package directory) here?" from
@@ -232,6 +374,9 @@ fn walk(start: &Path, max_depth: usize, excludes: &Excludes) -> (Vec<PathBuf>, D
 #[derive(Debug, Default)]
 pub struct Listing {
     walked: Vec<PathBuf>,
+    /// Directory links below `walked`, where the listing does not answer (see
+    /// [`Discovered::links`]).
+    links: Vec<PathBuf>,
     /// The Python files found, sorted by their bytes (for prefix ranges).
     files: Vec<PathBuf>,
 }
@@ -249,13 +394,24 @@ impl Listing {
         } else {
             Vec::new()
         };
-        Listing { walked, files }
+        Listing {
+            walked,
+            links: Vec::new(),
+            files,
+        }
+    }
+
+    /// The same listing, not answering below the directory links the walk followed.
+    pub fn with_links(mut self, links: Vec<PathBuf>) -> Listing {
+        self.links = links;
+        self
     }
 
     /// Files that were not found by a walk (a buffer on stdin): the listing answers nothing.
     pub fn unwalked(files: Vec<PathBuf>) -> Listing {
         Listing {
             walked: Vec::new(),
+            links: Vec::new(),
             files,
         }
     }
@@ -273,6 +429,9 @@ impl Listing {
     }
 
     fn covers(&self, path: &Path) -> bool {
+        if self.links.iter().any(|link| path.starts_with(link)) {
+            return false;
+        }
         self.walked.iter().any(|root| {
             let Some(rel) = bytes(path).strip_prefix(bytes(root)) else {
                 return false;
@@ -382,7 +541,7 @@ pub(crate) mod tests {
     }
 
     /// Below the split levels a subtree is one walk, above them each directory is its own task:
-    /// either way every file is found once, in byte order, and loops are reported.
+    /// either way every file is found once, in byte order, and loops are skipped quietly.
     #[cfg(unix)]
     #[test]
     fn a_split_walk_finds_every_file_once_in_byte_order() {
@@ -400,7 +559,7 @@ pub(crate) mod tests {
         ];
         touch_all(root, &files);
         // A loop above the split levels and one far below them, and a link to a sibling (no
-        // loop: its files are found under the link's path too).
+        // loop: its files are found once, under their own path).
         std::os::unix::fs::symlink(root.join("a"), root.join("a/b/up")).unwrap();
         std::os::unix::fs::symlink(root.join("a/b"), root.join("a/b/c/d/e/f/g/up")).unwrap();
         std::os::unix::fs::symlink(root.join("big/two"), root.join("big/link")).unwrap();
@@ -418,29 +577,13 @@ pub(crate) mod tests {
                 "a/b/c/d/e/f/deep.py",
                 "a/b/c/d/e/f/g/deeper.py",
                 "a/x.py",
-                "big/link/three.py",
                 "big/one.py",
                 "big/two/three.py",
                 "z.py",
             ]
         );
-        let loops: Vec<_> = d
-            .errors
-            .iter()
-            .map(|(p, r)| {
-                (
-                    p.strip_prefix(root).unwrap().to_string_lossy().into_owned(),
-                    r.as_str(),
-                )
-            })
-            .collect();
-        assert_eq!(
-            loops,
-            [
-                ("a/b/c/d/e/f/g/up".to_string(), "symlink loop; not followed"),
-                ("a/b/up".to_string(), "symlink loop; not followed"),
-            ]
-        );
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        assert_eq!(d.links, [root.join("big/link")]);
     }
 
     /// Every `.py` file below `dir`, by a plain recursive std walk: what `discover` must find.
@@ -533,16 +676,71 @@ pub(crate) mod tests {
         assert_eq!(d.errors.len(), 1);
     }
 
+    /// A loop hides no file (its target is walked under its own path, or was not asked for)
+    /// and is no error; a chain of links leading back to itself is an error only where it
+    /// stands for a Python file.
     #[cfg(unix)]
     #[test]
-    fn symlink_loops_are_reported_and_the_walk_goes_on() {
+    fn symlink_loops_are_skipped_quietly_and_the_walk_goes_on() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::create_dir_all(root.join("a")).unwrap();
         std::fs::write(root.join("a/m.py"), "").unwrap();
+        std::fs::write(root.join("top.py"), "").unwrap();
         std::os::unix::fs::symlink(root, root.join("a/loop")).unwrap();
-        let d = discover(&[root.to_path_buf()], &Excludes::new(&[]).unwrap());
-        assert!(d.files.iter().any(|p| p.ends_with("a/m.py")));
-        assert!(d.errors.iter().any(|(_, r)| r.contains("loop")));
+        std::os::unix::fs::symlink(root.join("c1"), root.join("c2")).unwrap();
+        std::os::unix::fs::symlink(root.join("c2"), root.join("c1")).unwrap();
+        let none = Excludes::new(&[]).unwrap();
+        let d = discover(&[root.to_path_buf()], &none);
+        assert_eq!(d.files, [root.join("a/m.py"), root.join("top.py")]);
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        // Walked from below the loop's target: the loop is not followed up and out.
+        let d = discover(&[root.join("a")], &none);
+        assert_eq!(d.files, [root.join("a/m.py")]);
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        // Walked from the loop itself: everything once, under the path given.
+        let d = discover(&[root.join("a/loop")], &none);
+        assert_eq!(
+            d.files,
+            [root.join("a/loop/a/m.py"), root.join("a/loop/top.py")]
+        );
+        // A link chain named like a Python file stands for one that cannot be read.
+        std::os::unix::fs::symlink(root.join("x.py"), root.join("x.py")).unwrap();
+        let d = discover(&[root.to_path_buf()], &none);
+        assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+        assert_eq!(d.errors[0].0, root.join("x.py"));
+    }
+
+    /// Two inputs reaching the same files, one through a link: each file once, under the first
+    /// input; a file named twice, once.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_reached_twice_is_found_once_under_the_first_path_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        touch_all(&root, &["p/app/models.py", "p/manage.py"]);
+        std::os::unix::fs::symlink(root.join("p"), root.join("alias")).unwrap();
+        let none = Excludes::new(&[]).unwrap();
+        let d = discover(&[root.join("p"), root.join("alias")], &none);
+        assert_eq!(
+            d.files,
+            [root.join("p/app/models.py"), root.join("p/manage.py")]
+        );
+        let d = discover(&[root.join("alias"), root.join("p")], &none);
+        assert_eq!(
+            d.files,
+            [
+                root.join("alias/app/models.py"),
+                root.join("alias/manage.py")
+            ]
+        );
+        let d = discover(
+            &[
+                root.join("alias/app/models.py"),
+                root.join("p/app/models.py"),
+            ],
+            &none,
+        );
+        assert_eq!(d.files, [root.join("alias/app/models.py")]);
     }
 }

@@ -227,7 +227,8 @@ fn find_inputs(
         ),
         None => {
             let found = discover::discover(inputs, excludes);
-            let listing = discover::Listing::new(inputs, excludes, found.files);
+            let listing =
+                discover::Listing::new(inputs, excludes, found.files).with_links(found.links);
             (Arc::new(listing), found.errors)
         }
     }

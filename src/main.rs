@@ -1,7 +1,11 @@
 //! The command line (the only user of clap): arguments → options → check → report → exit code.
 //! Exit codes as ruff: 0 nothing reported, 1 diagnostics reported, 2 the run could not proceed.
+//!
+//! Nothing here uses `print!` / `println!` / `eprintln!`, which panic when their stream is
+//! closed: output goes through a [`Sink`], and a reader that goes away (`| head -1`) ends the
+//! output quietly with the exit code the run would have had.
 
-use std::io::{IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -114,6 +118,70 @@ enum Command {
     },
 }
 
+/// A line on stderr. A closed stderr is not worth a panic: the line is dropped.
+macro_rules! warn {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+/// Where output goes (stdout or `--output-file`), remembering whether its reader went away:
+/// a closed pipe (`| head`, `| grep -m1`, a pager quit early) is the reader's choice, not an
+/// error, whatever the writer above (a renderer, serde_json) turned the error into.
+struct Sink<W: Write> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> Sink<W> {
+    fn new(inner: W) -> Sink<W> {
+        Sink {
+            inner,
+            closed: false,
+        }
+    }
+
+    /// The exit code once `written` (everything written, flushed) is known: `code` when the
+    /// output was written or its reader closed it early, else 2 with the error on stderr.
+    fn finish(mut self, written: io::Result<()>, code: ExitCode, target: &str) -> ExitCode {
+        let written = written.and_then(|()| self.flush());
+        match written {
+            Err(_) if self.closed => code,
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => code,
+            Err(e) => {
+                warn!("error: cannot write {target}: {e}");
+                ExitCode::from(2)
+            }
+            Ok(()) => code,
+        }
+    }
+
+    fn note(&mut self, result: &io::Result<impl Sized>) {
+        if let Err(e) = result {
+            self.closed |= e.kind() == io::ErrorKind::BrokenPipe;
+        }
+    }
+}
+
+impl<W: Write> Write for Sink<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.note(&result);
+        result
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let result = self.inner.flush();
+        self.note(&result);
+        result
+    }
+}
+
+/// Standard output, locked once for the whole run.
+fn stdout() -> Sink<io::StdoutLock<'static>> {
+    Sink::new(io::stdout().lock())
+}
+
 /// ruff's wording: what was fixed, and what more `--fix` / `--unsafe-fixes` would do.
 fn fix_footer(
     out: &mut dyn Write,
@@ -187,28 +255,30 @@ fn run_diff(
     let result = match check_paths(paths, options) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            warn!("error: {e}");
             return ExitCode::from(2);
         }
     };
     let planned = fix::plan(&result.diagnostics, level);
-    let mut out = std::io::stdout().lock();
-    for f in &planned {
-        if write!(out, "{}", fix::diff(f, cwd)).is_err() {
-            return ExitCode::from(2);
-        }
-    }
-    let n: usize = planned.iter().map(|f| f.codes.len()).sum();
-    let _ = writeln!(
-        out,
-        "\nWould fix {n} diagnostic{}.",
-        if n == 1 { "" } else { "s" }
-    );
-    if planned.is_empty() || exit_zero {
+    // As ruff: 1 when there is something to fix, unless --exit-zero.
+    let code = if planned.is_empty() || exit_zero {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    }
+    };
+    let mut out = stdout();
+    let written = (|| {
+        for f in &planned {
+            write!(out, "{}", fix::diff(f, cwd))?;
+        }
+        let n: usize = planned.iter().map(|f| f.codes.len()).sum();
+        writeln!(
+            out,
+            "\nWould fix {n} diagnostic{}.",
+            if n == 1 { "" } else { "s" }
+        )
+    })();
+    out.finish(written, code, "to stdout")
 }
 
 /// `--output-file`: created with its missing parent directories, as ruff does.
@@ -271,30 +341,31 @@ fn main() -> ExitCode {
             let (mut options, format_name, _) = match config::resolve(&paths, &flags) {
                 Ok(r) => r,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    warn!("error: {e}");
                     return ExitCode::from(2);
                 }
             };
             let Ok(output_format) = OutputFormat::from_str(&format_name, true) else {
-                eprintln!("error: unknown output format `{format_name}`");
+                warn!("error: unknown output format `{format_name}`");
                 return ExitCode::from(2);
             };
             if let Some(name) = stdin_filename {
                 let mut buffer = String::new();
                 if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut buffer) {
-                    eprintln!("error: cannot read stdin: {e}");
+                    warn!("error: cannot read stdin: {e}");
                     return ExitCode::from(2);
                 }
                 options.stdin = Some((name, buffer));
             }
             if show_settings {
+                let mut out = stdout();
                 return match django_model_lint::describe(&paths, &options) {
                     Ok(text) => {
-                        print!("{text}");
-                        ExitCode::SUCCESS
+                        let written = out.write_all(text.as_bytes());
+                        out.finish(written, ExitCode::SUCCESS, "to stdout")
                     }
                     Err(e) => {
-                        eprintln!("error: {e}");
+                        warn!("error: {e}");
                         ExitCode::from(2)
                     }
                 };
@@ -303,19 +374,24 @@ fn main() -> ExitCode {
                 return match django_model_lint::add_noqa(&paths, &options) {
                     Ok((n, skipped)) => {
                         for s in skipped {
-                            eprintln!("warning: {s}");
+                            warn!("warning: {s}");
                         }
-                        println!("Added {n} noqa directive{}.", if n == 1 { "" } else { "s" });
-                        ExitCode::SUCCESS
+                        let mut out = stdout();
+                        let written = writeln!(
+                            out,
+                            "Added {n} noqa directive{}.",
+                            if n == 1 { "" } else { "s" }
+                        );
+                        out.finish(written, ExitCode::SUCCESS, "to stdout")
                     }
                     Err(e) => {
-                        eprintln!("error: {e}");
+                        warn!("error: {e}");
                         ExitCode::from(2)
                     }
                 };
             }
             if fix && options.stdin.is_some() {
-                eprintln!("error: --fix cannot be combined with --stdin-filename");
+                warn!("error: --fix cannot be combined with --stdin-filename");
                 return ExitCode::from(2);
             }
             let level = if unsafe_fixes {
@@ -344,7 +420,7 @@ fn main() -> ExitCode {
                 match fix_paths(&paths, &options, level) {
                     Ok((r, s)) => (r, Some(s)),
                     Err(e) => {
-                        eprintln!("error: {e}");
+                        warn!("error: {e}");
                         return ExitCode::from(2);
                     }
                 }
@@ -352,7 +428,7 @@ fn main() -> ExitCode {
                 match check_paths(&paths, &options) {
                     Ok(r) => (r, None),
                     Err(e) => {
-                        eprintln!("error: {e}");
+                        warn!("error: {e}");
                         return ExitCode::from(2);
                     }
                 }
@@ -367,18 +443,22 @@ fn main() -> ExitCode {
                 OutputFormat::Junit => Format::Junit,
                 OutputFormat::Sarif => Format::Sarif,
             };
-            let stdout = std::io::stdout();
-            let (mut out, color): (Box<dyn Write>, bool) = match &output_file {
+            let (out, color, target): (Box<dyn Write>, bool, String) = match &output_file {
                 Some(path) => match open_output(path) {
-                    Ok(file) => (Box::new(std::io::BufWriter::new(file)), false),
+                    Ok(file) => (
+                        Box::new(std::io::BufWriter::new(file)),
+                        false,
+                        path.display().to_string(),
+                    ),
                     Err(e) => {
-                        eprintln!("error: cannot write {}: {e}", path.display());
+                        warn!("error: cannot write {}: {e}", path.display());
                         return ExitCode::from(2);
                     }
                 },
                 None => (
-                    Box::new(stdout.lock()),
-                    stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                    Box::new(io::stdout().lock()),
+                    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                    "to stdout".to_string(),
                 ),
             };
             let footer = report::Footer {
@@ -386,6 +466,7 @@ fn main() -> ExitCode {
                 notes: result.notes.clone(),
                 cwd: cwd.clone(),
             };
+            let mut out = Sink::new(out);
             let rendered = if statistics {
                 report::statistics(
                     &mut out,
@@ -409,45 +490,49 @@ fn main() -> ExitCode {
                             Ok(())
                         }
                     })
-            }
-            .and_then(|()| out.flush());
-            if let Err(e) = rendered {
-                if let Some(path) = &output_file {
-                    eprintln!("error: cannot write {}: {e}", path.display());
-                }
-                return ExitCode::from(2);
-            }
-            if result.diagnostics.is_empty() || exit_zero {
+            };
+            let code = if result.diagnostics.is_empty() || exit_zero {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
-            }
+            };
+            out.finish(rendered, code, &target)
         }
         Command::Rule { code, all } => match code {
             Some(code) if !all => match RULES.iter().find(|r| r.code.eq_ignore_ascii_case(&code)) {
                 Some(rule) => {
-                    print!("{}", rule.doc);
-                    ExitCode::SUCCESS
+                    let mut out = stdout();
+                    let written = out.write_all(rule.doc.as_bytes());
+                    out.finish(written, ExitCode::SUCCESS, "to stdout")
                 }
                 None => {
-                    eprintln!(
+                    warn!(
                         "error: unknown rule `{code}`; `django-model-lint rule --all` lists them"
                     );
                     ExitCode::from(2)
                 }
             },
             _ => {
-                println!("{:<7} {:<31} {:<8} summary", "code", "name", "severity");
-                for r in RULES {
-                    println!(
-                        "{:<7} {:<31} {:<8} {}",
-                        r.code,
-                        r.name,
-                        r.severity.as_str(),
-                        r.summary
-                    );
-                }
-                ExitCode::SUCCESS
+                let mut out = stdout();
+                let written = (|| {
+                    writeln!(
+                        out,
+                        "{:<7} {:<31} {:<8} summary",
+                        "code", "name", "severity"
+                    )?;
+                    for r in RULES {
+                        writeln!(
+                            out,
+                            "{:<7} {:<31} {:<8} {}",
+                            r.code,
+                            r.name,
+                            r.severity.as_str(),
+                            r.summary
+                        )?;
+                    }
+                    Ok(())
+                })();
+                out.finish(written, ExitCode::SUCCESS, "to stdout")
             }
         },
     }

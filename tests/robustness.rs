@@ -759,10 +759,10 @@ fn directory_symlink_loop() {
     let run = check(&root, &["."]);
     run.assert_code(1);
     let c = run.concise();
+    // A loop hides no file (issue 16): it is not followed round, and is no error.
     assert!(
-        c.iter()
-            .any(|c| c.code == "E902" && c.message.contains("loop")),
-        "the loop is reported as E902\n{}",
+        !c.iter().any(|c| c.code == "E902"),
+        "a loop is no E902\n{}",
         run.describe()
     );
     // The real finding is still there, once.

@@ -65,7 +65,7 @@ pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic], cwd: &Path) -> io
             }
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &issues).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &issues).map_err(io::Error::from)?;
     writeln!(out)
 }
 

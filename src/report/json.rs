@@ -55,7 +55,7 @@ pub(super) struct JsonDiagnostic {
 
 pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
     let items: Vec<JsonDiagnostic> = diagnostics.iter().map(item).collect();
-    serde_json::to_writer_pretty(&mut *out, &items).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &items).map_err(io::Error::from)?;
     writeln!(out)
 }
 

@@ -7,7 +7,7 @@ use crate::diagnostic::Diagnostic;
 
 pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
     for d in diagnostics {
-        serde_json::to_writer(&mut *out, &super::json::item(d)).map_err(io::Error::other)?;
+        serde_json::to_writer(&mut *out, &super::json::item(d)).map_err(io::Error::from)?;
         writeln!(out)?;
     }
     Ok(())

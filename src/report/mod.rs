@@ -155,7 +155,7 @@ pub fn statistics(
                 })
             })
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &items).map_err(io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, &items).map_err(io::Error::from)?;
         return writeln!(out);
     }
     for (code, name, count, _) in &counts {
@@ -273,12 +273,24 @@ fn percent_encode(s: &str) -> String {
     out
 }
 
-/// Where a rule's documentation lives.
+/// Where the rules' documentation is published: this repository's files on its default branch,
+/// below the `repository` URL of Cargo.toml (the one place that names it).
+pub const RULE_DOCS: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/");
+
+/// A rule's documentation file, relative to the repository root: `rules/<library>/<CODE>.md`,
+/// the tool's own rules (`DML…`) under `rules/django-model-lint/` (as `rules/mod.rs` embeds them).
+pub fn rule_doc_path(code: &str) -> String {
+    let library = if code.starts_with("DML") {
+        "django-model-lint"
+    } else {
+        "django-oauth-toolkit"
+    };
+    format!("rules/{library}/{code}.md")
+}
+
+/// Where a rule's documentation lives (the `url` of JSON, SARIF's `helpUri`).
 pub fn rule_url(code: &str) -> String {
-    format!(
-        "{}/blob/main/rules/django-oauth-toolkit/{code}.md",
-        env!("CARGO_PKG_REPOSITORY")
-    )
+    format!("{RULE_DOCS}{}", rule_doc_path(code))
 }
 
 #[cfg(test)]
@@ -301,6 +313,20 @@ mod tests {
             "file:///elsewhere/m%20y.py"
         );
         assert_eq!(file_uri(Path::new("/srv/app")), "file:///srv/app");
+    }
+
+    /// Every rule's URL names the file whose text the binary embeds as its documentation.
+    #[test]
+    fn rule_urls_name_the_embedded_documentation() {
+        for rule in crate::rules::RULES {
+            let url = rule_url(rule.code);
+            let path = url.strip_prefix(RULE_DOCS).expect("below RULE_DOCS");
+            assert!(path.starts_with("rules/"), "{url}");
+            let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+            let text = std::fs::read_to_string(&file)
+                .unwrap_or_else(|e| panic!("{}: {url} names {}: {e}", rule.code, file.display()));
+            assert_eq!(text, rule.doc, "{url} is not {}'s documentation", rule.code);
+        }
     }
 
     #[test]

@@ -132,7 +132,7 @@ pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic], cwd: &Path) -> io
             "results": results,
         }],
     });
-    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::from)?;
     writeln!(out)
 }
 
