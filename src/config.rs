@@ -303,17 +303,20 @@ pub fn resolve(
             return Err(format!("`{code}` is not a rule code or prefix"));
         }
     }
-    let mut select = flags.select.clone().or(file.select).unwrap_or_default();
-    select.extend(
-        flags
-            .extend_select
-            .clone()
-            .or(file.extend_select)
-            .unwrap_or_default(),
-    );
-    if select.is_empty() && (flags.extend_select.is_some()) {
-        select.push("ALL".into());
-    }
+    let extend = flags
+        .extend_select
+        .clone()
+        .or(file.extend_select)
+        .unwrap_or_default();
+    // Without a `select`, what is extended is the default selection (every rule but the
+    // default-off ones, which "ALL" does not turn on): `--extend-select DML100` adds DML100 to
+    // the defaults rather than replacing them.
+    let mut select = match flags.select.clone().or(file.select) {
+        Some(select) => select,
+        None if extend.is_empty() => Vec::new(),
+        None => vec!["ALL".to_string()],
+    };
+    select.extend(extend);
     let ignore = flags.ignore.clone().or(file.ignore).unwrap_or_default();
     let mut exclude = flags.exclude.clone().or(file.exclude).unwrap_or_default();
     exclude.extend(

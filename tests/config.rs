@@ -74,6 +74,19 @@ fn select_ignore_and_extend_select_with_flag_precedence() {
         codes(&root, &["--select", "DOT003", "--extend-select", "E"]).0,
         ["DOT003"]
     );
+    // Without a select, extend-select adds to the defaults (it used to replace them: only
+    // DML100 was reported), from the command line and from the file.
+    let (_d, root) = project("circulating_fix", "django-model-lint.toml", "");
+    assert_eq!(
+        codes(&root, &["--extend-select", "DML100"]).0,
+        ["DOT004", "DOT003"]
+    );
+    let (_d, root) = project(
+        "circulating_fix",
+        "django-model-lint.toml",
+        "extend-select = [\"DML100\"]\n",
+    );
+    assert_eq!(codes(&root, &[]).0, ["DOT004", "DOT003"]);
 }
 
 #[test]
