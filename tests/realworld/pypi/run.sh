@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Run django-model-lint on the DOT-using projects published on PyPI and assert its verdicts.
 #   bash tests/realworld/pypi/run.sh            # DML_BIN=path/to/binary to test another build
-# Fetches four pinned sdists (cached in tests/realworld/pypi/.cache/, git-ignored; offline once
-# cached), lays each out at its real package root (layout.py), runs the binary with
+# Fetches four pinned sdists straight from PyPI's index (fetch.py; cached in
+# tests/realworld/pypi/.cache/, git-ignored; offline once cached), lays each out at its real
+# package root (layout.py), runs the binary with
 # --output-format json and --show-settings, and compares with expected.json (check.py).
 # Exit 1 on any false positive, missing true diagnostic or blindness. Not part of `cargo test`.
 set -euo pipefail
@@ -22,29 +23,6 @@ pins=(
   "aleksis-core==4.0.4 724b266925bfc46556e7fef0416e9a75897dc5e0d368ce982b5aad596eb6ce3d"
 )
 
-sdist_name() {  # pretix==2026.8.0 -> pretix-2026.8.0.tar.gz (PEP 625: '-' becomes '_')
-  local name=${1%%==*} version=${1##*==}
-  echo "${name//-/_}-$version.tar.gz"
-}
-
-for entry in "${pins[@]}"; do
-  spec=${entry%% *} sha=${entry##* }
-  file=$cache/dl/$(sdist_name "$spec")
-  if [ ! -f "$file" ]; then
-    # pip prepares an sdist's metadata even to download it. pretix's isolated build requirements
-    # do not resolve (importlib_metadata 9.* against 10.*), so that one is prepared without
-    # isolation in a small venv that has what its build backend imports (tomli, setuptools).
-    if ! python3 -m pip download -q --no-deps --no-binary :all: "$spec" -d "$cache/dl" 2>"$cache/pip.log"; then
-      if [ ! -x "$cache/buildenv/bin/pip" ]; then
-        python3 -m venv "$cache/buildenv"
-        "$cache/buildenv/bin/pip" install -q tomli setuptools wheel
-      fi
-      "$cache/buildenv/bin/pip" download -q --no-deps --no-binary :all: --no-build-isolation \
-        "$spec" -d "$cache/dl"
-    fi
-  fi
-  echo "$sha  $file" | sha256sum -c --quiet - || { echo "error: $file does not match its pin" >&2; exit 2; }
-done
-
+python3 "$here/fetch.py" "$cache/dl" "${pins[@]}" >/dev/null
 python3 "$here/layout.py" "$cache/dl" "$cache/roots"
 python3 "$here/check.py" "$bin" "$cache/roots" "$here/expected.json"
