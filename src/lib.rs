@@ -900,6 +900,15 @@ pub fn add_noqa(inputs: &[PathBuf], options: &Options) -> Result<(usize, Vec<Str
 mod tests {
     use super::*;
 
+    /// The inputs (`root` alone) and the walk's listing of the tree under `root`.
+    fn walked(root: &Path) -> ([PathBuf; 1], Arc<discover::Listing>) {
+        let inputs = [root.to_path_buf()];
+        let excludes = discover::Excludes::new(&[]).unwrap();
+        let found = discover::discover(&inputs, &excludes);
+        let listing = Arc::new(discover::Listing::new(&inputs, &excludes, found.files));
+        (inputs, listing)
+    }
+
     #[test]
     fn files_are_grouped_by_project_however_the_work_is_split() {
         let dir = tempfile::tempdir().unwrap();
@@ -919,10 +928,7 @@ mod tests {
             "loose/script.py",
         ];
         discover::tests::touch_all(&root, &files);
-        let inputs = [root.clone()];
-        let excludes = discover::Excludes::new(&[]).unwrap();
-        let found = discover::discover(&inputs, &excludes);
-        let listing = Arc::new(discover::Listing::new(&inputs, &excludes, found.files));
+        let (inputs, listing) = walked(&root);
         let rel = |p: &Path| {
             p.strip_prefix(&root)
                 .unwrap()
@@ -996,10 +1002,7 @@ mod tests {
             "repo/example/site/__init__.py",
         ];
         discover::tests::touch_all(&root, &files);
-        let inputs = [root.clone()];
-        let excludes = discover::Excludes::new(&[]).unwrap();
-        let found = discover::discover(&inputs, &excludes);
-        let listing = Arc::new(discover::Listing::new(&inputs, &excludes, found.files));
+        let (inputs, listing) = walked(&root);
         let rel = |p: &Path| {
             p.strip_prefix(&root)
                 .unwrap()
@@ -1055,10 +1058,7 @@ mod tests {
                 std::fs::create_dir_all(&p).unwrap();
                 std::fs::write(p.join(FILES[*file]), "").unwrap();
             }
-            let inputs = [root.clone()];
-            let excludes = discover::Excludes::new(&[]).unwrap();
-            let found = discover::discover(&inputs, &excludes);
-            let listing = Arc::new(discover::Listing::new(&inputs, &excludes, found.files));
+            let (inputs, listing) = walked(&root);
             let flat = |chunk: usize| -> Vec<(PathBuf, Vec<PathBuf>, Vec<PathBuf>)> {
                 group_files_in_chunks(&inputs, &listing, chunk)
                     .into_iter()
