@@ -183,7 +183,19 @@ impl<'p> Analysis<'p> {
             let spec = match &settings {
                 None => ActiveSpec::NoSettings,
                 Some(s) => match s.get(&role.setting) {
-                    None => parse_spec(&role.default, None),
+                    // Not set in the project, but maybe by a library's base settings.
+                    None => match s.maybe_set_elsewhere() {
+                        Some(v) => ActiveSpec::Unresolved {
+                            reason: match &v.value {
+                                Value::Unknown(why) => {
+                                    format!("it is not set in the project's settings, and {why}")
+                                }
+                                other => other.describe(),
+                            },
+                            setting: Some(v.clone()),
+                        },
+                        None => parse_spec(&role.default, None),
+                    },
                     Some(v) => match &v.value {
                         Value::Str(text) => parse_spec(text, Some(v.clone())),
                         Value::Unknown(reason) => ActiveSpec::Unresolved {

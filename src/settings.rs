@@ -841,10 +841,29 @@ impl Evaluator<'_> {
                     ) else {
                         continue;
                     };
+                    let star = names.iter().any(|n| n.name == "*");
                     let Some(source) = self.project.module(&abs) else {
+                        // A star import from outside the project (a library's base settings)
+                        // may set any name: from here on, a name not set in the project is
+                        // unknown rather than absent. (A relative import of a missing module,
+                        // `from .local import *` in a `try`, is absent.)
+                        if star && *level == 0 {
+                            let why = format!(
+                                "`from {abs} import *` may set it, and `{abs}` is not part of the project"
+                            );
+                            ns.insert(
+                                OPAQUE.to_string(),
+                                SettingValue {
+                                    value: Value::Unknown(why),
+                                    module: m.clone(),
+                                    stmt_span: stmt_span(stmt),
+                                    expr: None,
+                                },
+                            );
+                        }
                         continue;
                     };
-                    if names.iter().any(|n| n.name == "*") {
+                    if star {
                         self.run_module(&source, ns, stack);
                     } else {
                         let mut other = Namespace::new();
@@ -893,6 +912,22 @@ impl Evaluator<'_> {
                             "`{name}` is changed by an operator other than `+=`"
                         ))
                     };
+                    if !ns.contains_key(name)
+                        && let Some(opaque) = opaque_value(ns)
+                    {
+                        // `INSTALLED_APPS += [...]` over a library's base settings: the known
+                        // entries, after an unknown part.
+                        ns.insert(
+                            name.clone(),
+                            SettingValue {
+                                value: concat(&opaque, &add),
+                                module: m.clone(),
+                                stmt_span: *span,
+                                expr: Some(value.clone()),
+                            },
+                        );
+                        continue;
+                    }
                     if let Some(current) = ns.get_mut(name) {
                         current.value = if *is_add {
                             concat(&current.value, &add)
@@ -1092,6 +1127,20 @@ impl Evaluator<'_> {
             }
             _ => return,
         };
+        if !ns.contains_key(name)
+            && let Some(opaque) = opaque_value(ns)
+        {
+            ns.insert(
+                name.clone(),
+                SettingValue {
+                    value: concat(&opaque, &Value::List(items)),
+                    module: m.clone(),
+                    stmt_span: e.span,
+                    expr: None,
+                },
+            );
+            return;
+        }
         if let Some(current) = ns.get_mut(name)
             && let Value::List(list) = &mut current.value
         {
@@ -1131,7 +1180,11 @@ impl Evaluator<'_> {
                 line_of(m, e.span)
             ))]),
             ExprKind::Name(n) => ns.get(n).map_or_else(
-                || Value::Unknown(format!("`{n}` is not defined in the settings")),
+                || {
+                    opaque_value(ns).unwrap_or_else(|| {
+                        Value::Unknown(format!("`{n}` is not defined in the settings"))
+                    })
+                },
                 |v| v.value.clone(),
             ),
             ExprKind::Attribute { value, attr } => match &value.kind {
@@ -1202,6 +1255,36 @@ impl Evaluator<'_> {
                 "environment variable `{key}` has no default in the settings"
             )),
         }
+    }
+}
+
+/// The namespace key under which a star import from outside the project is remembered (not a
+/// Python name, so no setting can collide with it).
+const OPAQUE: &str = "*";
+
+/// Why a name not set in the project may still be set (a star import from outside it).
+fn opaque_value(ns: &Namespace) -> Option<Value> {
+    ns.get(OPAQUE).map(|v| v.value.clone())
+}
+
+impl Settings {
+    /// A setting the project does not set, when something the tool cannot read (a star import
+    /// from a library's base settings) may set it: the reason and where.
+    pub fn maybe_set_elsewhere(&self) -> Option<&SettingValue> {
+        self.values.get(OPAQUE)
+    }
+}
+
+fn stmt_span(stmt: &Stmt) -> Span {
+    match stmt {
+        Stmt::Import { span, .. }
+        | Stmt::ImportFrom { span, .. }
+        | Stmt::Assign { span, .. }
+        | Stmt::AugAssign { span, .. } => *span,
+        Stmt::Expr(e) => e.span,
+        Stmt::Class(c) => c.header_span,
+        Stmt::Function(f) => f.name_span,
+        Stmt::Block(_) | Stmt::If { .. } => Span::default(),
     }
 }
 
@@ -1301,11 +1384,48 @@ fn class_str_attr(class: &ClassInfo, name: &str) -> Option<String> {
 
 const APP_CONFIG: &[&str] = &["django.apps.AppConfig", "django.apps.config.AppConfig"];
 
+/// An `AppConfig` attribute (`name`, `label`) as the class inherits it: from the nearest project
+/// class that sets it; a `name` also from a library's config it derives from (`AdminConfig` of
+/// `django.contrib.admin.apps` has `name = "django.contrib.admin"`, so the label is `admin`).
+fn inherited_str_attr(
+    resolver: &Resolver,
+    class: &crate::resolve::ClassRef,
+    attr: &str,
+) -> Option<String> {
+    for ancestor in resolver.mro(class) {
+        match ancestor {
+            crate::resolve::Ancestor::Project(p) => {
+                if let Some(v) = class_str_attr(p.info(), attr) {
+                    return Some(v);
+                }
+            }
+            crate::resolve::Ancestor::External(q) if APP_CONFIG.contains(&q.as_str()) => {
+                return None;
+            }
+            // A label not set by a project class derives from the name, as Django does.
+            crate::resolve::Ancestor::External(_) if attr != "name" => return None,
+            crate::resolve::Ancestor::External(q) => {
+                // A library's config is conventionally `<package>.apps.<Name>Config`.
+                let module = q.rsplit_once('.')?.0;
+                return module.strip_suffix(".apps").map(str::to_string);
+            }
+        }
+    }
+    None
+}
+
 /// The installed apps with their labels (from `AppConfig.label`, else the last part of the
 /// name), as far as `INSTALLED_APPS` could be read.
 pub fn installed_apps(project: &Project, settings: &Settings) -> Apps {
     let Some(setting) = settings.get("INSTALLED_APPS") else {
-        return Apps::default();
+        // Not set in the project, but a library's base settings may set it.
+        return Apps {
+            known: Vec::new(),
+            unknown: settings.maybe_set_elsewhere().and_then(|v| match &v.value {
+                Value::Unknown(reason) => Some((reason.clone(), v.clone())),
+                _ => None,
+            }),
+        };
     };
     let resolver = Resolver::new(project);
     let entries: &[Value] = match &setting.value {
@@ -1392,8 +1512,10 @@ fn app_for_entry(project: &Project, resolver: &Resolver, entry: &str) -> App {
         if let Some(m) = project.module(module)
             && let Symbol::Class(c) = resolver.resolve_name(&m, class)
         {
-            let name = class_str_attr(c.info(), "name").unwrap_or_else(|| module.to_string());
-            let label = class_str_attr(c.info(), "label").unwrap_or_else(|| last_part(&name));
+            let name =
+                inherited_str_attr(resolver, &c, "name").unwrap_or_else(|| module.to_string());
+            let label =
+                inherited_str_attr(resolver, &c, "label").unwrap_or_else(|| last_part(&name));
             let in_project = project.has_module(&name);
             return App {
                 entry: entry.to_string(),
@@ -1695,5 +1817,57 @@ mod tests {
             "{app}# -- setup.cfg\n[flake8]\nDJANGO_SETTINGS_MODULE = lib.tests.settings\n"
         ));
         assert!(find_settings_module(&p, None, false, true).is_none());
+    }
+
+    #[test]
+    fn a_star_import_from_outside_the_project_makes_unset_names_unknown() {
+        let (_d, p) = fixture(&format!(
+            "{MANAGE}# -- proj/settings.py\nfrom somelib.settings.base import *\n\
+             INSTALLED_APPS += ['myapp', 'oauth2_provider']\nMIDDLEWARE.append('x')\n\
+             OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = 'myapp.MyAccessToken'\nX = SOMETHING\n\
+             # -- myapp/__init__.py\n"
+        ));
+        let s = load(&p);
+        let apps = installed_apps(&p, &s);
+        let names: Vec<&str> = apps.known.iter().map(|a| a.entry.as_str()).collect();
+        assert_eq!(names, ["myapp", "oauth2_provider"]);
+        let (reason, _) = apps.unknown.expect("the library's part");
+        assert!(reason.contains("somelib.settings.base"), "{reason}");
+        assert!(matches!(value(&s, "MIDDLEWARE"), Value::List(items) if items.len() == 2));
+        assert!(matches!(value(&s, "X"), Value::Unknown(r) if r.contains("somelib")));
+        assert!(s.maybe_set_elsewhere().is_some());
+        // A relative star import of a module that is not there (`try: from .local import *`)
+        // is absent, not unknown.
+        let (_d, p) = fixture(&format!(
+            "{MANAGE}# -- proj/settings.py\ntry:\n    from .local import *\nexcept ImportError:\n    pass\nINSTALLED_APPS = ['a']\n"
+        ));
+        let s = load(&p);
+        assert!(s.maybe_set_elsewhere().is_none());
+        assert!(installed_apps(&p, &s).unknown.is_none());
+    }
+
+    #[test]
+    fn an_app_config_inherits_its_name_from_a_library_config() {
+        let (_d, p) = fixture(&format!(
+            "{MANAGE}# -- proj/settings.py\nINSTALLED_APPS = ['myadmin.apps.SiteAdminConfig', 'other.apps.OtherConfig']\n\
+             # -- myadmin/__init__.py\n# -- myadmin/apps.py\nfrom django.contrib.admin.apps import AdminConfig\n\
+             class SiteAdminConfig(AdminConfig):\n    default_site = 'myadmin.sites.Site'\n\
+             # -- other/__init__.py\n# -- other/apps.py\nfrom django.contrib.admin.apps import AdminConfig\n\
+             class OtherConfig(AdminConfig):\n    name = 'other'\n"
+        ));
+        let s = load(&p);
+        let apps = installed_apps(&p, &s);
+        let seen: Vec<(&str, &str, bool)> = apps
+            .known
+            .iter()
+            .map(|a| (a.name.as_str(), a.label.as_str(), a.in_project))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("django.contrib.admin", "admin", false),
+                ("other", "other", true)
+            ]
+        );
     }
 }

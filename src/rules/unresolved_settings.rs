@@ -334,4 +334,34 @@ OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = os.environ['X']\n",
             diags[0].notes
         );
     }
+
+    #[test]
+    fn settings_over_a_library_base_star_import_still_find_the_bug() {
+        // The test-settings template of a plugin ecosystem: a library's base settings, then
+        // the plugin's apps appended.
+        let diags = check(&project(
+            "from somelib.project_template.settings.base import *\n\
+INSTALLED_APPS += ['oauth2_provider', 'app']\n\
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = 'app.MyAccessToken'\n\
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = 'app.MyRefreshToken'\n\
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = 'app.MyIDToken'\n",
+        ));
+        let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["DOT001"], "{diags:#?}");
+        // A role the project's settings do not set may be set by the library's base: unknown.
+        let diags = check(&project(
+            "from somelib.project_template.settings.base import *\n\
+INSTALLED_APPS += ['oauth2_provider', 'app']\n\
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = 'app.MyAccessToken'\n\
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = 'app.MyIDToken'\n",
+        ));
+        let s = summary(&diags);
+        assert_eq!(s.len(), 1, "{diags:#?}");
+        assert_eq!((s[0].0, s[0].1), ("DML001", 1));
+        assert!(
+            diags[0].message.contains("RefreshToken"),
+            "{}",
+            diags[0].message
+        );
+    }
 }
