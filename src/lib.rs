@@ -135,6 +135,9 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
         unchecked.extend(outcome.unchecked);
         notes.extend(outcome.notes);
     }
+    // A root analysed under two spellings (a link) is still one project to the reader.
+    unchecked.dedup();
+    notes.dedup();
 
     diagnostics.retain(|d| reported(d));
     // Unused `noqa` codes are judged against everything found, whatever is selected: a
