@@ -486,8 +486,10 @@ impl Builder<'_, '_> {
                         is_model = true;
                         model_bases.push(id);
                         sources.push(Source::Model(id));
-                    } else if q.split('.').any(|part| part == "models") {
-                        // A library's model the tool cannot see (`wagtail.models.Page`).
+                    } else if !q.starts_with("django.") && q.split('.').any(|p| p == "models") {
+                        // A library's model the tool cannot see (`wagtail.models.Page`). Django's
+                        // own non-model classes there (`Manager`, `TextChoices`, field classes)
+                        // are not models.
                         is_model = true;
                         complete = false;
                     }

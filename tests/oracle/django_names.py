@@ -103,6 +103,18 @@ SCENARIOS = {
             "class Tip(models.Model):\n    place = models.ForeignKey(PlaceProxy, models.CASCADE)\n",
         },
     ),
+    "mixin": (
+        ["blog"],
+        {},
+        {
+            "blog/models.py": "from django.db import models\n"
+            "class PostManager(models.Manager):\n    pass\n"
+            "class Mixin:\n    slug = None\n"
+            "class Base(models.Model):\n    slug = models.CharField(max_length=5)\n"
+            "    class Meta:\n        abstract = True\n"
+            "class Post(Mixin, Base):\n    objects = PostManager()\n    title = models.CharField(max_length=5)\n",
+        },
+    ),
     "generic_relation": (
         ["blog"],
         {},
@@ -159,7 +171,7 @@ def run(scenario):
             if meta or opts.proxy:
                 out.append(f"{opts.label} meta: {meta} proxy={opts.proxy}")
             names = [f.name for f in opts.get_fields() if not f.auto_created or f.concrete]
-            if opts.label == "accounts.User":
+            if opts.label.split(".")[0] in apps:
                 out.append(f"{opts.label} fields: {', '.join(sorted(names))}")
     print("\n".join(out))
 

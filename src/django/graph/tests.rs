@@ -503,6 +503,34 @@ fn generic_relations_are_hidden_unless_they_have_a_query_name() {
 }
 
 #[test]
+fn managers_choices_and_field_classes_are_not_models() {
+    let (_d, g) = graph(
+        APPS,
+        "# -- blog/__init__.py\n\
+         # -- blog/models.py\nfrom django.db import models\n\
+         class PostManager(models.Manager):\n    pass\n\
+         class Status(models.TextChoices):\n    DRAFT = 'd'\n\
+         class Slug(models.CharField):\n    pass\n\
+         class Mixin:\n    slug = None\n\
+         class Base(models.Model):\n    slug = Slug(max_length=5)\n    class Meta:\n        abstract = True\n\
+         class Post(Mixin, Base):\n    objects = PostManager()\n    status = models.CharField(choices=Status.choices)\n",
+        &["blog.models"],
+    );
+    let names: Vec<&str> = g.models.iter().map(|m| m.name.as_str()).collect();
+    for not_model in ["PostManager", "Status", "Slug", "Mixin"] {
+        assert!(!names.contains(&not_model), "{not_model}");
+    }
+    let post = g.model(id(&g, "blog", "Post"));
+    // A project field class is a field of its Django ancestor's kind; a non-model mixin's
+    // attribute earlier in the MRO hides the abstract parent's field.
+    assert!(post.field("status").is_some());
+    assert!(post.field("objects").is_none());
+    assert!(post.field("slug").is_none());
+    let base = g.models.iter().find(|m| m.name == "Base").unwrap();
+    assert_eq!(base.field("slug").unwrap().kind, "CharField");
+}
+
+#[test]
 fn the_lazy_graph_is_built_on_first_use() {
     let (_d, project) = fixture("# -- a/models.py\nx = 1\n");
     let apps = Apps::default();
