@@ -8,6 +8,7 @@ pub mod config;
 pub mod contract;
 pub mod diagnostic;
 pub mod discover;
+pub mod django;
 pub mod edits;
 pub mod fix;
 pub mod index;
