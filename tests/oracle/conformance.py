@@ -352,7 +352,7 @@ def classify(rules: dict, result: dict, base: dict | None) -> dict:
 
 def evaluate(rules, pid, version, result, base, diags, fixed: bool, allowances) -> dict:
     """Returns {"ops": classify(), "diags": [...with verdict], "problems": [...], "notes": [...]}"""
-    ev = {"ops": {}, "diags": [], "problems": [], "allowed": [], "gaps": [], "notes": [], "inferred": [], "beyond": []}
+    ev = {"ops": {}, "diags": [], "problems": [], "allowed": [], "gaps": [], "notes": [], "inferred": [], "beyond": [], "unchecked": []}
     if not result.get("runnable", True):
         ev["status"] = f"not runnable: {result.get('reason')}"
         ev["diags"] = [dict(d, verdict="not checked (not runnable)") for d in diags]
@@ -392,9 +392,16 @@ def evaluate(rules, pid, version, result, base, diags, fixed: bool, allowances) 
             ev["problems"].append(text)
 
     explained_fail, explained_diff = set(), set()
+    # DML001: the linter said it could not tell which model is active, so it checked none: what
+    # DOT does there is listed as unchecked (not counted), never as a missed diagnostic
+    blind = next((d for d in diags if d["code"] == "DML001"), None)
     for d in diags:
         code = d["code"]
         d = dict(d)
+        if code in NO_RUNTIME_CLAIM:
+            d["verdict"] = NO_RUNTIME_CLAIM[code]
+            ev["diags"].append(d)
+            continue
         if not code or not code.startswith("DOT"):
             d["verdict"] = "input diagnostic (not an oracle matter)"
             ev["diags"].append(d)
@@ -457,7 +464,13 @@ def evaluate(rules, pid, version, result, base, diags, fixed: bool, allowances) 
         ev["diags"].append(d)
 
     for name, o in ops.items():
-        if o["kind"] == "fail" and o["at"] not in explained_fail:
+        if blind and not fixed and (
+            (o["kind"] == "fail" and o["at"] not in explained_fail)
+            or (o["kind"] == "diff" and name not in explained_diff)
+        ):
+            what = f"fails at {o['at']} ({o['exc'][:160]})" if o["kind"] == "fail" else "differs from stock: " + "; ".join(o["diffs"])[:300]
+            ev["unchecked"].append(f"{name} {what} — unchecked: DML001 at {os.path.relpath(blind['file'], REPO)}:{blind['row']}")
+        elif o["kind"] == "fail" and o["at"] not in explained_fail:
             if fixed:
                 problem("failure", f"fixed variant: {name} fails at {o['at']}: {o['exc'][:160]}")
             else:
@@ -474,6 +487,13 @@ def evaluate(rules, pid, version, result, base, diags, fixed: bool, allowances) 
             else:
                 ev["gaps"].append(f"{name}: {o['gap']} ({o['exc'][:140]})")
     return ev
+
+
+# Codes that make no claim about DOT's runtime behaviour, with the verdict shown for them.
+NO_RUNTIME_CLAIM = {
+    "DML001": "no runtime claim: the linter could not resolve the settings and checked no model of "
+              "the unresolved roles (what DOT does there is listed as unchecked)",
+}
 
 
 def cell(o: dict | None, diags_ok: set) -> str:
@@ -519,7 +539,7 @@ def main(argv=None) -> int:
     mode = f"linter {os.path.relpath(binary, REPO)}" if binary else "stand-in: # expect: markers (linter not built)"
 
     projects = [p for p in oracle_run.discover(args.selftest, args.fixture) if p.id != "baseline/stock"]
-    rows, problems, gaps, allowed, inferred, beyond = [], [], [], [], [], []
+    rows, problems, gaps, allowed, inferred, beyond, unchecked = [], [], [], [], [], [], []
     harness = oracle_run.harness_digest()
     stale = []
     for p in projects:
@@ -558,14 +578,15 @@ def main(argv=None) -> int:
             allowed += [f"{p.id} @ DOT {version}: {x}" for x in ev["allowed"]]
             inferred += [f"{p.id} @ DOT {version}: {x}" for x in ev["inferred"]]
             beyond += [f"{p.id} @ DOT {version}: {x}" for x in ev["beyond"]]
+            unchecked += [f"{p.id} @ DOT {version}: {x}" for x in ev["unchecked"]]
 
-    write_report(args.report, mode, rows, problems, gaps, allowed, inferred, beyond, stale, rules, args.strict)
+    write_report(args.report, mode, rows, problems, gaps, allowed, inferred, beyond, unchecked, stale, rules, args.strict)
 
     n_checked = len(rows)
     n_bad_rows = sum(1 for *_x, ev in rows if ev["problems"] or (args.strict and ev["gaps"]))
     print(f"conformance ({mode}): {n_checked} fixture x version rows; {len(problems)} disagreements, "
           f"{len(gaps)} known-gap failures, {len(allowed)} allowed, {len(inferred)} inferred, "
-          f"{len(beyond)} beyond the catalogue")
+          f"{len(beyond)} beyond the catalogue, {len(unchecked)} unchecked (DML001)")
     for line in problems:
         print("  DISAGREE " + line)
     if stale:
@@ -578,7 +599,7 @@ def main(argv=None) -> int:
     return 1 if fails else 0
 
 
-def write_report(path, mode, rows, problems, gaps, allowed, inferred, beyond, stale, rules, strict):
+def write_report(path, mode, rows, problems, gaps, allowed, inferred, beyond, unchecked, stale, rules, strict):
     L = []
     L.append("# Oracle conformance: linter verdict vs. django-oauth-toolkit's real behaviour\n")
     L.append("Generated by `python3 tests/oracle/conformance.py` from `tests/oracle/results.json` "
@@ -586,11 +607,12 @@ def write_report(path, mode, rows, problems, gaps, allowed, inferred, beyond, st
     L.append(f"Verdict source: **{mode}**.\n")
     L.append(f"**{len(problems)} disagreements**, {len(gaps)} known-gap failures"
              f"{' (counted: --strict)' if strict else ' (listed, not counted)'}, {len(allowed)} allowed, "
-             f"{len(inferred)} inferred, {len(stale)} stale rows.\n")
+             f"{len(inferred)} inferred, {len(unchecked)} unchecked (DML001), {len(stale)} stale rows.\n")
     L.append("Cells: `ok`; `✗` failed and a diagnostic names it; `✗!` failed and no diagnostic names it; "
              "`Δ` behaves differently from stock DOT in the same env; `stock✗` fails the same way on stock "
              "DOT; `GAP✗` a known failure no catalogue rule claims (known_gaps); `blk` not run because "
-             "setup/migrate failed; `n/a` not in this DOT version.\n")
+             "setup/migrate failed; `n/a` not in this DOT version; `?` failed or differed where the linter "
+             "reported DML001 (it could not resolve the settings, so it checked nothing there).\n")
     ops = OP_ORDER
     L.append("| fixture | DOT | " + " | ".join(OP_SHORT[o] for o in ops) + " | diagnostics | verdict |")
     L.append("|" + "---|" * (len(ops) + 4))
@@ -604,7 +626,10 @@ def write_report(path, mode, rows, problems, gaps, allowed, inferred, beyond, st
             if str(d.get("verdict", "")).startswith("confirmed"):
                 ok_at |= set(re.findall(r"(\w+) fails", d["verdict"]))
         cells = [cell(ev["ops"].get(o), ok_at) for o in ops]
-        verdict = "**DISAGREE**" if ev["problems"] else ("gap" if ev["gaps"] else "agree")
+        if ev["unchecked"]:
+            unchecked_ops = {x.split(" ", 1)[0] for x in ev["unchecked"]}
+            cells = [c + "?" if o in unchecked_ops else c for c, o in zip(cells, ops)]
+        verdict = "**DISAGREE**" if ev["problems"] else ("gap" if ev["gaps"] else ("unchecked (DML001)" if ev["unchecked"] else "agree"))
         L.append(f"| {name} | {version} | " + " | ".join(cells) + f" | {diag_list(ev)} | {verdict} |")
     L.append("")
     L.append("## Disagreements\n")
@@ -618,6 +643,8 @@ def write_report(path, mode, rows, problems, gaps, allowed, inferred, beyond, st
     L += [f"- {x}" for x in allowed] or ["None."]
     L.append("\n## Beyond the catalogue (observed by the oracle, recorded as observed_* in rule_operations.json)\n")
     L += [f"- {x}" for x in beyond] or ["None."]
+    L.append("\n## Unchecked: the linter reported DML001 (settings it could not resolve), so it checked no model there\n")
+    L += [f"- {x}" for x in unchecked] or ["None."]
     L.append("\n## Inferred (not confirmable by running DOT on SQLite)\n")
     L += [f"- {x}" for x in inferred] or ["None."]
     L.append("\n## Details per fixture and version\n")

@@ -92,9 +92,17 @@ class Project:
         for f in files:
             if os.path.basename(f) in ("manage.py", "wsgi.py", "asgi.py"):
                 text += open(os.path.join(self.path, f), encoding="utf-8", errors="replace").read()
-        if not re.search(r"""DJANGO_SETTINGS_MODULE["']\s*,\s*["'][\w.]+["']""", text):
-            return "no settings module (no DJANGO_SETTINGS_MODULE in manage.py/wsgi.py/asgi.py)"
-        return None
+        # a literal name, or one built at run time (the worker runs manage.py to read it)
+        if re.search(r"""DJANGO_SETTINGS_MODULE["']\s*,""", text):
+            return None
+        # a repository without manage.py: pytest-django's / tox's DJANGO_SETTINGS_MODULE
+        for name in ("pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini"):
+            path = os.path.join(self.path, name)
+            if os.path.isfile(path) and re.search(
+                r"DJANGO_SETTINGS_MODULE\s*[=:]", open(path, encoding="utf-8", errors="replace").read()
+            ):
+                return None
+        return "no settings module (no DJANGO_SETTINGS_MODULE in manage.py/wsgi.py/asgi.py, pytest.ini, pyproject.toml, setup.cfg or tox.ini)"
 
     def copy_to(self, dest: str):
         shutil.copytree(self.path, dest, ignore=shutil.ignore_patterns(*SKIP_DIRS, "*.pyc"))

@@ -6,7 +6,10 @@ Run by tests/oracle/run.py with the python of one pinned virtualenv (tests/oracl
 
 The project directory is a throw-away copy (makemigrations writes into it). The worker:
 
-1. imports the project's settings module (named by manage.py's DJANGO_SETTINGS_MODULE), with
+1. imports the project's settings module (named by manage.py's DJANGO_SETTINGS_MODULE; in a
+   repository without one, by pytest-django's / tox's DJANGO_SETTINGS_MODULE; a name manage.py
+   builds at run time is taken by running manage.py with Django's command line stubbed; a
+   django-configurations class named by DJANGO_CONFIGURATION through its importer), with
    FIXTURE_DB pointing at a temp SQLite file, and configures Django from its upper-case names
    plus a small documented overlay (``harness_settings``): SQLite files, the oracle's URLconf,
    standard middleware/templates, a fast password hasher, OIDC switched on with a test key;
@@ -22,7 +25,8 @@ operation that failed, which may be an earlier step such as ``issue_password``) 
 DOT did (which rows it kept, deleted, revoked...). conformance.py compares the facts with those
 of stock DOT (tests/oracle/baseline/stock) in the same env to find behavioural differences.
 
-Only the standard library and the venv's Django/DOT are used.
+Only the standard library and the venv's packages (Django, DOT; django-configurations and
+django-split-settings for the fixtures written with them) are used.
 """
 
 from __future__ import annotations
@@ -137,14 +141,95 @@ def expect_status(resp, want, at: str):
 # settings
 
 
-def find_settings_module(project: str) -> str | None:
-    for name in ("manage.py", "wsgi.py", "asgi.py"):
+ENTRY_POINTS = ("manage.py", "wsgi.py", "asgi.py")
+# Where pytest-django and tox name the settings of a repository without manage.py (a reusable
+# app's): `DJANGO_SETTINGS_MODULE = x` in pytest.ini [pytest], pyproject.toml
+# [tool.pytest.ini_options], setup.cfg [tool:pytest], tox.ini [pytest] or a [testenv] `setenv`.
+TEST_CONFIGS = (
+    ("pytest.ini", ("pytest",)),
+    ("pyproject.toml", ("tool.pytest.ini_options",)),
+    ("setup.cfg", ("tool:pytest",)),
+    ("tox.ini", ("pytest", "testenv")),
+)
+
+
+def entry_point_files(project: str):
+    for name in ENTRY_POINTS:
         for root, _dirs, files in os.walk(project):
             if name in files:
-                text = open(os.path.join(root, name), encoding="utf-8", errors="replace").read()
-                m = re.search(r"""DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']""", text)
-                if m:
-                    return m.group(1)
+                yield os.path.join(root, name)
+
+
+def test_config_settings(project: str) -> tuple[str, str] | None:
+    """DJANGO_SETTINGS_MODULE as pytest-django / tox would set it, with the file it comes from."""
+    for name, sections in TEST_CONFIGS:
+        path = os.path.join(project, name)
+        if not os.path.isfile(path):
+            continue
+        section = None
+        for line in open(path, encoding="utf-8", errors="replace"):
+            head = re.match(r"\s*\[([^\]]+)\]", line)
+            if head:
+                section = head.group(1).strip()
+                continue
+            if section is None or not any(section == s or section.startswith(s + ":") for s in sections):
+                continue
+            m = re.search(r"""DJANGO_SETTINGS_MODULE\s*[=:]\s*["']?([\w.]+)""", line)
+            if m:
+                return m.group(1), name
+    return None
+
+
+def settings_module_at_run_time(path: str) -> str | None:
+    """An entry point that builds DJANGO_SETTINGS_MODULE at run time ("proj.settings.%s" % MODE):
+    run it as `python manage.py` would, with Django's command-line entry replaced by a no-op,
+    and read the name it set (the harness's environment has no DJANGO_* variables)."""
+    import runpy
+
+    import django.core.management as management
+
+    saved = (management.execute_from_command_line, sys.argv[:], os.environ.pop("DJANGO_SETTINGS_MODULE", None))
+    management.execute_from_command_line = lambda argv=None: None
+    sys.argv = [path, "check"]
+    try:
+        runpy.run_path(path, run_name="__main__")
+    except SystemExit:
+        pass
+    finally:
+        management.execute_from_command_line, sys.argv = saved[0], saved[1]
+        name = os.environ.pop("DJANGO_SETTINGS_MODULE", None)
+        if saved[2] is not None:
+            os.environ["DJANGO_SETTINGS_MODULE"] = saved[2]
+    return name
+
+
+def find_settings_module(project: str) -> tuple[str, str] | None:
+    """(settings module, how it was found): a literal DJANGO_SETTINGS_MODULE in an entry point;
+    else the test configuration; else the name an entry point builds at run time."""
+    for path in entry_point_files(project):
+        text = open(path, encoding="utf-8", errors="replace").read()
+        m = re.search(r"""DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']""", text)
+        if m:
+            return m.group(1), os.path.basename(path)
+    found = test_config_settings(project)
+    if found:
+        return found
+    for path in entry_point_files(project):
+        text = open(path, encoding="utf-8", errors="replace").read()
+        if re.search(r"""DJANGO_SETTINGS_MODULE["']\s*,""", text):
+            name = settings_module_at_run_time(path)
+            if name:
+                return name, os.path.basename(path) + " (name built at run time)"
+    return None
+
+
+def configuration_class(project: str) -> str | None:
+    """django-configurations: the class an entry point names with DJANGO_CONFIGURATION."""
+    for path in entry_point_files(project):
+        text = open(path, encoding="utf-8", errors="replace").read()
+        m = re.search(r"""DJANGO_CONFIGURATION["']\s*,\s*["'](\w+)["']""", text)
+        if m:
+            return m.group(1)
     return None
 
 
@@ -1080,18 +1165,33 @@ def run(project: str, out: dict, only: list | None):
     os.chdir(project)
     ops = out["operations"]
 
-    settings_module = find_settings_module(project)
-    if settings_module is None:
+    found = find_settings_module(project)
+    if found is None:
         out["runnable"] = False
-        out["reason"] = "no DJANGO_SETTINGS_MODULE in manage.py/wsgi.py/asgi.py"
+        out["reason"] = "no DJANGO_SETTINGS_MODULE in manage.py/wsgi.py/asgi.py or the pytest/tox configuration"
         return
+    settings_module, found_by = found
     out["settings_module"] = settings_module
+    if found_by != "manage.py":
+        out["settings_found_by"] = found_by
+    configuration = configuration_class(project)
+    if configuration:
+        out["configuration"] = configuration
 
     overlay = []
     conf = {}
 
     def do_setup():
         with step("setup"):
+            if configuration:
+                # django-configurations: its importer turns the named class into the module's
+                # upper-case settings when the module is imported (what configurations.setup()
+                # does before django.setup())
+                os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
+                os.environ["DJANGO_CONFIGURATION"] = configuration
+                from configurations import importer
+
+                importer.install()
             mod = importlib.import_module(settings_module)
             conf.update(harness_settings(mod, project, db_dir, overlay))
             from django.conf import settings
