@@ -434,6 +434,30 @@ fn analyze_project<T>(
             }
         }
     }
+    // Settings that cannot be told between candidates: the models modules of the apps any
+    // candidate installs are read, so that a custom model whose activity is unknown is seen
+    // (and DML001 said) even when the run names a single file (manage.py, a settings file).
+    if let Some(unclear) = &unclear {
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        for candidate in &unclear.candidates {
+            let found = settings::Discovery::Found {
+                module: candidate.clone(),
+                found_by: String::new(),
+                choice: None,
+            };
+            let Some(s) = settings::load_settings(&project, &found) else {
+                continue;
+            };
+            for app in settings::installed_apps(&project, &s).known {
+                if app.in_project
+                    && seen.insert(app.name.clone())
+                    && let Some((path, _)) = project.module_path(&format!("{}.models", app.name))
+                {
+                    app_models.push(path);
+                }
+            }
+        }
+    }
 
     let mut seeds: Vec<String> = prefilter::SEEDS.iter().map(|s| s.to_string()).collect();
     let mut unread: Vec<(PathBuf, String)> = app_models

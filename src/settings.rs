@@ -667,12 +667,37 @@ pub fn chain_mentions_library(project: &Project, module: &str) -> bool {
 /// Every `.py` file of the directories a split-settings module may include from (a byte-level
 /// over-approximation for the library scan: the quoted `*.py` paths of the file).
 fn included_candidates(dir: &Path, text: &str) -> Vec<PathBuf> {
+    quoted_on_lines(text)
+        .into_iter()
+        .filter(|q| q.ends_with(".py"))
+        .flat_map(|q| expand_include(dir, q))
+        .collect()
+}
+
+/// The single-line string literals of `text` (their contents), outside comments: an apostrophe
+/// in a comment (`# Don't edit`) does not pair with the next quote.
+fn quoted_on_lines(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    for quoted in text.split(['"', '\'']).skip(1).step_by(2) {
-        if !quoted.ends_with(".py") || quoted.contains('\n') {
-            continue;
+    for line in text.lines() {
+        let mut open: Option<(char, usize)> = None;
+        let mut escaped = false;
+        for (i, c) in line.char_indices() {
+            match open {
+                Some((q, start)) => {
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' {
+                        escaped = true;
+                    } else if c == q {
+                        out.push(&line[start..i]);
+                        open = None;
+                    }
+                }
+                None if c == '#' => break,
+                None if c == '"' || c == '\'' => open = Some((c, i + 1)),
+                None => {}
+            }
         }
-        out.extend(expand_include(dir, quoted));
     }
     out
 }
@@ -1868,6 +1893,25 @@ mod tests {
                 ("django.contrib.admin", "admin", false),
                 ("other", "other", true)
             ]
+        );
+    }
+
+    #[test]
+    fn an_apostrophe_in_a_comment_does_not_hide_split_settings_includes() {
+        let (_d, p) = fixture(&format!(
+            "{MANAGE}# -- proj/settings/__init__.py\n# Don't edit: the components are below.\n\
+             from split_settings.tools import include\ninclude('components/*.py')  # it's ordered\n\
+             # -- proj/settings/components/base.py\nINSTALLED_APPS = ['oauth2_provider']\n"
+        ));
+        let (module, _, _) = found(&p);
+        assert_eq!(module, "proj.settings");
+        assert_eq!(
+            value(&load(&p), "INSTALLED_APPS"),
+            strs(&["oauth2_provider"])
+        );
+        assert_eq!(
+            quoted_on_lines("x = \"a'b\"  # don't\ny = 'c.py' + \"d\\\"e\"\n"),
+            ["a'b", "c.py", "d\\\"e"]
         );
     }
 }
