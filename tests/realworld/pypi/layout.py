@@ -18,6 +18,7 @@ PROJECTS = {
     "ephios": ("ephios-0.27.1", "src"),
     "django-ansible-base": ("django_ansible_base-2026.6.2", ""),
     "aleksis-core": ("aleksis_core-4.0.4", ""),
+    "allianceauth-oidc-provider": ("allianceauth_oidc_provider-0.0.3", ""),
 }
 CONFIGS = ("pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini")
 

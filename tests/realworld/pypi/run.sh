@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run django-model-lint on the DOT-using projects published on PyPI and assert its verdicts.
 #   bash tests/realworld/pypi/run.sh            # DML_BIN=path/to/binary to test another build
-# Fetches four pinned sdists straight from PyPI's index (fetch.py; cached in
+# Fetches five pinned sdists straight from PyPI's index (fetch.py; cached in
 # tests/realworld/pypi/.cache/, git-ignored; offline once cached), lays each out at its real
 # package root (layout.py), runs the binary with
 # --output-format json and --show-settings, and compares with expected.json (check.py).
@@ -21,6 +21,7 @@ pins=(
   "ephios==0.27.1 b4ab5b9b02b643e8be2ecabe85396f21d8d72770624164e245e4efc60d2402b8"
   "django-ansible-base==2026.6.2 5827186438ff3bd93785d5785e0db8323689f3318c786b430d1de53a7a966df8"
   "aleksis-core==4.0.4 724b266925bfc46556e7fef0416e9a75897dc5e0d368ce982b5aad596eb6ce3d"
+  "allianceauth-oidc-provider==0.0.3 806f65f55bb87eaaf0351d87640724127c8ea2a4f46bf792678c5699b4ba8501"
 )
 
 python3 "$here/fetch.py" "$cache/dl" "${pins[@]}" >/dev/null
