@@ -269,3 +269,28 @@ fn every_file_checked_alone_reports_its_own_markers() {
         failures.join("\n")
     );
 }
+
+/// The real-world suite's index (tests/realworld/README.md) names only fixtures that exist, each
+/// with at least one file.
+#[test]
+fn the_real_world_index_names_existing_fixtures() {
+    let index = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realworld/README.md"),
+    )
+    .unwrap();
+    let names = fixture_names();
+    let mut named = 0;
+    for row in index.lines().filter(|l| l.starts_with("| §")) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let fixture = cells
+            .get(3)
+            .map(|c| c.trim_matches('`'))
+            .unwrap_or_default();
+        assert!(
+            names.iter().any(|n| n == fixture),
+            "tests/realworld/README.md names `{fixture}`, which is not a fixture"
+        );
+        named += 1;
+    }
+    assert!(named >= 20, "only {named} rows in the index");
+}
