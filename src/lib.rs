@@ -11,6 +11,7 @@ pub mod discover;
 pub mod edits;
 pub mod fix;
 pub mod index;
+pub mod migrations;
 pub mod models;
 pub mod noqa;
 pub mod prefilter;
