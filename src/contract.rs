@@ -78,6 +78,7 @@ pub struct Contract {
     pub field_classes: Vec<FieldClass>,
     pub primary_key: PrimaryKey,
     pub device_code: DeviceCode,
+    pub migrations: MigrationFacts,
 }
 
 #[derive(Debug, Deserialize)]
@@ -188,6 +189,23 @@ pub struct DeviceCode {
     pub since: Version,
     pub effect: String,
     pub evidence: String,
+}
+
+/// How DOT's own migrations order against an app holding swapped models (DOT016–DOT018).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationFacts {
+    /// Role → the DOT migration that creates its stock model.
+    pub creates: BTreeMap<String, String>,
+    pub creates_evidence: String,
+    pub after_initial: String,
+    pub renders_state: String,
+    pub renders_state_since: Version,
+    pub renders_state_evidence: String,
+    /// Role → a DOT migration that depends on the app holding that role's swapped model.
+    pub depends_on_swapped: BTreeMap<String, String>,
+    pub depends_on_swapped_since: Version,
+    pub depends_on_swapped_evidence: String,
 }
 
 impl Contract {

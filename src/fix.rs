@@ -68,14 +68,19 @@ pub fn plan(diagnostics: &[Diagnostic], level: Applicability) -> Vec<FileFix> {
         if overlaps {
             continue;
         }
-        let mut files: Vec<Arc<SourceFile>> = vec![d.file.clone()];
+        // The diagnostic's own file first, when the fix edits it; a fix made only of edits in
+        // other files (a missing setting added to the settings module) counts in the first.
+        let mut files: Vec<Arc<SourceFile>> = Vec::new();
+        if fix.edits.iter().any(|e| target(e).path == d.file.path) {
+            files.push(d.file.clone());
+        }
         for e in &fix.edits {
             let t = target(e);
             if !files.iter().any(|f| f.path == t.path) {
                 files.push(t);
             }
         }
-        for file in files {
+        for file in files.clone() {
             let edits: Vec<Edit> = fix
                 .edits
                 .iter()
@@ -85,7 +90,7 @@ pub fn plan(diagnostics: &[Diagnostic], level: Applicability) -> Vec<FileFix> {
                     ..e.clone()
                 })
                 .collect();
-            let code = (file.path == d.file.path).then_some(d.code);
+            let code = (file.path == files[0].path).then_some(d.code);
             by_file
                 .entry(file.path.clone())
                 .or_insert_with(|| (file.clone(), Vec::new()))

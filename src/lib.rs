@@ -12,6 +12,7 @@ pub mod django;
 pub mod edits;
 pub mod fix;
 pub mod index;
+pub mod migrations;
 pub mod models;
 pub mod noqa;
 pub mod prefilter;

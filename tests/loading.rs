@@ -46,11 +46,18 @@ fn dot_project(root: &Path) {
 
 const DOT_SETTINGS: &str = "INSTALLED_APPS = [\"oauth2_provider\", \"app\"]\nOAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = \"app.AccessToken\"\nOAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = \"app.RefreshToken\"\n";
 
+/// The migration rules (DOT016 / DOT017: a missing Application setting, DOT's own IDToken) are
+/// not what these tests are about: their minimal settings swap only the two token models.
+fn about_loading(d: &&django_model_lint::diagnostic::Diagnostic) -> bool {
+    !matches!(d.code, "DOT016" | "DOT017")
+}
+
 fn codes_and_files(root: &Path) -> (Vec<(String, String)>, usize) {
     let r = check_paths(&[root.to_path_buf()], &Options::default()).unwrap();
     let found = r
         .diagnostics
         .iter()
+        .filter(about_loading)
         .map(|d| {
             let rel = d.file.path.strip_prefix(root).unwrap();
             (d.code.to_string(), rel.to_string_lossy().into_owned())
@@ -130,6 +137,7 @@ fn a_subdirectory_without_model_modules_is_still_checked_through_the_settings() 
     let found: Vec<_> = r
         .diagnostics
         .iter()
+        .filter(about_loading)
         .map(|d| (d.code, d.file.path.strip_prefix(&root).unwrap().to_owned()))
         .collect();
     assert_eq!(
@@ -156,8 +164,9 @@ fn the_rename_scan_is_made_only_for_a_reported_diagnostic() {
     let run = |path: &str| check_paths(&[root.join(path)], &Options::default()).unwrap();
 
     let models = run("app/models.py");
-    assert_eq!(models.diagnostics.len(), 1);
-    let d = &models.diagnostics[0];
+    let reported: Vec<_> = models.diagnostics.iter().filter(about_loading).collect();
+    assert_eq!(reported.len(), 1);
+    let d = reported[0];
     assert_eq!(d.code, "DOT001");
     let fix = d.fix.as_ref().expect("a rename fix");
     let edited: Vec<_> = fix
@@ -198,7 +207,11 @@ fn the_rename_scan_is_made_only_for_a_reported_diagnostic() {
         ..Options::default()
     };
     let summary = check_paths(&[root.join("app/models.py")], &options).unwrap();
-    let d = &summary.diagnostics[0];
+    let d = summary
+        .diagnostics
+        .iter()
+        .find(about_loading)
+        .expect("DOT001");
     let fix = d.fix.as_ref().expect("a fix");
     assert_eq!(fix.edits.len(), 1);
     assert_eq!(fix.applicability, Applicability::Unsafe);
@@ -248,6 +261,7 @@ fn a_namespace_package_in_src_is_one_project_with_its_repository() {
             .unwrap()
             .diagnostics
             .iter()
+            .filter(about_loading)
             .map(|d| {
                 let rel = d.file.path.strip_prefix(&root).unwrap();
                 (d.code.to_string(), rel.to_string_lossy().into_owned())

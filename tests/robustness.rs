@@ -189,7 +189,7 @@ fn write(root: &Path, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
 
 const MANAGE_PY: &str =
     "import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"proj.settings\")\n";
-const SETTINGS_PY: &str = "INSTALLED_APPS = [\"oauth2_provider\", \"app\"]\nOAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = \"app.MyAccessToken\"\nOAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = \"app.MyRefreshToken\"\n";
+const SETTINGS_PY: &str = "INSTALLED_APPS = [\"oauth2_provider\", \"app\"]\nOAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = \"app.MyAccessToken\"\nOAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = \"app.MyRefreshToken\"\nOAUTH2_PROVIDER_APPLICATION_MODEL = \"oauth2_provider.Application\"\n";
 
 /// The DOT001 model, one line per element (joined with whatever line ending a test wants).
 const MODELS_LINES: &[&str] = &[
@@ -521,7 +521,8 @@ fn ten_thousand_models_in_one_file() {
     let (_d, root) = tempdir();
     let text = ten_thousand_models(false);
     dot_project(&root, &text);
-    let run = check(&root, &["."]);
+    // The project keeps DOT's own IDToken (DOT017, on the settings): not what this test counts.
+    let run = check(&root, &[".", "--ignore", "DOT017"]);
     assert_dot001_at_bad(&run, &text);
     assert_eq!(run.concise().len(), 1, "{}", run.describe());
 }

@@ -21,10 +21,13 @@ mod device_code_unique;
 mod id_token_reverse_name;
 mod inactive_model_clashes;
 mod meta_drops_parent_constraints;
+mod missing_swappable_setting;
 mod model_setting_in_dict;
 mod refresh_token_reverse_name;
 mod reverse_name_shadowed;
 mod reverse_names;
+mod stock_id_token_dependency;
+mod swapped_app_migrates_after_dot;
 mod token_models_swapped_apart;
 mod unknown_swapped_model;
 pub(crate) mod unresolved_settings;
@@ -174,6 +177,30 @@ pub static RULES: &[RuleInfo] = &[
         summary: "an inactive DOT model keeps DOT's fixed reverse names and clashes with the active one",
         doc: doc!("DOT015"),
         check: Some(inactive_model_clashes::check),
+    },
+    RuleInfo {
+        code: "DOT016",
+        name: "missing-swappable-setting",
+        severity: Severity::Error,
+        summary: "a swapped model points at a DOT model whose `OAUTH2_PROVIDER_*_MODEL` setting is not defined (makemigrations fails)",
+        doc: doc!("DOT016"),
+        check: Some(missing_swappable_setting::check),
+    },
+    RuleInfo {
+        code: "DOT017",
+        name: "stock-id-token-dependency",
+        severity: Severity::Error,
+        summary: "a swapped AccessToken keeps DOT's IDToken, which DOT creates only in its 0004 migration (migrate fails)",
+        doc: doc!("DOT017"),
+        check: Some(stock_id_token_dependency::check),
+    },
+    RuleInfo {
+        code: "DOT018",
+        name: "swapped-app-migrates-after-dot",
+        severity: Severity::Error,
+        summary: "the app holding swapped models migrates after DOT's migrations that need it (migrate fails)",
+        doc: doc!("DOT018"),
+        check: Some(swapped_app_migrates_after_dot::check),
     },
     RuleInfo {
         code: "DML001",
@@ -340,6 +367,7 @@ pub(crate) mod testing {
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = 'app.MyAccessToken'\n\
 OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = 'app.MyRefreshToken'\n\
 OAUTH2_PROVIDER_ID_TOKEN_MODEL = 'app.MyIDToken'\n\
+OAUTH2_PROVIDER_APPLICATION_MODEL = 'oauth2_provider.Application'\n\
 # -- requirements.txt\ndjango-oauth-toolkit==3.4.1\n\
 # -- app/__init__.py\n";
 

@@ -235,7 +235,7 @@ class MyIDToken(AbstractIDToken):\n    pass\n\
             "import os\nINSTALLED_APPS = ['oauth2_provider', 'app']\n\
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = 'app.MyAccessToken'\n\
 OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = os.environ['RT_MODEL']\n\
-OAUTH2_PROVIDER_ID_TOKEN_MODEL = 'app.MyIDToken'\n",
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = 'app.MyIDToken'\nOAUTH2_PROVIDER_APPLICATION_MODEL = 'oauth2_provider.Application'\n",
         ));
         let s = summary(&diags);
         assert_eq!(
@@ -266,7 +266,7 @@ OAUTH2_PROVIDER_ID_TOKEN_MODEL = 'app.MyIDToken'\n",
             "from proj.plugins import PLUGINS\nINSTALLED_APPS = ['oauth2_provider', 'app']\nINSTALLED_APPS += PLUGINS\n\
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = 'app.MyAccessToken'\n\
 OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = 'app.MyRefreshToken'\n\
-OAUTH2_PROVIDER_ID_TOKEN_MODEL = 'app.MyIDToken'\n# -- proj/plugins.py\nPLUGINS = load()\n",
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = 'app.MyIDToken'\nOAUTH2_PROVIDER_APPLICATION_MODEL = 'oauth2_provider.Application'\n# -- proj/plugins.py\nPLUGINS = load()\n",
         ));
         let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["DOT001"], "{diags:#?}");
@@ -278,7 +278,7 @@ OAUTH2_PROVIDER_ID_TOKEN_MODEL = 'app.MyIDToken'\n# -- proj/plugins.py\nPLUGINS 
             "INSTALLED_APPS = ['oauth2_provider'] + get_plugins()\n\
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = 'app.MyAccessToken'\n\
 OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = 'app.MyRefreshToken'\n\
-OAUTH2_PROVIDER_ID_TOKEN_MODEL = 'app.MyIDToken'\n",
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = 'app.MyIDToken'\nOAUTH2_PROVIDER_APPLICATION_MODEL = 'oauth2_provider.Application'\n",
         ));
         let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["DOT001"], "{diags:#?}");

@@ -211,6 +211,8 @@ def run_linter(binary: str, path: str, version: str) -> tuple[list, str | None]:
         out.append({
             "code": d.get("code"), "severity": d.get("severity"), "message": d.get("message", ""),
             "file": fn, "row": (d.get("location") or {}).get("row", 0),
+            # a display-only fix is never applied by --fix, so a @fixed variant keeps it
+            "display_only": (d.get("fix") or {}).get("applicability") == "display",
         })
     return out, None
 
@@ -440,6 +442,10 @@ def evaluate(rules, pid, version, result, base, diags, fixed: bool, allowances) 
         label = f"{code} ({sev or 'marker'})"
         if d.get("suppressed"):
             d["verdict"] = "suppressed by # noqa" + (f"; the oracle sees {', '.join(hit_fail + hit_diff)}" if hit_fail or hit_diff else "")
+        elif fixed and d.get("display_only") and hit_fail and sev in (None, "error"):
+            # The .fixed files are what --fix --unsafe-fixes writes: a finding whose remedy is
+            # display-only (a migration to order, a model to add) stays, and must be confirmed.
+            d["verdict"] = "confirmed (display-only fix, kept by the fixed variant): " + ", ".join(f"{o} fails" for o in hit_fail)
         elif fixed:
             d["verdict"] = "fixed variant must be silent"
             problem("diagnostic", f"{label} at {where} on the fixed variant")
