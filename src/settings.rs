@@ -1300,7 +1300,8 @@ impl Settings {
     }
 }
 
-fn stmt_span(stmt: &Stmt) -> Span {
+/// The span of a statement, for diagnostics that point at one (a block has none).
+pub(crate) fn stmt_span(stmt: &Stmt) -> Span {
     match stmt {
         Stmt::Import { span, .. }
         | Stmt::ImportFrom { span, .. }

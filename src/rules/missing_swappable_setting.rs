@@ -192,28 +192,18 @@ fn insertion_point(body: &[Stmt], text: &str) -> (Span, u32) {
             (span, next_line as u32)
         }
         None => {
-            let first = body.first().map_or(Span::new(0, 0), stmt_span);
+            let first = body
+                .first()
+                .map_or(Span::new(0, 0), crate::settings::stmt_span);
             (first, text.len() as u32)
         }
     }
 }
 
-fn stmt_span(s: &Stmt) -> Span {
-    match s {
-        Stmt::Import { span, .. }
-        | Stmt::ImportFrom { span, .. }
-        | Stmt::Assign { span, .. }
-        | Stmt::AugAssign { span, .. } => *span,
-        Stmt::Class(c) => c.header_span,
-        Stmt::Function(f) => f.name_span,
-        Stmt::Expr(e) => e.span,
-        _ => Span::new(0, 0),
-    }
-}
-
 /// Whether the settings modules hold something that may define names the evaluator cannot
-/// see: a star import of a module outside the project, or `globals()` / `locals()` / `vars()` /
-/// `exec`. A setting absent from what was read may then be defined all the same.
+/// see: `globals()` / `locals()` / `vars()` / `exec`, or a star import of a module outside the
+/// project (the evaluator's own record of it). A setting absent from what was read may then be
+/// defined all the same.
 pub(super) fn settings_may_hide(ctx: &Analysis) -> bool {
     let Some(settings) = &ctx.settings else {
         return true;
@@ -230,28 +220,8 @@ pub(super) fn settings_may_hide(ctx: &Analysis) -> bool {
         {
             return true;
         }
-        let mut hidden = false;
-        crate::syntax::for_each_stmt(&m.syntax.body, |s| {
-            let Stmt::ImportFrom {
-                module,
-                level,
-                names,
-                ..
-            } = s
-            else {
-                return;
-            };
-            if !names.iter().any(|n| n.name == "*") {
-                return;
-            }
-            let abs =
-                crate::index::absolute_module(&m.name, m.is_package, *level, module.as_deref());
-            if !abs.is_some_and(|a| ctx.project.has_module(&a)) {
-                hidden = true;
-            }
-        });
-        hidden
-    })
+        false
+    }) || settings.maybe_set_elsewhere().is_some()
 }
 
 #[cfg(test)]
