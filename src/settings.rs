@@ -1245,9 +1245,10 @@ fn either(a: Value, b: Value, span: Span, m: &Arc<SourceModule>) -> Value {
 /// (each arm, and past it when there is no `else`), combined by [`either`]. A name set in
 /// some ways only is a list of what those set, or else unknown.
 fn merge_branches(mut outcomes: Vec<Namespace>) -> Namespace {
-    let mut names: Vec<String> = outcomes.iter().flat_map(|ns| ns.keys().cloned()).collect();
+    let mut names: Vec<&String> = outcomes.iter().flat_map(|ns| ns.keys()).collect();
     names.sort();
     names.dedup();
+    let names: Vec<String> = names.into_iter().cloned().collect();
     let mut merged = Namespace::new();
     for name in names {
         // Combined by reference: a value is cloned only where the ways disagree (most names
