@@ -17,23 +17,21 @@ import sys
 
 PHASES = [
     ("process start/exit (ld.so, exit)", r"_dl_start|_dl_init|_dl_relocate|exit_mmap|do_group_exit|do_exit\b"),
-    ("parse (ruff_python_parser)", r"ruff_python_parser|django_model_lint::syntax::"),
-    ("index (per-module facts)", r"django_model_lint::index"),
+    ("lock/version detection (versions)", r"django_model_lint::versions"),
+    ("parse (ruff_python_parser, per-module index)", r"ruff_python_parser|django_model_lint::syntax::|django_model_lint::index"),
     ("settings / app registry", r"django_model_lint::settings"),
-    ("resolve / models / rules", r"django_model_lint::(resolve|models|rules|contract)"),
-    ("report", r"django_model_lint::report"),
+    ("rules (resolve / models / rules / report)", r"django_model_lint::(resolve|models|rules|contract|report)"),
     ("config (pyproject/setup.cfg)", r"django_model_lint::config"),
+    ("read (open/read/UTF-8 check)", r"read_source|std::fs::read|from_utf8|run_utf8_validation"),
+    ("import following (import scan, module lookup)", r"prefilter::(imports|imported_modules)|read_inputs|Project>?::(module_candidates|module_path|module_name_of|has_module)"),
     ("prefilter (memchr memmem)", r"memchr::"),
-    ("project roots (manage.py / package_root stats)", r"package_root|find_manage_py_root|find_root"),
-    ("module lookup (module_path stats)", r"Project>?::(module_path|module_name_of|has_module)"),
-    ("file reads (open/read/UTF-8 check)", r"read_source|std::fs::read|from_utf8|run_utf8_validation"),
-    ("directory walk (walkdir, getdents, stat)", r"walkdir|discover::discover"),
-    ("grouping / sorting paths (check_paths bookkeeping)", r"group_files|compare_components|django_model_lint::check_paths"),
+    ("project grouping (manage.py / package roots)", r"package_root|find_manage_py_root|find_root|manage_root|project_of|group_files|compare_components|django_model_lint::check_paths"),
+    ("walk (walkdir, getdents, stat)", r"walkdir|discover::discover|discover::"),
 ]
 COMPILED = [(name, re.compile(p)) for name, p in PHASES]
 WORK = re.compile(r"django_model_lint::|ruff_python_|memchr::|walkdir::")
 IDLE = re.compile(r"rayon_core::|LockLatch|crossbeam")
-HEADER = re.compile(r"^(\S.*?)\s+(\d+)\s+(?:(\d+\.\d+):)?\s*$")
+HEADER = re.compile(r"^(\S.*?)\s+(?:(\d+)/)?(\d+)\s+(?:(\d+\.\d+):)?\s*$")
 FRAME = re.compile(r"^\s+[0-9a-f]+\s+(.*?)\s+\((.*)\)$")
 
 
@@ -49,7 +47,10 @@ def samples(lines):
         if cur is None:
             m = HEADER.match(line)
             if m:
-                cur = {"tid": int(m.group(2)), "t": float(m.group(3)) if m.group(3) else None, "frames": []}
+                tid = int(m.group(3))
+                pid = int(m.group(2)) if m.group(2) else None
+                cur = {"comm": m.group(1), "tid": tid, "main": None if pid is None else pid == tid,
+                       "t": float(m.group(4)) if m.group(4) else None, "frames": []}
             continue
         m = FRAME.match(line)
         if m:
@@ -59,6 +60,13 @@ def samples(lines):
 
 
 def main():
+    import argparse
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--comm", default="", help="only samples of threads whose name starts so")
+    ap.add_argument("--runs", type=int, default=1, help="runs recorded (per-run ms = samples / runs / freq)")
+    ap.add_argument("--freq", type=float, default=0, help="sampling frequency (Hz) of perf record -F")
+    args = ap.parse_args()
     counts = collections.Counter()
     main_counts = collections.Counter()
     spans = {}
@@ -67,7 +75,7 @@ def main():
     threads = collections.Counter()
     total = 0
     for s in samples(sys.stdin):
-        if not s["frames"]:
+        if not s["frames"] or not s["comm"].startswith(args.comm):
             continue
         total += 1
         threads[s["tid"]] += 1
@@ -85,7 +93,7 @@ def main():
             inner = next((sym for sym, _ in s["frames"] if sym.startswith("django_model_lint::")), None)
             phase = f"other: {inner}" if inner else "other (no django_model_lint frame)"
         counts[phase] += 1
-        main_counts[(phase, s["tid"])] += 1
+        main_counts[(phase, "main" if s["main"] else s["tid"])] += 1
         if s["t"] is not None:
             lo, hi = spans.get(phase, (s["t"], s["t"]))
             spans[phase] = (min(lo, s["t"]), max(hi, s["t"]))
@@ -98,16 +106,23 @@ def main():
         print("no samples")
         return
     t0 = min((lo for lo, _ in spans.values()), default=0)
-    print(f"{total} samples over {len(threads)} threads (per thread: {dict(threads.most_common())})")
-    main_tid = min(threads)  # the process's first thread: its pid, which runs everything serial
-    print(f"{'phase':<58} {'samples':>7} {'share':>6} {'main thr':>8}   wall span (ms from first sample)")
+    print(f"{total} samples over {len(threads)} threads")
+    # The process's first thread runs everything serial; over several runs, the main threads.
+    main_tid = "main" if any(k[1] == "main" for k in main_counts) else min(threads)
+    per_run = args.freq > 0
+    last = "CPU ms per run" if per_run else "wall span (ms from first sample)"
+    print(f"{'phase':<58} {'samples':>7} {'share':>6} {'main thr':>8}   {last}")
     for phase, n in counts.most_common():
         m = main_counts[(phase, main_tid)]
         span = ""
-        if phase in spans:
+        if per_run:
+            span = f"{n / args.runs / args.freq * 1e3:7.2f}"
+        elif phase in spans:
             lo, hi = spans[phase]
             span = f"{(lo - t0) * 1e3:7.1f} .. {(hi - t0) * 1e3:7.1f}"
         print(f"{phase[:58]:<58} {n:7d} {100 * n / total:5.1f}% {m:8d}   {span}")
+    if per_run:
+        print(f"{'total (on-CPU)':<58} {total:7d} 100.0% {'':>8}   {total / args.runs / args.freq * 1e3:7.2f}")
     print("\ntop self-time symbols (leaf frame):")
     for name, n in leaf.most_common(20):
         print(f"  {100 * n / total:5.1f}%  {name[:120]}")

@@ -5,7 +5,10 @@
 #   ROUNDS=5 PROFILE=0 bash bench/run.sh     quicker
 #
 # Env knobs: ROUNDS (whole-tree rounds, 10), ONEFILE_ROUNDS (30), WARMUP (2), PROFILE (1 = perf
-# profile of one whole-corpus run; needs perf), RSS_RUNS (3), NO_BUILD (1 = reuse target/release).
+# profile of one whole-corpus run; needs perf), RSS_RUNS (3), NO_BUILD (1 = reuse target/release),
+# DOT_ROUNDS (20: rounds of the DOT-using tier), DOT_PROFILE_RUNS (30: runs per project profiled),
+# TIERS (all | dot: only the DOT-using tier, no corpus figures), LINT_BIN / PROF_BIN (time / profile
+# these binaries instead of building: e.g. an older build, for before/after figures).
 # Everything it creates lives in bench/corpus, bench/out (both gitignored) and bench/.venv.
 # Rerunnable: the corpus, the venv, the synthetic trees and the floor binary are cached.
 # Results: bench/out/<timestamp>/ (and bench/out/latest -> it); summary.md holds the table.
@@ -21,12 +24,17 @@ WARMUP=${WARMUP:-2}
 PROFILE=${PROFILE:-1}
 RSS_RUNS=${RSS_RUNS:-3}
 NO_BUILD=${NO_BUILD:-0}
+DOT_ROUNDS=${DOT_ROUNDS:-20}
+DOT_PROFILE_RUNS=${DOT_PROFILE_RUNS:-30}
+TIERS=${TIERS:-all}
 # One models.py per kind of project: DOT itself (package, no manage.py), a project that uses DOT
-# (geonode: OAUTH2_PROVIDER in its settings), and a manage.py project with a settings chain.
+# (geonode: OAUTH2_PROVIDER in its settings), a manage.py project with a settings chain, and
+# arches' 96 KB model module (a project that installs DOT).
 ONEFILES=(
   django_oauth_toolkit/oauth2_provider/models.py
   geonode/geonode/people/models.py
   label_studio/label_studio/users/models.py
+  arches/arches/app/models/models.py
 )
 
 corpus=bench/corpus
@@ -80,17 +88,68 @@ build() { # extra cargo args...
   done
   return 1
 }
-if [ "$NO_BUILD" != 1 ]; then
+if [ -n "${LINT_BIN:-}" ]; then
+  echo "timing $LINT_BIN (LINT_BIN)" | tee -a "$out/machine.txt"
+elif [ "$NO_BUILD" != 1 ]; then
   build || { [ -x target/release/django-model-lint ] && echo "WARNING: using the existing target/release binary" | tee -a "$out/machine.txt"; } || exit 2
 fi
 # Others rebuild target/release while this runs: time a private copy of the binary.
 lint="$out/django-model-lint"
-cp target/release/django-model-lint "$lint"
+cp "${LINT_BIN:-target/release/django-model-lint}" "$lint"
 "$lint" --version | tee "$out/lint-version.txt"
 stdin_flag=0
 if "$lint" check --help | grep -q -- '--stdin-filename'; then stdin_flag=1; fi
 echo "--stdin-filename supported: $stdin_flag"
 
+# --- the DOT-using tier (issue 13): projects that use django-oauth-toolkit ----------------------
+# The four pinned PyPI projects of tests/realworld/pypi (fetched and laid out at their package
+# roots by its fetch.sh), three of them also with a generated lock file at their root
+# (bench/locks), and each one ten times larger for the one-file figures (dot_tier.py).
+log "DOT-using tier: fetch/layout, trees"
+bash tests/realworld/pypi/fetch.sh
+python3 bench/dot_tier.py tests/realworld/pypi/.cache/roots bench/locks bench/out/dot > "$out/dot-trees.json"
+dot=bench/out/dot
+DOT_TREES=(pretix pretix+poetry.lock ephios ephios+uv.lock django-ansible-base aleksis-core aleksis-core+poetry.lock)
+log "DOT-using tier: ours vs ruff, $DOT_ROUNDS alternating rounds per project"
+for t in "${DOT_TREES[@]}"; do
+  printf '%s\t-\t%s\n' \
+    ours "$lint check $dot/$t --output-format concise" \
+    ruff "$ruff check --select DJ --no-cache --quiet $dot/$t" > "$out/dot-$t.spec"
+  echo "-- $t (load $(cut -d' ' -f1 /proc/loadavg))"
+  python3 bench/timer.py --rounds "$DOT_ROUNDS" --warmup "$WARMUP" --out "$out/dot-$t.json" "$out/dot-$t.spec"
+done
+log "DOT-using tier: one model module per project, $ONEFILE_ROUNDS rounds"
+python3 - "$out/dot-trees.json" "$lint" "$stdin_flag" > "$out/dot-onefile.spec" <<'PY'
+import json, sys
+trees, lint, stdin_flag = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3] == "1"
+for project, one in trees["onefiles"].items():
+    for sfx, f in (("", one["file"]), ("_x10", one["file_x10"])):
+        print(f"one_{project}{sfx}\t-\t{lint} check {f} --output-format concise")
+        if stdin_flag:
+            print(f"stdin_{project}{sfx}\t{f}\t{lint} check --stdin-filename {f} --output-format concise -")
+PY
+python3 bench/timer.py --rounds "$ONEFILE_ROUNDS" --warmup "$WARMUP" --out "$out/dot-onefile.json" "$out/dot-onefile.spec"
+if [ "$PROFILE" = 1 ] && command -v perf >/dev/null; then
+  log "DOT-using tier: phases (perf over $DOT_PROFILE_RUNS runs per project; release + debug info)"
+  prof_bin=${PROF_BIN:-bench/out/target-prof/release/django-model-lint}
+  if [ -z "${PROF_BIN:-}" ]; then
+    CARGO_PROFILE_RELEASE_DEBUG=true build --target-dir bench/out/target-prof \
+      || echo "WARNING: profiling build failed; profiling the previous one" | tee -a "$out/machine.txt"
+  fi
+  freq=4999
+  for t in "${DOT_TREES[@]}"; do
+    perf record -q -F "$freq" -g --call-graph dwarf,16384 -o "$out/dot-$t.perf.data" -- \
+      sh -c "for i in \$(seq $DOT_PROFILE_RUNS); do $prof_bin check $dot/$t --output-format concise >/dev/null 2>&1; done" \
+      >/dev/null 2>&1 || true
+    perf script -i "$out/dot-$t.perf.data" -F comm,pid,tid,time,ip,sym,dso 2>/dev/null \
+      | python3 bench/phases.py --comm django-model --runs "$DOT_PROFILE_RUNS" --freq "$freq" \
+      > "$out/dot-phases-$t.txt" || true
+    rm -f "$out/dot-$t.perf.data"
+    echo "-- $t"; sed -n '2,/^total/p' "$out/dot-phases-$t.txt"
+  done
+fi
+
+if [ "$TIERS" = all ]; then
 log "floor binary and synthetic trees"
 floor=bench/out/floor
 if [ ! -x "$floor" ] || [ bench/floor.rs -nt "$floor" ]; then
@@ -211,6 +270,8 @@ if [ "$PROFILE" = 1 ] && command -v perf >/dev/null; then
   grep -E '^ +[0-9]' "$out/perf-self.txt" | head -n 25
   cat "$out/perf-phases.txt"
 fi
+
+fi # TIERS = all
 
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
 

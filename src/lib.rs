@@ -491,8 +491,19 @@ fn analyze_project<T>(
             .iter()
             .map(|s| memchr::memmem::Finder::new(s.as_bytes()))
             .collect();
+        // The library's own names count anywhere; a class derived from it only where a class
+        // statement (or an alias) could derive from it again (see `prefilter::may_subclass`).
         let (hits, rest): (Vec<_>, Vec<_>) = unread.into_iter().partition(|(path, text)| {
-            explicit.contains(path) || finders.iter().any(|f| f.find(text.as_bytes()).is_some())
+            explicit.contains(path)
+                || finders
+                    .iter()
+                    .zip(&seeds)
+                    .enumerate()
+                    .any(|(i, (f, seed))| {
+                        f.find(text.as_bytes()).is_some()
+                            && (i < prefilter::SEEDS.len()
+                                || prefilter::may_subclass(text.as_bytes(), seed.as_bytes()))
+                    })
         });
         unread = rest;
         if hits.is_empty() {

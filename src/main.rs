@@ -16,6 +16,9 @@ use django_model_lint::report::{self, Format};
 use django_model_lint::rules::RULES;
 use django_model_lint::{FixSummary, Options, check_paths, config, fix, fix_paths};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "django-model-lint",

@@ -168,6 +168,115 @@ pub fn imported_modules(importer: &str, is_package: bool, import: &ImportLine) -
     out
 }
 
+/// Whether `text` may define a class derived from the class `name` (a class of the project
+/// already known to derive from the library): `name` is a whole word in the bases of a `class`
+/// statement, or is renamed (`import … name as x`) or bound to another name at module level
+/// (`Alias = name`, alone on its line). A file that only *uses* the class (`name.objects…`,
+/// `model = name`, `isinstance(x, name)`) cannot derive from it and is not worth parsing.
+pub fn may_subclass(text: &[u8], name: &[u8]) -> bool {
+    let mut occurrences = memchr::memmem::find_iter(text, name)
+        .filter(|&at| whole_word(text, at, name.len()))
+        .peekable();
+    if occurrences.peek().is_none() {
+        return false;
+    }
+    let aliased = occurrences.any(|at| {
+        let after = &text[at + name.len()..];
+        let after = &after[after
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count()..];
+        if after.starts_with(b"as") && after.get(2).is_some_and(|&b| !is_ident(b)) {
+            return true;
+        }
+        // `Alias = name` / `Alias = module.name` on an unindented line of its own.
+        let rest_blank = matches!(after.first(), None | Some(b'\n' | b'\r' | b'#' | b';'));
+        let line = memchr::memrchr(b'\n', &text[..at]).map_or(0, |n| n + 1);
+        let before = &text[line..at];
+        rest_blank
+            && before.first().is_some_and(|&b| is_ident(b))
+            && memchr::memchr(b'=', before).is_some()
+    });
+    aliased || class_bases(text).any(|bases| word_in(bases, name))
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// Whether the `len` bytes at `at` stand as a word of their own (no identifier byte beside).
+fn whole_word(text: &[u8], at: usize, len: usize) -> bool {
+    let before = at.checked_sub(1).map(|i| text[i]);
+    let after = text.get(at + len).copied();
+    !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+}
+
+fn word_in(text: &[u8], word: &[u8]) -> bool {
+    memchr::memmem::find_iter(text, word).any(|at| whole_word(text, at, word.len()))
+}
+
+/// The bases of each `class Name(…)` statement of `text` (a `class` keyword at the start of a
+/// line, after indentation): the bytes between the parentheses, strings and comments skipped
+/// when looking for the closing one (to the end of the text if it is never closed).
+fn class_bases(text: &[u8]) -> impl Iterator<Item = &[u8]> + '_ {
+    memchr::memmem::find_iter(text, b"class").filter_map(move |at| {
+        let line = memchr::memrchr(b'\n', &text[..at]).map_or(0, |n| n + 1);
+        if !text[line..at].iter().all(|&b| b == b' ' || b == b'\t') {
+            return None;
+        }
+        let mut i = at + 5;
+        let spaces = text[i..]
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        if spaces == 0 {
+            return None;
+        }
+        i += spaces;
+        let name = text[i..].iter().take_while(|&&b| is_ident(b)).count();
+        if name == 0 {
+            return None;
+        }
+        i += name;
+        i += text[i..]
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        if text.get(i) != Some(&b'(') {
+            return None;
+        }
+        let start = i + 1;
+        let mut depth = 1usize;
+        let mut j = start;
+        while j < text.len() {
+            match text[j] {
+                b'(' => depth += 1,
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(&text[start..j]);
+                    }
+                }
+                b'#' => {
+                    j += memchr::memchr(b'\n', &text[j..]).unwrap_or(text.len() - j);
+                    continue;
+                }
+                q @ (b'"' | b'\'') => {
+                    // To the closing quote (a backslash escapes one byte); triple quotes read
+                    // as an empty string then a string: the same bytes are skipped.
+                    j += 1;
+                    while j < text.len() && text[j] != q {
+                        j += if text[j] == b'\\' { 2 } else { 1 };
+                    }
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        Some(&text[start..])
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,5 +360,40 @@ mod tests {
         assert!(imports("from").is_empty());
         assert!(imports("import").is_empty());
         assert!(imports("from . import").is_empty());
+    }
+    #[test]
+    fn a_file_may_subclass_a_name_only_where_a_class_statement_or_an_alias_could() {
+        let may = |t: &str| may_subclass(t.as_bytes(), b"OAuthApplication");
+        assert!(may("class MyApp(OAuthApplication):\n    pass\n"));
+        assert!(may(
+            "class MyApp(\n    mixins.X,\n    models.OAuthApplication,\n):\n"
+        ));
+        assert!(may(
+            "if x:\n    class MyApp(Base, OAuthApplication): pass\n"
+        ));
+        assert!(may(
+            "from pretix.api.models import OAuthApplication as App\n"
+        ));
+        assert!(may("Base = OAuthApplication\n"));
+        assert!(may(
+            "class A(Base,  # see (here) ')'\n    OAuthApplication):\n"
+        ));
+        assert!(may(
+            "class A(Base, metaclass=M(\")\"), x=OAuthApplication): pass\n"
+        ));
+        assert!(may("Base = models.OAuthApplication  # alias\n"));
+        assert!(!may("class A(Base):\n    x = OAuthApplication\n"));
+        assert!(!may("class OAuthApplicationForm(forms.Form):\n    pass\n"));
+        // Uses only.
+        assert!(!may("apps = OAuthApplication.objects.filter(x=1)\n"));
+        assert!(!may("class Meta:\n    model = OAuthApplication\n"));
+        assert!(!may(
+            "def f(x):\n    return isinstance(x, OAuthApplication)\n"
+        ));
+        assert!(!may("from .models import OAuthApplication, OAuthGrant\n"));
+        assert!(!may("path('x', OAuthApplicationListView.as_view())\n"));
+        assert!(!may("x = foo(1, OAuthApplication)\n"));
+        assert!(!may("    app = OAuthApplication(name=1)\n"));
+        assert!(!may(""));
     }
 }

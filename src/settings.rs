@@ -969,16 +969,20 @@ impl Evaluator<'_> {
                 Stmt::Expr(e) if !self.include(m, e, ns, stack) => self.mutating_call(m, e, ns),
                 Stmt::Block(inner) => self.run_body(m, inner, ns, stack),
                 Stmt::If { arms, exhaustive } => {
-                    let mut outcomes: Vec<Namespace> = arms
-                        .iter()
-                        .map(|arm| {
-                            let mut branch = ns.clone();
-                            self.run_body(m, arm, &mut branch, stack);
-                            branch
-                        })
-                        .collect();
+                    // Each arm runs on a copy of the names; the way past the statement (no
+                    // `else`), or the last arm of an exhaustive one, takes the names themselves.
+                    let mut outcomes: Vec<Namespace> = Vec::with_capacity(arms.len() + 1);
+                    for (i, arm) in arms.iter().enumerate() {
+                        let mut branch = if *exhaustive && i + 1 == arms.len() {
+                            std::mem::take(ns)
+                        } else {
+                            ns.clone()
+                        };
+                        self.run_body(m, arm, &mut branch, stack);
+                        outcomes.push(branch);
+                    }
                     if !exhaustive {
-                        outcomes.push(ns.clone());
+                        outcomes.push(std::mem::take(ns));
                     }
                     *ns = merge_branches(outcomes);
                 }
@@ -1349,20 +1353,41 @@ fn either(a: Value, b: Value, span: Span, m: &Arc<SourceModule>) -> Value {
 /// The names after an `if`: for each name, its value in every way through the statement
 /// (each arm, and past it when there is no `else`), combined by [`either`]. A name set in
 /// some ways only is a list of what those set, or else unknown.
-fn merge_branches(outcomes: Vec<Namespace>) -> Namespace {
+fn merge_branches(mut outcomes: Vec<Namespace>) -> Namespace {
     let mut names: Vec<&String> = outcomes.iter().flat_map(|ns| ns.keys()).collect();
     names.sort();
     names.dedup();
+    let names: Vec<String> = names.into_iter().cloned().collect();
     let mut merged = Namespace::new();
     for name in names {
-        let values: Vec<&SettingValue> = outcomes.iter().filter_map(|ns| ns.get(name)).collect();
-        let Some(first) = values.first() else {
+        // Combined by reference: a value is cloned only where the ways disagree (most names
+        // are set before the statement and the same in every way).
+        let (first_at, combined, everywhere) = {
+            let mut values = outcomes
+                .iter()
+                .enumerate()
+                .filter_map(|(i, ns)| ns.get(&name).map(|v| (i, v)));
+            let Some((first_at, first)) = values.next() else {
+                continue;
+            };
+            let mut seen = 1;
+            let mut combined: Option<Value> = None;
+            for (_, v) in values {
+                seen += 1;
+                let current = combined.as_ref().unwrap_or(&first.value);
+                if *current == v.value {
+                    continue;
+                }
+                let current = combined.take().unwrap_or_else(|| first.value.clone());
+                combined = Some(either(current, v.value.clone(), v.stmt_span, &v.module));
+            }
+            (first_at, combined, seen == outcomes.len())
+        };
+        let Some(mut out) = outcomes[first_at].remove(&name) else {
             continue;
         };
-        let mut out = (*first).clone();
-        let everywhere = values.len() == outcomes.len();
-        for v in &values[1..] {
-            out.value = either(out.value, v.value.clone(), v.stmt_span, &v.module);
+        if let Some(value) = combined {
+            out.value = value;
         }
         if !everywhere
             && !matches!(
@@ -1372,10 +1397,10 @@ fn merge_branches(outcomes: Vec<Namespace>) -> Namespace {
         {
             out.value = Value::Unknown(format!(
                 "`{name}` is set only under a condition ({})",
-                line_of(&first.module, first.stmt_span)
+                line_of(&out.module, out.stmt_span)
             ));
         }
-        merged.insert(name.clone(), out);
+        merged.insert(name, out);
     }
     merged
 }

@@ -27,34 +27,164 @@ fn normalise(name: &str) -> String {
     out
 }
 
+fn is_sep(b: u8) -> bool {
+    matches!(b, b'-' | b'_' | b'.')
+}
+
+/// Whether `name` normalises to `dist` (already normalised, ASCII), without allocating.
+fn same_name(name: &[u8], dist: &str) -> bool {
+    let name = name.trim_ascii();
+    let name = &name[name.iter().take_while(|&&b| is_sep(b)).count()..];
+    let name = &name[..name.len() - name.iter().rev().take_while(|&&b| is_sep(b)).count()];
+    if !name.is_ascii() {
+        return normalise(&String::from_utf8_lossy(name)) == dist;
+    }
+    matches_at(name, 0, dist.as_bytes()) == Some(name.len())
+}
+
+/// If a spelling of the normalised `dist` (ASCII case ignored, a run of `-_.` for each `-`)
+/// starts at `text[at]`, where it ends.
+fn matches_at(text: &[u8], at: usize, dist: &[u8]) -> Option<usize> {
+    let mut i = at;
+    for &d in dist {
+        if d == b'-' {
+            let run = text[i.min(text.len())..]
+                .iter()
+                .take_while(|&&b| is_sep(b))
+                .count();
+            if run == 0 {
+                return None;
+            }
+            i += run;
+        } else if text.get(i).is_some_and(|b| b.eq_ignore_ascii_case(&d)) {
+            i += 1;
+        } else {
+            return None;
+        }
+    }
+    Some(i)
+}
+
+/// The spellings of `dist` in `bytes` not inside a longer word (no letter or digit on either
+/// side): each one's start and end. A superset of the places that name `dist`; callers check. A byte search for the first letter in either case, checked in place.
+fn name_spans<'a>(bytes: &'a [u8], dist: &'a str) -> impl Iterator<Item = (usize, usize)> + 'a {
+    let d = dist.as_bytes();
+    let first = d.first().copied().unwrap_or(b'-');
+    memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        bytes,
+    )
+    .filter_map(move |at| {
+        if at > 0 && bytes[at - 1].is_ascii_alphanumeric() {
+            return None;
+        }
+        let end = matches_at(bytes, at, d)?;
+        (!bytes.get(end).is_some_and(u8::is_ascii_alphanumeric)).then_some((at, end))
+    })
+}
+
+/// Whether `bytes` spell `dist` anywhere as a whole name: a file that does not cannot pin it.
+fn mentions(bytes: &[u8], dist: &str) -> bool {
+    name_spans(bytes, dist).next().is_some()
+}
+
 /// `name==1.2.3` (with optional extras, spaces, markers) → the pinned version.
 fn pinned_in_requirement(line: &str, dist: &str) -> Option<Version> {
     let line = line.split('#').next()?.split(';').next()?.trim();
     let (name, rest) = line.split_once("==")?;
     let name = name.split('[').next()?;
-    if normalise(name) != dist {
+    if !same_name(name.as_bytes(), dist) {
         return None;
     }
     Version::parse(rest.trim_start_matches('=').trim())
 }
 
-fn from_requirements(text: &str, dist: &str) -> Option<Version> {
-    text.lines().find_map(|l| pinned_in_requirement(l, dist))
-}
-
-/// `[[package]] name = "…" version = "…"` in poetry.lock and uv.lock.
-fn from_lock(text: &str, dist: &str) -> Option<Version> {
-    let doc: toml::Value = toml::from_str(text).ok()?;
-    doc.get("package")?.as_array()?.iter().find_map(|p| {
-        let name = p.get("name")?.as_str()?;
-        (normalise(name) == dist)
-            .then(|| Version::parse(p.get("version")?.as_str()?))
-            .flatten()
+/// The lines of `text` that spell `dist`: found by a byte search, so the other lines of a long
+/// requirements file (hashes, comments, other packages) are never split or compared.
+fn lines_naming<'a>(text: &'a str, dist: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    let bytes = text.as_bytes();
+    let mut next_line = 0;
+    name_spans(bytes, dist).filter_map(move |(at, _)| {
+        if at < next_line {
+            return None;
+        }
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+        next_line = end;
+        Some(&text[start..end])
     })
 }
 
-fn from_pyproject(text: &str, dist: &str) -> Option<Version> {
-    let doc: toml::Value = toml::from_str(text).ok()?;
+fn from_requirements(text: &str, dist: &str) -> Option<Version> {
+    lines_naming(text, dist).find_map(|l| pinned_in_requirement(l, dist))
+}
+
+/// `[[package]] name = "…" version = "…"` in poetry.lock and uv.lock. A byte search finds the
+/// `name = "…"` lines that start a line (a package's own name: dependency lists name packages
+/// indented, inline or as keys); the `[[package]]` entry of the first one that is `dist` is the
+/// only part parsed as TOML.
+fn from_lock(text: &str, dist: &str) -> Option<Version> {
+    let bytes = text.as_bytes();
+    if !mentions(bytes, dist) {
+        return None;
+    }
+    let starts = (bytes.starts_with(b"name"))
+        .then_some(0)
+        .into_iter()
+        .chain(memchr::memmem::find_iter(bytes, b"\nname").map(|i| i + 1));
+    starts.into_iter().find_map(|line| {
+        let value = toml_string_value(&bytes[line + 4..])?;
+        if !same_name(value, dist) {
+            return None;
+        }
+        let entry = lock_entry(text, line)?;
+        let doc: toml::Table = toml::from_str(entry).ok()?;
+        let p = doc.get("package")?.as_array()?.first()?;
+        Version::parse(p.get("version")?.as_str()?)
+    })
+}
+
+/// `  = "value"` (or `'value'`) at the start of `rest`, up to the end of its line: the value.
+fn toml_string_value(rest: &[u8]) -> Option<&[u8]> {
+    let rest = rest.trim_ascii_start();
+    let rest = rest.strip_prefix(b"=")?;
+    let rest = rest
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t'))
+        .map(|i| &rest[i..])?;
+    let quote = *rest.first().filter(|q| matches!(q, b'"' | b'\''))?;
+    let len = rest[1..].iter().position(|&b| b == quote || b == b'\n')?;
+    (rest[1 + len] == quote).then_some(&rest[1..1 + len])
+}
+
+/// The text of the `[[package]]` table whose key line starts at `line`: from its header to the
+/// next table header (its `[package.*]` sub-tables are left out: they say nothing of the
+/// version). `None` if the line is not in a `[[package]]` table.
+fn lock_entry(text: &str, line: usize) -> Option<&str> {
+    let bytes = text.as_bytes();
+    // Back, line by line, to the header of the table the line is in.
+    let mut end = line;
+    let header = loop {
+        if end == 0 {
+            return None;
+        }
+        let prev_end = end - 1; // the '\n' ending the previous line
+        let start = memchr::memrchr(b'\n', &bytes[..prev_end]).map_or(0, |i| i + 1);
+        let this = bytes[start..prev_end].trim_ascii();
+        if this.starts_with(b"[") {
+            if this != b"[[package]]" {
+                return None;
+            }
+            break start;
+        }
+        end = start;
+    };
+    let stop = memchr::memmem::find(&bytes[line..], b"\n[").map_or(bytes.len(), |i| line + i + 1);
+    text.get(header..stop)
+}
+
+fn from_pyproject(doc: &toml::Value, dist: &str) -> Option<Version> {
     let pep621 = doc
         .get("project")
         .and_then(|p| p.get("dependencies"))
@@ -72,7 +202,7 @@ fn from_pyproject(text: &str, dist: &str) -> Option<Version> {
         .get("dependencies")?
         .as_table()?;
     poetry.iter().find_map(|(name, spec)| {
-        if normalise(name) != dist {
+        if !same_name(name.as_bytes(), dist) {
             return None;
         }
         let s = match spec {
@@ -88,20 +218,68 @@ fn from_pyproject(text: &str, dist: &str) -> Option<Version> {
     })
 }
 
+/// `{"default": {"<dist>": {"version": "==1.2.3", …}}, "develop": {…}}`: the keys that spell
+/// `dist` are found by a byte search, and only the object after each one is parsed. A pin in
+/// `default` wins over one in `develop`.
 fn from_pipfile_lock(text: &str, dist: &str) -> Option<Version> {
-    let doc: serde_json::Value = serde_json::from_str(text).ok()?;
-    ["default", "develop"].iter().find_map(|section| {
-        doc.get(section)?
-            .as_object()?
-            .iter()
-            .find_map(|(name, spec)| {
-                (normalise(name) == dist)
-                    .then(|| {
-                        Version::parse(spec.get("version")?.as_str()?.trim_start_matches("=="))
-                    })
-                    .flatten()
-            })
-    })
+    let bytes = text.as_bytes();
+    let mut develop = None;
+    for (at, end) in name_spans(bytes, dist) {
+        // A key: `"name"` then `:` and an object.
+        if at == 0 || bytes[at - 1] != b'"' || bytes.get(end) != Some(&b'"') {
+            continue;
+        }
+        let rest = bytes[end + 1..].trim_ascii_start();
+        let Some(rest) = rest.strip_prefix(b":") else {
+            continue;
+        };
+        let rest = rest.trim_ascii_start();
+        if !rest.starts_with(b"{") {
+            continue;
+        }
+        let Some(Ok(spec)) = serde_json::Deserializer::from_slice(rest)
+            .into_iter::<serde_json::Value>()
+            .next()
+        else {
+            continue;
+        };
+        let Some(version) = spec
+            .get("version")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|v| Version::parse(v.trim_start_matches("==")))
+        else {
+            continue;
+        };
+        match pipfile_section(bytes, at) {
+            Some(PipfileSection::Default) => return Some(version),
+            Some(PipfileSection::Develop) => {
+                develop.get_or_insert(version);
+            }
+            None => {}
+        }
+    }
+    develop
+}
+
+enum PipfileSection {
+    Default,
+    Develop,
+}
+
+/// Which top-level section of a Pipfile.lock the key at `at` sits in: the last `"default"` or
+/// `"develop"` key before it (pipenv writes `_meta`, `default`, `develop`, in that order).
+fn pipfile_section(bytes: &[u8], at: usize) -> Option<PipfileSection> {
+    let before = &bytes[..at];
+    let key = |name: &[u8]| {
+        memchr::memmem::rfind_iter(before, name)
+            .find(|&i| bytes[i + name.len()..].trim_ascii_start().starts_with(b":"))
+    };
+    match (key(b"\"default\""), key(b"\"develop\"")) {
+        (Some(a), Some(b)) if a > b => Some(PipfileSection::Default),
+        (_, Some(_)) => Some(PipfileSection::Develop),
+        (Some(_), None) => Some(PipfileSection::Default),
+        (None, None) => None,
+    }
 }
 
 /// The version of `dist` the project at `root` runs, and the file that says so: the package
@@ -189,11 +367,14 @@ fn detect_in(dir: &Path, dist: &str) -> (Option<(Version, String)>, bool, bool) 
     if let Some(v) = read("Pipfile.lock").and_then(|t| from_pipfile_lock(&t, dist)) {
         return (Some((v, "Pipfile.lock".to_string())), true, top);
     }
-    if let Some(text) = read("pyproject.toml") {
-        if let Some(v) = from_pyproject(&text, dist) {
+    // pyproject.toml is parsed (once) only when it spells the name at all.
+    if let Some(text) = read("pyproject.toml").filter(|t| mentions(t.as_bytes(), dist))
+        && let Ok(doc) = toml::from_str::<toml::Value>(&text)
+    {
+        if let Some(v) = from_pyproject(&doc, dist) {
             return (Some((v, "pyproject.toml".to_string())), true, top);
         }
-        named |= names_in_pyproject(&text, dist);
+        named |= names_in_pyproject(&doc, dist);
     }
     let mut reqs: Vec<String> = names
         .iter()
@@ -219,28 +400,22 @@ fn detect_in(dir: &Path, dist: &str) -> (Option<(Version, String)>, bool, bool) 
         if let Some(v) = from_requirements(&text, dist) {
             return (Some((v, name)), true, top);
         }
-        named |= text
-            .lines()
-            .any(|l| requirement_name(l) == Some(dist.to_string()));
+        named |= lines_naming(&text, dist).any(|l| names_requirement(l, dist));
     }
     (None, named, top)
 }
 
-/// The normalised distribution name a requirement line is about, whatever its specifier.
-fn requirement_name(line: &str) -> Option<String> {
-    let line = line.split('#').next()?.trim();
+/// Whether a requirement line is about `dist` (normalised), whatever its specifier.
+fn names_requirement(line: &str, dist: &str) -> bool {
+    let line = line.split('#').next().unwrap_or_default().trim();
     let end = line
         .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
         .unwrap_or(line.len());
-    let name = normalise(&line[..end]);
-    (!name.is_empty()).then_some(name)
+    same_name(&line.as_bytes()[..end], dist)
 }
 
 /// Whether pyproject.toml's dependencies (PEP 621 or Poetry) name `dist`.
-fn names_in_pyproject(text: &str, dist: &str) -> bool {
-    let Ok(doc) = toml::from_str::<toml::Value>(text) else {
-        return false;
-    };
+fn names_in_pyproject(doc: &toml::Value, dist: &str) -> bool {
     let pep621 = doc
         .get("project")
         .and_then(|p| p.get("dependencies"))
@@ -248,19 +423,23 @@ fn names_in_pyproject(text: &str, dist: &str) -> bool {
         .into_iter()
         .flatten()
         .filter_map(toml::Value::as_str)
-        .any(|r| requirement_name(r).as_deref() == Some(dist));
+        .any(|r| names_requirement(r, dist));
     let poetry = doc
         .get("tool")
         .and_then(|t| t.get("poetry"))
         .and_then(|p| p.get("dependencies"))
         .and_then(toml::Value::as_table)
-        .is_some_and(|deps| deps.keys().any(|k| normalise(k) == dist));
+        .is_some_and(|deps| deps.keys().any(|k| same_name(k.as_bytes(), dist)));
     pep621 || poetry
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pyproject(text: &str, dist: &str) -> Option<Version> {
+        from_pyproject(&toml::from_str(text).unwrap(), dist)
+    }
 
     #[test]
     fn pins_are_read_from_each_format() {
@@ -281,21 +460,21 @@ mod tests {
             Some(Version(3, 0, 1))
         );
         assert_eq!(
-            from_pyproject(
+            pyproject(
                 "[project]\ndependencies = [\"django-oauth-toolkit==1.7.1\"]\n",
                 d
             ),
             Some(Version(1, 7, 1))
         );
         assert_eq!(
-            from_pyproject(
+            pyproject(
                 "[tool.poetry.dependencies]\ndjango-oauth-toolkit = \"2.3.0\"\n",
                 d
             ),
             Some(Version(2, 3, 0))
         );
         assert_eq!(
-            from_pyproject(
+            pyproject(
                 "[tool.poetry.dependencies]\ndjango-oauth-toolkit = \"^2.3.0\"\n",
                 d
             ),
@@ -308,6 +487,203 @@ mod tests {
             ),
             Some(Version(3, 4, 1))
         );
+    }
+
+    /// A uv.lock shaped like `uv lock`'s output: DOT is named in an earlier package's
+    /// dependencies and in the project's metadata before its own entry.
+    const UV_LOCK: &str = r#"version = 1
+revision = 3
+requires-python = ">=3.11, <4"
+
+[[package]]
+name = "django"
+version = "5.2.9"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [
+    { name = "asgiref" },
+]
+wheels = [
+    { url = "https://files.pythonhosted.org/d/django-5.2.9-py3-none-any.whl", hash = "sha256:dd0d" },
+]
+
+[[package]]
+name = "django-allauth"
+version = "65.3.0"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [
+    { name = "django" },
+    { name = "django-oauth-toolkit" },
+]
+
+[package.optional-dependencies]
+oauth = [
+    { name = "django-oauth-toolkit" },
+]
+
+[package.metadata]
+requires-dist = [{ name = "django-oauth-toolkit", specifier = ">=1.0" }]
+
+[[package]]
+name = "django-oauth-toolkit-extras"
+version = "9.9.9"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "django-oauth-toolkit"
+version = "3.4.1"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [
+    { name = "django" },
+]
+sdist = { url = "https://files.pythonhosted.org/d/django_oauth_toolkit-3.4.1.tar.gz", hash = "sha256:dd" }
+
+[[package]]
+name = "zzz"
+version = "1.0.0"
+"#;
+
+    #[test]
+    fn uv_lock_byte_search_finds_the_package_entry() {
+        let d = DOT;
+        assert_eq!(from_lock(UV_LOCK, d), Some(Version(3, 4, 1)));
+        let crlf = UV_LOCK.replace('\n', "\r\n");
+        assert_eq!(from_lock(&crlf, d), Some(Version(3, 4, 1)));
+        // Only mentioned, never an entry of its own: no pin.
+        let cut = &UV_LOCK[..UV_LOCK
+            .find("[[package]]\nname = \"django-oauth-toolkit\"")
+            .unwrap()];
+        assert_eq!(from_lock(cut, d), None);
+        // The same name in a sub-table (`[package.metadata]`) is not an entry.
+        assert_eq!(
+            from_lock(
+                "[[package]]\nname = \"x\"\nversion = \"1.0\"\n[package.metadata]\nname = \"django-oauth-toolkit\"\nversion = \"2.0\"\n",
+                d
+            ),
+            None
+        );
+        // Any spelling of the name counts, the first entry wins.
+        assert_eq!(
+            from_lock(
+                "[[package]]\nname = 'Django_OAuth.Toolkit'\nversion = \"2.4.0\"\n\n[[package]]\nname = \"django-oauth-toolkit\"\nversion = \"3.0.0\"\n",
+                d
+            ),
+            Some(Version(2, 4, 0))
+        );
+        assert_eq!(from_lock("", d), None);
+        assert_eq!(
+            from_lock("name = \"django-oauth-toolkit\"\nversion = \"1.0\"\n", d),
+            None
+        );
+    }
+
+    #[test]
+    fn poetry_lock_byte_search_finds_the_package_entry() {
+        let lock = r#"# This file is automatically @generated by Poetry 2.1.3 and should not be changed by hand.
+
+[[package]]
+name = "aleksis-core"
+version = "4.0.4"
+description = "x"
+optional = false
+python-versions = "<4.0,>=3.10"
+files = [
+    {file = "aleksis_core-4.0.4.tar.gz", hash = "sha256:72"},
+]
+
+[package.dependencies]
+django-oauth-toolkit = ">=3.0.0,<4.0.0"
+Django = ">=5.1"
+
+[package.extras]
+oauth = ["django_oauth_toolkit (>=3.0)"]
+
+[[package]]
+name = "django_oauth_toolkit"
+version = "3.0.1"
+description = "OAuth2 Provider for Django"
+optional = false
+python-versions = ">=3.8"
+groups = ["main"]
+files = [
+    {file = "django_oauth_toolkit-3.0.1-py3-none-any.whl", hash = "sha256:3e"},
+]
+
+[package.dependencies]
+django = ">=4.2"
+
+[metadata]
+lock-version = "2.1"
+python-versions = "^3.10"
+content-hash = "abc"
+"#;
+        assert_eq!(from_lock(lock, DOT), Some(Version(3, 0, 1)));
+        assert_eq!(
+            from_lock(&lock.replace('\n', "\r\n"), DOT),
+            Some(Version(3, 0, 1))
+        );
+        let without = lock.replace("name = \"django_oauth_toolkit\"", "name = \"other\"");
+        assert_eq!(from_lock(&without, DOT), None);
+    }
+
+    #[test]
+    fn pipfile_lock_byte_search_prefers_default_over_develop() {
+        let lock = r#"{
+    "_meta": {"hash": {"sha256": "dd"}, "requires": {"python_version": "3.11"}},
+    "default": {
+        "django-allauth": {
+            "hashes": ["sha256:dd"],
+            "markers": "extra == 'django-oauth-toolkit'",
+            "version": "==65.3.0"
+        },
+        "Django_OAuth_Toolkit": {
+            "hashes": ["sha256:d1", "sha256:d2"],
+            "index": "pypi",
+            "version": "==2.4.0"
+        }
+    },
+    "develop": {
+        "django-oauth-toolkit": {"version": "==3.0.0"}
+    }
+}"#;
+        assert_eq!(from_pipfile_lock(lock, DOT), Some(Version(2, 4, 0)));
+        assert_eq!(
+            from_pipfile_lock(&lock.replace('\n', "\r\n"), DOT),
+            Some(Version(2, 4, 0))
+        );
+        // Only in develop, which comes first in the text: still found.
+        let dev_first = r#"{"develop": {"django-oauth-toolkit": {"version": "==3.0.0"}},
+            "default": {"django": {"version": "==5.2"}}}"#;
+        assert_eq!(from_pipfile_lock(dev_first, DOT), Some(Version(3, 0, 0)));
+        let both = r#"{"develop": {"django-oauth-toolkit": {"version": "==3.0.0"}},
+            "default": {"django-oauth-toolkit": {"version": "==1.7.0"}}}"#;
+        assert_eq!(from_pipfile_lock(both, DOT), Some(Version(1, 7, 0)));
+        assert_eq!(from_pipfile_lock(r#"{"default": {}}"#, DOT), None);
+    }
+
+    #[test]
+    fn requirements_byte_search_reads_only_lines_naming_the_library() {
+        let reqs = "# via django-oauth-toolkit\r\n\
+                    django==5.2.9 \\\r\n    --hash=sha256:dd\r\n\
+                    oauthlib==3.2.2\r\n    # via django-oauth-toolkit\r\n\
+                    django-oauth-toolkit-extras==9.9\r\n\
+                    Django_OAuth_Toolkit[jwt]==3.4.1 \\\r\n    --hash=sha256:d1\r\n";
+        assert_eq!(from_requirements(reqs, DOT), Some(Version(3, 4, 1)));
+        assert!(
+            lines_naming(reqs, DOT).any(|l| names_requirement(l, DOT)),
+            "names it"
+        );
+        assert_eq!(from_requirements("djangooauthtoolkit==1.0\n", DOT), None);
+        assert_eq!(
+            from_requirements("django-oauth-toolkit-extras==1.0\n", DOT),
+            None
+        );
+        assert!(
+            !lines_naming("# via django-oauth-toolkit\n", DOT).any(|l| names_requirement(l, DOT))
+        );
+        assert!(same_name(b" Django__OAuth..toolkit ", DOT));
+        assert!(!same_name(b"django-oauth", DOT));
+        assert!(mentions(b"x = \"DJANGO_OAUTH_TOOLKIT\"", DOT));
+        assert!(!mentions(b"x = \"mydjango-oauth-toolkit\"", DOT));
     }
 
     #[test]
