@@ -111,7 +111,7 @@ pub struct Unclear {
     pub candidates: Vec<String>,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Settings {
     pub module: String,
     /// How the settings module was found ("--settings", "manage.py", …).
