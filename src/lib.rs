@@ -529,7 +529,7 @@ fn analyze_project<T>(
         .filter(|s| s.unclear.is_none());
     let django_apps = django_settings
         .as_ref()
-        .map(|s| settings::installed_apps(&project, s))
+        .map(|s| django_installed_apps(&project, s))
         .unwrap_or_default();
     // The DOT rules see the modules loaded so far; the graph's model modules come after.
     let modules = project.loaded_modules();
@@ -555,6 +555,27 @@ fn analyze_project<T>(
     analysis.django = django.as_ref();
     analysis.collect_models(&modules);
     f(&analysis, io_diags, noqa_files)
+}
+
+/// The installed apps as Django's checks may rely on them: an entry only some branches of an
+/// `if` add (`if DEBUG: INSTALLED_APPS += [...]`, one of two mutually exclusive test apps) may
+/// be missing, so it is not counted as installed, and the list counts as partly unknown.
+fn django_installed_apps(project: &Project, s: &settings::Settings) -> settings::Apps {
+    let mut apps = settings::installed_apps(project, s);
+    let conditional = settings::conditional_entries(s, "INSTALLED_APPS");
+    if conditional.is_empty() {
+        return apps;
+    }
+    apps.known.retain(|a| !conditional.contains(&a.entry));
+    if apps.unknown.is_none()
+        && let Some(v) = s.get("INSTALLED_APPS")
+    {
+        apps.unknown = Some((
+            format!("{} is added under a condition", conditional.join(", ")),
+            v.clone(),
+        ));
+    }
+    apps
 }
 
 /// Whether any of Django's own checks (DJF / DJM) is selected.

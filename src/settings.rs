@@ -1351,7 +1351,66 @@ fn merge_branches(outcomes: Vec<Namespace>) -> Namespace {
         }
         merged.insert(name.clone(), out);
     }
+    mark_conditional_entries(&outcomes, &mut merged);
     merged
+}
+
+/// The suffix of the shadow setting that lists, for a list setting, the entries only some ways
+/// through an `if` add: `INSTALLED_APPS#conditional` (see [`conditional_entries`]).
+const CONDITIONAL: &str = "#conditional";
+
+/// Records, beside each list the branches of an `if` left different, the entries that are not
+/// in every branch's list: the union says what the list *may* contain, this says what it may
+/// not. Kept across nested and successive statements (an entry once conditional stays so).
+fn mark_conditional_entries(outcomes: &[Namespace], merged: &mut Namespace) {
+    let lists: Vec<String> = merged
+        .iter()
+        .filter(|(k, v)| !k.contains('#') && matches!(v.value, Value::List(_)))
+        .map(|(k, _)| k.clone())
+        .collect();
+    for name in lists {
+        let Some(Value::List(union)) = merged.get(&name).map(|v| v.value.clone()) else {
+            continue;
+        };
+        let in_every = |item: &Value| {
+            outcomes.iter().all(|ns| {
+                matches!(ns.get(&name).map(|v| &v.value), Some(Value::List(l)) if l.contains(item))
+            })
+        };
+        let key = format!("{name}{CONDITIONAL}");
+        let mut conditional = match merged.get(&key).map(|v| &v.value) {
+            Some(Value::List(l)) => l.clone(),
+            _ => Vec::new(),
+        };
+        for item in union.iter().filter(|i| !in_every(i)) {
+            if !conditional.contains(item) {
+                conditional.push(item.clone());
+            }
+        }
+        if conditional.is_empty() {
+            continue;
+        }
+        let Some(mut shadow) = merged.get(&name).cloned() else {
+            continue;
+        };
+        shadow.value = Value::List(conditional);
+        merged.insert(key, shadow);
+    }
+}
+
+/// The entries of the list setting `name` that only some ways through an `if` add (the list
+/// may or may not contain them): `INSTALLED_APPS.append("debug_toolbar")` under `if DEBUG:`.
+pub fn conditional_entries(settings: &Settings, name: &str) -> Vec<String> {
+    match settings
+        .get(&format!("{name}{CONDITIONAL}"))
+        .map(|v| &v.value)
+    {
+        Some(Value::List(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// `a + b`: lists and strings joined. A list joined with something unknown keeps its entries
@@ -1671,6 +1730,8 @@ mod tests {
                 "other"
             ])
         );
+        // What only some branches add may be missing (Django's checks rely on that).
+        assert_eq!(conditional_entries(&s, "INSTALLED_APPS"), ["silk", "other"]);
         assert!(
             matches!(value(&s, "OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL"), Value::Unknown(r) if r.contains("condition"))
         );

@@ -160,3 +160,41 @@ pub(crate) fn inherited_note(graph: &Graph, id: ModelId, field: &Field) -> Optio
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{check, summary};
+
+    const PROJECT: &str = "# -- manage.py\nimport os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n\
+# -- proj/__init__.py\n\
+# -- proj/settings.py\nINSTALLED_APPS = ['django.contrib.auth', 'django.contrib.contenttypes', 'blog']\n";
+
+    fn project(settings: &str, models: &str) -> String {
+        format!(
+            "{PROJECT}{settings}\n# -- blog/__init__.py\n# -- blog/models.py\nfrom django.db import models\n{models}"
+        )
+    }
+
+    const CLASH: &str = "class Post(models.Model):\n    a = models.ForeignKey('auth.User', models.CASCADE, related_name='posts')\n    b = models.ForeignKey('auth.User', models.CASCADE, related_name='posts')  # noqa: DJF304\n";
+
+    #[test]
+    fn noqa_and_silenced_system_checks_suppress() {
+        let d = check(&project("", CLASH));
+        let got: Vec<_> = summary(&d).into_iter().map(|(c, l, _)| (c, l)).collect();
+        // Line 4 (`b`) keeps its DJF305; its DJF304 is under noqa.
+        assert_eq!(got, [("DJF304", 3), ("DJF305", 3), ("DJF305", 4)], "{d:#?}");
+        assert_eq!(d[0].django.as_ref().unwrap().object, "blog.Post.a");
+        let d = check(&project("SILENCED_SYSTEM_CHECKS = ['fields.E305']", CLASH));
+        let got: Vec<_> = summary(&d).into_iter().map(|(c, l, _)| (c, l)).collect();
+        assert_eq!(got, [("DJF304", 3)]);
+        // A list the tool cannot read may silence anything: every Django check is silent.
+        let d = check(&project("SILENCED_SYSTEM_CHECKS = get_silenced()", CLASH));
+        assert!(d.iter().all(|d| d.django.is_none()), "{d:#?}");
+    }
+
+    #[test]
+    fn an_app_list_with_unknown_entries_keeps_the_known_ones_checked() {
+        let d = check(&project("INSTALLED_APPS += plugins()", CLASH));
+        assert!(d.iter().any(|d| d.code == "DJF304"), "{d:#?}");
+    }
+}
