@@ -126,6 +126,16 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     pub related: Vec<Related>,
     pub fix: Option<Fix>,
+    /// The Django system check this diagnostic anticipates (DJF / DJM rules only).
+    pub django: Option<DjangoCheck>,
+}
+
+/// Django's own check a diagnostic anticipates: its ID (`fields.E304`) and the object Django
+/// reports it on (`app_label.Model.field`, or `app_label.Model` for model checks).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DjangoCheck {
+    pub id: &'static str,
+    pub object: String,
 }
 
 impl Diagnostic {
@@ -148,7 +158,16 @@ impl Diagnostic {
             notes: Vec::new(),
             related: Vec::new(),
             fix: None,
+            django: None,
         }
+    }
+    /// Marks the diagnostic as Django's check `id` on `object`.
+    pub fn django_check(mut self, id: &'static str, object: impl Into<String>) -> Self {
+        self.django = Some(DjangoCheck {
+            id,
+            object: object.into(),
+        });
+        self
     }
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());

@@ -379,6 +379,16 @@ fn analyze_project<T>(
     // Settings are evaluated only where they can matter: a project that neither pins, names
     // nor configures the library has nothing for a rule to check.
     let uses_dot = uses_dot || mentioned;
+    // Django's own checks (DJF / DJM) concern every Django project: they run where a model
+    // module (or a file named explicitly) is among the inputs and the settings module is known.
+    let django_discovery = match &discovery {
+        Some(d @ settings::Discovery::Found { .. })
+            if !full && (has_models || named_explicitly) && django_checks_selected(options) =>
+        {
+            Some(d.clone())
+        }
+        _ => None,
+    };
     let discovery = discovery.filter(|_| uses_dot);
     let settings = discovery
         .as_ref()
@@ -546,6 +556,31 @@ fn analyze_project<T>(
         }
     }
 
+    // Django's settings: the same as DOT's where both are read.
+    let django_settings = django_discovery
+        .and_then(|d| match (&settings, &discovery) {
+            (Some(s), Some(_)) => Some(s.clone()),
+            _ => settings::load_settings(&project, &d),
+        })
+        .filter(|s| s.unclear.is_none());
+    let django_apps = django_settings
+        .as_ref()
+        .map(|s| django_installed_apps(&project, s))
+        .unwrap_or_default();
+    // The DOT rules see the modules loaded so far; the graph's model modules come after.
+    let modules = project.loaded_modules();
+    let django = django_settings.as_ref().map(|s| rules::django::Context {
+        graph: django::LazyGraph::new(django::Inputs {
+            project: &project,
+            settings: Some(s),
+            apps: &django_apps,
+            modules: django_model_modules(&project, &django_apps),
+            django: versions::for_project(&project, "django", "django")
+                .map_or_else(|| django::builtin::data().newest(), |(v, _)| v),
+        }),
+        silenced: rules::django::silenced_checks(s),
+    });
+
     let mut analysis = Analysis::new(&project, contract::dot(), settings, apps.known, version);
     analysis.apps_unknown = apps.unknown;
     if let Some(unclear) = unclear {
@@ -553,9 +588,86 @@ fn analyze_project<T>(
     }
     analysis.reported = reported;
     analysis.fix_details = options.fix_details;
-    let modules = project.loaded_modules();
+    analysis.django = django.as_ref();
     analysis.collect_models(&modules);
     f(&analysis, io_diags, noqa_files)
+}
+
+/// The installed apps as Django's checks may rely on them: an entry only some branches of an
+/// `if` add (`if DEBUG: INSTALLED_APPS += [...]`, one of two mutually exclusive test apps) may
+/// be missing, so it is not counted as installed, and the list counts as partly unknown.
+fn django_installed_apps(project: &Project, s: &settings::Settings) -> settings::Apps {
+    let mut apps = settings::installed_apps(project, s);
+    let conditional = settings::conditional_entries(s, "INSTALLED_APPS");
+    if conditional.is_empty() {
+        return apps;
+    }
+    apps.known.retain(|a| !conditional.contains(&a.entry));
+    if apps.unknown.is_none()
+        && let Some(v) = s.get("INSTALLED_APPS")
+    {
+        apps.unknown = Some((
+            format!("{} is added under a condition", conditional.join(", ")),
+            v.clone(),
+        ));
+    }
+    apps
+}
+
+/// Whether any of Django's own checks (DJF / DJM) is selected.
+fn django_checks_selected(options: &Options) -> bool {
+    rules::RULES.iter().any(|r| {
+        (r.code.starts_with("DJF") || r.code.starts_with("DJM"))
+            && options.selection.enabled(r.code)
+    })
+}
+
+/// The modules Django runs at start-up to register the project's models: each installed app's
+/// `models` module of the project and, for a `models/` package, the submodules it imports
+/// (transitively). Other modules are reached through the resolver when a model's base lives
+/// there.
+fn django_model_modules(project: &Project, apps: &settings::Apps) -> Vec<Arc<SourceModule>> {
+    let roots: Vec<String> = apps
+        .known
+        .iter()
+        .filter(|a| a.in_project)
+        .map(|a| format!("{}.models", a.name))
+        .collect();
+    let mut out: Vec<(Arc<SourceModule>, String)> = roots
+        .par_iter()
+        .filter_map(|name| Some((project.module(name)?, name.clone())))
+        .collect();
+    let mut seen: BTreeSet<String> = out.iter().map(|(m, _)| m.name.clone()).collect();
+    let mut i = 0;
+    while let Some((module, package)) = out.get(i).cloned() {
+        i += 1;
+        if !(module.is_package || module.name.starts_with(&format!("{package}."))) {
+            continue;
+        }
+        let mut imported: Vec<String> = module.index.star_imports.clone();
+        for binding in module.index.bindings.values() {
+            match binding {
+                index::Binding::Import(index::ImportTarget::Module(m), _) => {
+                    imported.push(m.clone());
+                }
+                index::Binding::Import(index::ImportTarget::Member { module: m, name }, _) => {
+                    imported.push(m.clone());
+                    imported.push(format!("{m}.{name}"));
+                }
+                _ => {}
+            }
+        }
+        let prefix = format!("{package}.");
+        for name in imported {
+            if !name.starts_with(&prefix) || !seen.insert(name.clone()) {
+                continue;
+            }
+            if let Some(m) = project.module(&name) {
+                out.push((m, package.clone()));
+            }
+        }
+    }
+    out.into_iter().map(|(m, _)| m).collect()
 }
 
 /// A file read for the analysis: its text, or why it could not be read.

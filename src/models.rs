@@ -152,6 +152,9 @@ pub struct Analysis<'p> {
     pub reported: Option<&'p (dyn Fn(&Diagnostic) -> bool + Sync)>,
     /// How much of each fix to build.
     pub fix_details: crate::FixDetails,
+    /// The model graph and settings Django's own checks (DJF / DJM rules) run on; `None` when
+    /// they do not run for this project.
+    pub django: Option<&'p crate::rules::django::Context<'p>>,
 }
 
 const FIELD_NAMES: &[&str] = &[
@@ -225,6 +228,7 @@ impl<'p> Analysis<'p> {
             models: Vec::new(),
             reported: None,
             fix_details: crate::FixDetails::Full,
+            django: None,
         }
     }
 

@@ -111,7 +111,7 @@ pub struct Unclear {
     pub candidates: Vec<String>,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Settings {
     pub module: String,
     /// How the settings module was found ("--settings", "manage.py", …).
@@ -1354,6 +1354,8 @@ fn either(a: Value, b: Value, span: Span, m: &Arc<SourceModule>) -> Value {
 /// (each arm, and past it when there is no `else`), combined by [`either`]. A name set in
 /// some ways only is a list of what those set, or else unknown.
 fn merge_branches(mut outcomes: Vec<Namespace>) -> Namespace {
+    // Read before the loop below moves values out of the outcomes.
+    let shadows = conditional_shadows(&outcomes);
     let mut names: Vec<&String> = outcomes.iter().flat_map(|ns| ns.keys()).collect();
     names.sort();
     names.dedup();
@@ -1402,7 +1404,77 @@ fn merge_branches(mut outcomes: Vec<Namespace>) -> Namespace {
         }
         merged.insert(name, out);
     }
+    merged.extend(shadows);
     merged
+}
+
+/// The suffix of the shadow setting that lists, for a list setting, the entries only some ways
+/// through an `if` add: `INSTALLED_APPS#conditional` (see [`conditional_entries`]).
+const CONDITIONAL: &str = "#conditional";
+
+/// Beside each list the branches of an `if` leave different, the entries that are not in every
+/// branch's list: the union says what the list *may* contain, this says what it may not. Kept
+/// across nested and successive statements (an entry once conditional stays so).
+fn conditional_shadows(outcomes: &[Namespace]) -> Vec<(String, SettingValue)> {
+    let mut names: Vec<&String> = outcomes
+        .iter()
+        .flat_map(|ns| ns.iter())
+        .filter(|(k, v)| !k.contains('#') && matches!(v.value, Value::List(_)))
+        .map(|(k, _)| k)
+        .collect();
+    names.sort();
+    names.dedup();
+    let mut out = Vec::new();
+    for name in names {
+        let list_in = |ns: &Namespace| match ns.get(name).map(|v| &v.value) {
+            Some(Value::List(l)) => Some(l.clone()),
+            _ => None,
+        };
+        let lists: Vec<Option<Vec<Value>>> = outcomes.iter().map(list_in).collect();
+        let key = format!("{name}{CONDITIONAL}");
+        let mut conditional: Vec<Value> = Vec::new();
+        for ns in outcomes {
+            if let Some(Value::List(earlier)) = ns.get(&key).map(|v| &v.value) {
+                for item in earlier {
+                    if !conditional.contains(item) {
+                        conditional.push(item.clone());
+                    }
+                }
+            }
+        }
+        for item in lists.iter().flatten().flatten() {
+            let in_every = lists
+                .iter()
+                .all(|l| l.as_ref().is_some_and(|l| l.contains(item)));
+            if !in_every && !conditional.contains(item) {
+                conditional.push(item.clone());
+            }
+        }
+        if conditional.is_empty() {
+            continue;
+        }
+        let Some(mut shadow) = outcomes.iter().find_map(|ns| ns.get(name)).cloned() else {
+            continue;
+        };
+        shadow.value = Value::List(conditional);
+        out.push((key, shadow));
+    }
+    out
+}
+
+/// The entries of the list setting `name` that only some ways through an `if` add (the list
+/// may or may not contain them): `INSTALLED_APPS.append("debug_toolbar")` under `if DEBUG:`.
+pub fn conditional_entries(settings: &Settings, name: &str) -> Vec<String> {
+    match settings
+        .get(&format!("{name}{CONDITIONAL}"))
+        .map(|v| &v.value)
+    {
+        Some(Value::List(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// `a + b`: lists and strings joined. A list joined with something unknown keeps its entries
@@ -1722,6 +1794,8 @@ mod tests {
                 "other"
             ])
         );
+        // What only some branches add may be missing (Django's checks rely on that).
+        assert_eq!(conditional_entries(&s, "INSTALLED_APPS"), ["silk", "other"]);
         assert!(
             matches!(value(&s, "OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL"), Value::Unknown(r) if r.contains("condition"))
         );

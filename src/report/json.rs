@@ -1,7 +1,8 @@
 //! `--output-format json`: an array of objects with ruff's field names (`code`, `message`,
 //! `filename`, `location`, `end_location`, `fix`, `noqa_row`, `url`), plus `name`, `severity`,
-//! `help`, `notes` and `related`. Field order is fixed; rows and columns are 1-based, columns
-//! count characters.
+//! `help`, `notes` and `related`; the rules that anticipate a Django check add `django_check`
+//! (`fields.E304`) and `django_object` (`app.Model.field`), absent elsewhere. Field order is
+//! fixed; rows and columns are 1-based, columns count characters.
 
 use std::io::{self, Write};
 
@@ -51,6 +52,12 @@ pub(super) struct JsonDiagnostic {
     help: Option<String>,
     notes: Vec<String>,
     related: Vec<JsonRelated>,
+    /// Django's check ID (`fields.E304`), on the DJF / DJM rules only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    django_check: Option<&'static str>,
+    /// The object Django names (`app_label.Model.field`), with `django_check`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    django_object: Option<String>,
 }
 
 pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
@@ -102,5 +109,7 @@ pub(super) fn item(d: &Diagnostic) -> JsonDiagnostic {
                 message: r.message.clone(),
             })
             .collect(),
+        django_check: d.django.as_ref().map(|c| c.id),
+        django_object: d.django.as_ref().map(|c| c.object.clone()),
     }
 }

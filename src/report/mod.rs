@@ -278,10 +278,13 @@ fn percent_encode(s: &str) -> String {
 pub const RULE_DOCS: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/");
 
 /// A rule's documentation file, relative to the repository root: `rules/<library>/<CODE>.md`,
-/// the tool's own rules (`DML…`) under `rules/django-model-lint/` (as `rules/mod.rs` embeds them).
+/// the tool's own rules (`DML…`) under `rules/django-model-lint/`, Django's checks (`DJF…`,
+/// `DJM…`) under `rules/django/` (as `rules/mod.rs` embeds them).
 pub fn rule_doc_path(code: &str) -> String {
     let library = if code.starts_with("DML") {
         "django-model-lint"
+    } else if code.starts_with("DJF") || code.starts_with("DJM") {
+        "django"
     } else {
         "django-oauth-toolkit"
     };

@@ -105,6 +105,10 @@ pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic], cwd: &Path) -> io
             if let Some(fix) = &d.fix {
                 properties.insert("fixApplicability".into(), json!(fix.applicability));
             }
+            if let Some(check) = &d.django {
+                properties.insert("django_check".into(), json!(check.id));
+                properties.insert("django_object".into(), json!(check.object));
+            }
             if !properties.is_empty() {
                 result["properties"] = Value::Object(properties);
             }

@@ -18,6 +18,7 @@ mod contract_on_delete;
 mod contract_target_mismatch;
 mod custom_primary_key_name;
 mod device_code_unique;
+pub mod django;
 mod id_token_reverse_name;
 mod inactive_model_clashes;
 mod meta_drops_parent_constraints;
@@ -50,6 +51,12 @@ macro_rules! tool_doc {
 
 /// Rules reported only when selected explicitly (`--select DML100`), like ruff's RUF100.
 pub const DEFAULT_OFF: &[&str] = &["DML100"];
+
+macro_rules! django_doc {
+    ($code:literal) => {
+        include_str!(concat!("../../rules/django/", $code, ".md"))
+    };
+}
 
 macro_rules! doc {
     ($code:literal) => {
@@ -201,6 +208,78 @@ pub static RULES: &[RuleInfo] = &[
         summary: "the app holding swapped models migrates after DOT's migrations that need it (migrate fails)",
         doc: doc!("DOT018"),
         check: Some(swapped_app_migrates_after_dot::check),
+    },
+    RuleInfo {
+        code: "DJF001",
+        name: "field-name-trailing-underscore",
+        severity: Severity::Error,
+        summary: "a field name ends with an underscore (fields.E001)",
+        doc: django_doc!("DJF001"),
+        check: Some(django::field_name_trailing_underscore::check),
+    },
+    RuleInfo {
+        code: "DJF002",
+        name: "field-name-double-underscore",
+        severity: Severity::Error,
+        summary: "a field name contains `__` (fields.E002)",
+        doc: django_doc!("DJF002"),
+        check: Some(django::field_name_double_underscore::check),
+    },
+    RuleInfo {
+        code: "DJF003",
+        name: "field-name-pk",
+        severity: Severity::Error,
+        summary: "a field is named `pk` (fields.E003)",
+        doc: django_doc!("DJF003"),
+        check: Some(django::field_name_pk::check),
+    },
+    RuleInfo {
+        code: "DJF302",
+        name: "reverse-accessor-field-clash",
+        severity: Severity::Error,
+        summary: "a reverse accessor clashes with a field of the target model (fields.E302)",
+        doc: django_doc!("DJF302"),
+        check: Some(django::reverse_accessor_field_clash::check),
+    },
+    RuleInfo {
+        code: "DJF303",
+        name: "reverse-query-name-field-clash",
+        severity: Severity::Error,
+        summary: "a reverse query name clashes with a field of the target model (fields.E303)",
+        doc: django_doc!("DJF303"),
+        check: Some(django::reverse_query_name_field_clash::check),
+    },
+    RuleInfo {
+        code: "DJF304",
+        name: "reverse-accessor-clash",
+        severity: Severity::Error,
+        summary: "a reverse accessor clashes with another relation's reverse accessor (fields.E304)",
+        doc: django_doc!("DJF304"),
+        check: Some(django::reverse_accessor_clash::check),
+    },
+    RuleInfo {
+        code: "DJF305",
+        name: "reverse-query-name-clash",
+        severity: Severity::Error,
+        summary: "a reverse query name clashes with another relation's reverse name (fields.E305)",
+        doc: django_doc!("DJF305"),
+        check: Some(django::reverse_query_name_clash::check),
+    },
+    RuleInfo {
+        code: "DJF320",
+        name: "set-null-not-nullable",
+        severity: Severity::Error,
+        summary: "`on_delete=SET_NULL` on a field that is not `null=True` (fields.E320)",
+        doc: django_doc!("DJF320"),
+        check: Some(django::set_null_not_nullable::check),
+    },
+    RuleInfo {
+        code: "DJF321",
+        name: "set-default-without-default",
+        severity: Severity::Error,
+        summary: "`on_delete=SET_DEFAULT` on a field without a default (fields.E321)",
+        doc: django_doc!("DJF321"),
+        check: Some(django::set_default_without_default::check),
     },
     RuleInfo {
         code: "DML001",

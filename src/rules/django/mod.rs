@@ -1,0 +1,200 @@
+//! Django's own model system checks (`fields.*` → `DJF`, `models.*` → `DJM`), anticipated from
+//! source on the model graph (`crate::django`), before the project can import.
+//!
+//! Each rule reports what Django's `manage.py check` would report, on the object Django names
+//! (`app_label.Model.field`), with Django's message; its primary location is the field's
+//! definition (for a field copied from a library's abstract model, the class statement of the
+//! model that inherits it). Every diagnostic carries the check ID (`fields.E304`), shown as
+//! `django_check` in JSON and SARIF.
+//!
+//! Codes: `DJF` + the number of `fields.Ennn` / `fields.Wnnn`, `DJM` + the number of
+//! `models.Ennn` / `models.Wnnn`. Where Django has an Error and a Warning with the same number
+//! (`fields.E340` / `fields.W340`), the Error keeps the plain code (`DJF340`) and the Warning
+//! takes a `W` suffix (`DJF340W`), so `--select DJF340` selects both.
+//!
+//! Trust: a rule reports only what Django certainly reports. Django checks the models that
+//! `apps.get_models()` returns: installed, concrete, not swapped out. A model whose app is not
+//! certainly installed, whose bases the tool cannot all see (`complete` false), or whose names
+//! cannot be evaluated, is not checked; a clash needs both relations `certain`.
+//! `SILENCED_SYSTEM_CHECKS` (from the settings) silences by Django's ID; when it cannot be
+//! read, every Django check is treated as silenced.
+
+use std::sync::Arc;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::django::{Field, FieldOrigin, Graph, LazyGraph, Model, ModelId, Swapped};
+use crate::models::Analysis;
+use crate::project::SourceModule;
+use crate::settings::{Settings, Value};
+use crate::syntax::Span;
+
+pub(crate) mod field_name_double_underscore;
+pub(crate) mod field_name_pk;
+pub(crate) mod field_name_trailing_underscore;
+pub(crate) mod reverse_accessor_clash;
+pub(crate) mod reverse_accessor_field_clash;
+pub(crate) mod reverse_query_name_clash;
+pub(crate) mod reverse_query_name_field_clash;
+pub(crate) mod set_default_without_default;
+pub(crate) mod set_null_not_nullable;
+
+mod clashes;
+mod field_names;
+mod on_delete;
+
+/// What the Django checks run on: the project's model graph and the silenced check IDs.
+pub struct Context<'p> {
+    pub graph: LazyGraph<'p>,
+    /// `SILENCED_SYSTEM_CHECKS`; `None` when it cannot be read (every check may be silenced).
+    pub silenced: Option<Vec<String>>,
+}
+
+impl Context<'_> {
+    pub fn is_silenced(&self, id: &str) -> bool {
+        self.silenced
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|s| s == id))
+    }
+}
+
+/// `SILENCED_SYSTEM_CHECKS` as far as it can be read: absent is empty; a value, or an entry,
+/// that cannot be evaluated makes the whole list unknown.
+pub fn silenced_checks(settings: &Settings) -> Option<Vec<String>> {
+    let Some(v) = settings.get("SILENCED_SYSTEM_CHECKS") else {
+        return Some(Vec::new());
+    };
+    match &v.value {
+        Value::List(items) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        Value::None => Some(Vec::new()),
+        _ => None,
+    }
+}
+
+/// The Django context of an analysis, when Django checks run for the project.
+pub(crate) fn context<'a>(ctx: &'a Analysis) -> Option<&'a Context<'a>> {
+    ctx.django
+}
+
+/// Whether Django checks `model`'s fields, certainly: it is among `apps.get_models()`
+/// (installed, concrete, not swapped out) and the tool sees all of it.
+pub(crate) fn checked(model: &Model) -> bool {
+    model.installed == Some(true)
+        && !model.is_abstract
+        && model.swapped == Swapped::No
+        && model.complete
+        && model.app_label.is_some()
+}
+
+/// `app_label.Model.field`, as Django names a field in its check output.
+pub(crate) fn object(model: &Model, field: &str) -> String {
+    format!(
+        "{}.{}.{}",
+        model.app_label.as_deref().unwrap_or("?"),
+        model.name,
+        field
+    )
+}
+
+/// Where a field of `model` is defined in the project: its name in the class that declares it
+/// (the model or an abstract parent), else (a field copied from a library's abstract model, or
+/// one Django adds) the model's class name.
+pub(crate) fn field_site(model: &Model, field: &Field) -> Option<(Arc<SourceModule>, Span)> {
+    match &field.origin {
+        FieldOrigin::Project {
+            class, name_span, ..
+        } => Some((class.module.clone(), *name_span)),
+        _ => model
+            .class()
+            .map(|c| (c.module.clone(), c.info().name_span)),
+    }
+}
+
+/// A diagnostic of a Django check, unless the settings silence it.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn django_diag(
+    ctx: &Context,
+    code: &'static str,
+    id: &'static str,
+    site: (Arc<SourceModule>, Span),
+    object: String,
+    message: String,
+    hint: String,
+) -> Option<Diagnostic> {
+    if ctx.is_silenced(id) {
+        return None;
+    }
+    let (module, span) = site;
+    Some(
+        super::diag(
+            code,
+            Severity::Error,
+            &module,
+            span,
+            format!("{object}: ({id}) {message}"),
+        )
+        .help(hint)
+        .django_check(id, object),
+    )
+}
+
+/// Notes a diagnostic about a field defined elsewhere than the model it is reported for: the
+/// model inherits it.
+pub(crate) fn inherited_note(graph: &Graph, id: ModelId, field: &Field) -> Option<String> {
+    let model = graph.model(id);
+    match &field.origin {
+        FieldOrigin::Project { class, .. } if model.class().is_some_and(|c| !c.same(class)) => {
+            Some(format!(
+                "`{}` inherits `{}` from the abstract model `{}`.",
+                model.name,
+                field.name,
+                class.info().name
+            ))
+        }
+        FieldOrigin::Builtin { model: m, .. } => Some(format!(
+            "`{}` inherits `{}` from Django's `{}.{}`.",
+            model.name, field.name, m.module, m.name
+        )),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{check, summary};
+
+    const PROJECT: &str = "# -- manage.py\nimport os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n\
+# -- proj/__init__.py\n\
+# -- proj/settings.py\nINSTALLED_APPS = ['django.contrib.auth', 'django.contrib.contenttypes', 'blog']\n";
+
+    fn project(settings: &str, models: &str) -> String {
+        format!(
+            "{PROJECT}{settings}\n# -- blog/__init__.py\n# -- blog/models.py\nfrom django.db import models\n{models}"
+        )
+    }
+
+    const CLASH: &str = "class Post(models.Model):\n    a = models.ForeignKey('auth.User', models.CASCADE, related_name='posts')\n    b = models.ForeignKey('auth.User', models.CASCADE, related_name='posts')  # noqa: DJF304\n";
+
+    #[test]
+    fn noqa_and_silenced_system_checks_suppress() {
+        let d = check(&project("", CLASH));
+        let got: Vec<_> = summary(&d).into_iter().map(|(c, l, _)| (c, l)).collect();
+        // Line 4 (`b`) keeps its DJF305; its DJF304 is under noqa.
+        assert_eq!(got, [("DJF304", 3), ("DJF305", 3), ("DJF305", 4)], "{d:#?}");
+        assert_eq!(d[0].django.as_ref().unwrap().object, "blog.Post.a");
+        let d = check(&project("SILENCED_SYSTEM_CHECKS = ['fields.E305']", CLASH));
+        let got: Vec<_> = summary(&d).into_iter().map(|(c, l, _)| (c, l)).collect();
+        assert_eq!(got, [("DJF304", 3)]);
+        // A list the tool cannot read may silence anything: every Django check is silent.
+        let d = check(&project("SILENCED_SYSTEM_CHECKS = get_silenced()", CLASH));
+        assert!(d.iter().all(|d| d.django.is_none()), "{d:#?}");
+    }
+
+    #[test]
+    fn an_app_list_with_unknown_entries_keeps_the_known_ones_checked() {
+        let d = check(&project("INSTALLED_APPS += plugins()", CLASH));
+        assert!(d.iter().any(|d| d.code == "DJF304"), "{d:#?}");
+    }
+}

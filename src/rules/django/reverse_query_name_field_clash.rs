@@ -1,0 +1,9 @@
+//! DJF303: a relation's reverse query name clashes with a field of its target (Django's `fields.E303`): Django refuses to start (`manage.py check`, `runserver`,
+//! `migrate` all stop on it). See `clashes` for the shared check.
+
+use crate::diagnostic::Diagnostic;
+use crate::models::Analysis;
+
+pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    super::clashes::check(ctx, "DJF303", "fields.E303")
+}
