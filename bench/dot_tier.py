@@ -21,10 +21,11 @@ Prints one JSON object: per tree its path and file count, and the one-file targe
 
 import hashlib
 import json
-import os
 import pathlib
 import shutil
 import sys
+
+from trees import link  # one hard-link-or-copy helper for every bench tree
 
 PROJECTS = ["pretix", "ephios", "django-ansible-base", "aleksis-core"]
 # (project, lock file under LOCKS_DIR/<project>/)
@@ -49,14 +50,6 @@ def fingerprint(paths, extra=""):
         st = f.stat()
         h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()[:16]
-
-
-def link(src: pathlib.Path, dst: pathlib.Path):
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
 
 
 def build(dest: pathlib.Path, stamp: str, make) -> bool:
