@@ -569,16 +569,27 @@ fn analyze_project<T>(
         .unwrap_or_default();
     // The DOT rules see the modules loaded so far; the graph's model modules come after.
     let modules = project.loaded_modules();
-    let django = django_settings.as_ref().map(|s| rules::django::Context {
-        graph: django::LazyGraph::new(django::Inputs {
-            project: &project,
-            settings: Some(s),
-            apps: &django_apps,
-            modules: django_model_modules(&project, &django_apps),
-            django: versions::for_project(&project, "django", "django")
-                .map_or_else(|| django::builtin::data().newest(), |(v, _)| v),
-        }),
-        silenced: rules::django::silenced_checks(s),
+    // Inputs that are all files named explicitly (an editor's run on save): only their
+    // diagnostics are wanted, and the graph parses only the models modules that can matter.
+    let focus =
+        (!files.is_empty() && files.iter().all(|p| explicit.contains(*p))).then(|| django::Focus {
+            files: files.iter().map(|p| p.to_path_buf()).collect(),
+            candidates: Vec::new(),
+        });
+    let django = django_settings.as_ref().map(|s| {
+        let (graph_modules, focus) = django_model_modules(&project, &django_apps, focus);
+        rules::django::Context {
+            graph: django::LazyGraph::new(django::Inputs {
+                project: &project,
+                settings: Some(s),
+                apps: &django_apps,
+                modules: graph_modules,
+                django: versions::for_project(&project, "django", "django")
+                    .map_or_else(|| django::builtin::data().newest(), |(v, _)| v),
+                focus,
+            }),
+            silenced: rules::django::silenced_checks(s),
+        }
     });
 
     let mut analysis = Analysis::new(&project, contract::dot(), settings, apps.known, version);
@@ -625,14 +636,39 @@ fn django_checks_selected(options: &Options) -> bool {
 /// The modules Django runs at start-up to register the project's models: each installed app's
 /// `models` module of the project and, for a `models/` package, the submodules it imports
 /// (transitively). Other modules are reached through the resolver when a model's base lives
-/// there.
-fn django_model_modules(project: &Project, apps: &settings::Apps) -> Vec<Arc<SourceModule>> {
-    let roots: Vec<String> = apps
+/// there. With a focus, a plain models module (not a package) that is not loaded yet is not
+/// parsed but left to the focus's candidates (`Graph::build` parses those that can matter).
+fn django_model_modules(
+    project: &Project,
+    apps: &settings::Apps,
+    mut focus: Option<django::Focus>,
+) -> (Vec<Arc<SourceModule>>, Option<django::Focus>) {
+    let mut roots: Vec<String> = apps
         .known
         .iter()
         .filter(|a| a.in_project)
         .map(|a| format!("{}.models", a.name))
         .collect();
+    if let Some(focus) = focus.as_mut() {
+        let loaded: BTreeSet<String> = project
+            .loaded_modules()
+            .iter()
+            .map(|m| m.name.clone())
+            .collect();
+        roots.retain(|name| {
+            if loaded.contains(name) {
+                return true;
+            }
+            match project.module_path(name) {
+                Some((path, false)) => {
+                    focus.candidates.push((name.clone(), path));
+                    false
+                }
+                Some((_, true)) => true,
+                None => false,
+            }
+        });
+    }
     let mut out: Vec<(Arc<SourceModule>, String)> = roots
         .par_iter()
         .filter_map(|name| Some((project.module(name)?, name.clone())))
@@ -667,7 +703,7 @@ fn django_model_modules(project: &Project, apps: &settings::Apps) -> Vec<Arc<Sou
             }
         }
     }
-    out.into_iter().map(|(m, _)| m).collect()
+    (out.into_iter().map(|(m, _)| m).collect(), focus)
 }
 
 /// A file read for the analysis: its text, or why it could not be read.
@@ -1178,6 +1214,72 @@ mod tests {
                 ("repo".to_string(), 8, owned(&["repo", "repo/src"])),
                 ("repo/example".to_string(), 2, owned(&["repo/example"])),
             ]
+        );
+    }
+
+    /// A run on one model module parses only the models modules that can matter to its
+    /// diagnostics (those mentioning its relations' targets), and reports the same DJF304 as
+    /// the run on the whole project.
+    #[test]
+    fn one_file_reads_fewer_models_modules_and_reports_the_same_clash() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let write = |rel: &str, text: &str| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write(
+            "manage.py",
+            "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n",
+        );
+        write("proj/__init__.py", "");
+        write(
+            "proj/settings.py",
+            "INSTALLED_APPS = ['django.contrib.auth', 'django.contrib.contenttypes', 'blog', 'shop', 'wiki', 'forum']\n",
+        );
+        let fk = |class: &str| {
+            format!(
+                "from django.db import models\n\n\nclass {class}(models.Model):\n    owner = models.ForeignKey('auth.User', models.CASCADE, related_name='items')\n"
+            )
+        };
+        for app in ["blog", "shop", "wiki", "forum"] {
+            write(&format!("{app}/__init__.py"), "");
+        }
+        write("blog/models.py", &fk("Post"));
+        write("shop/models.py", &fk("Item"));
+        // Neither names the user model: they cannot hold a relation clashing with blog's.
+        for app in ["wiki", "forum"] {
+            write(
+                &format!("{app}/models.py"),
+                "from django.db import models\n\n\nclass Page(models.Model):\n    title = models.CharField(max_length=10)\n    parent = models.ForeignKey('self', models.CASCADE, null=True)\n",
+            );
+        }
+        let blog = root.join("blog/models.py");
+        let run = |input: &Path| {
+            let r = check_paths(&[input.to_path_buf()], &Options::default()).unwrap();
+            let in_blog: Vec<(String, String)> = r
+                .diagnostics
+                .iter()
+                .filter(|d| d.file.path == blog)
+                .map(|d| (d.code.to_string(), d.message.clone()))
+                .collect();
+            (in_blog, r.parsed)
+        };
+        let (whole, whole_parsed) = run(&root);
+        let (alone, alone_parsed) = run(&blog);
+        assert!(
+            whole.iter().any(|(c, m)| c == "DJF304"
+                && m.contains(
+                    "'blog.Post.owner' clashes with reverse accessor for 'shop.Item.owner'"
+                )),
+            "{whole:?}"
+        );
+        assert_eq!(alone, whole);
+        // Settings and the four models modules, against settings, blog and shop.
+        assert!(
+            alone_parsed + 2 <= whole_parsed,
+            "alone {alone_parsed}, whole {whole_parsed}"
         );
     }
 

@@ -211,6 +211,12 @@ fn whole_word(text: &[u8], at: usize, len: usize) -> bool {
     !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
 }
 
+/// Whether `word` occurs in `text` as a word of its own (`Group` in `auth.Group` or
+/// `"auth.Group"`, not in `GroupProfile`).
+pub fn mentions_word(text: &[u8], word: &[u8]) -> bool {
+    !word.is_empty() && word_in(text, word)
+}
+
 fn word_in(text: &[u8], word: &[u8]) -> bool {
     memchr::memmem::find_iter(text, word).any(|at| whole_word(text, at, word.len()))
 }

@@ -13,7 +13,10 @@
 //! its app.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
+
+use rayon::prelude::*;
 
 use crate::contract::Version;
 use crate::index::{Member, MemberKind};
@@ -38,6 +41,20 @@ pub struct Inputs<'p> {
     pub modules: Vec<Arc<SourceModule>>,
     /// Which Django the embedded library models describe.
     pub django: Version,
+    /// A run about a few files: the graph needs only what their diagnostics depend on.
+    pub focus: Option<Focus>,
+}
+
+/// A run whose inputs are a few explicit files (an editor's run on save): only diagnostics
+/// whose primary location is in `files` are wanted, so of the models modules Django registers
+/// only those that can matter to one are parsed (see [`Graph::build`]).
+#[derive(Clone, Debug, Default)]
+pub struct Focus {
+    /// The files whose diagnostics are wanted.
+    pub files: BTreeSet<PathBuf>,
+    /// The models modules Django registers that are not among `Inputs::modules` (not parsed
+    /// yet), by name and path.
+    pub candidates: Vec<(String, PathBuf)>,
 }
 
 /// A graph built on first use: holding one costs nothing until a rule asks for it.
@@ -244,7 +261,199 @@ const OTHER_FIELD_CLASSES: &[&str] = &[
 const MAX_DEPTH: usize = 32;
 
 impl Graph {
+    /// The graph of `inputs.modules`; with a focus, of the modules among them and among the
+    /// candidates that can matter to a diagnostic in the focus files (`build_focused`).
     pub fn build(inputs: &Inputs) -> Graph {
+        match &inputs.focus {
+            None => Graph::build_from(inputs, &inputs.modules),
+            Some(focus) => Graph::build_focused(inputs, focus),
+        }
+    }
+
+    /// The graph restricted to what the diagnostics of `focus.files` depend on. A diagnostic
+    /// sits on a field whose definition (or, for a field Django adds or copies from a library,
+    /// whose model's class) is in a focus file; what decides it is that model (its module,
+    /// bases through the resolver), its relation's target with the target's multi-table
+    /// ancestors and proxies, and every relation pointing at those. A relation to a model can
+    /// only be spelled where its name is written (the class, `"label.Model"`, a swappable
+    /// setting naming it, `get_user_model` for the user model), or be copied from an abstract
+    /// model into a subclass whose class statement names it. So, from the focus modules, the
+    /// candidates whose text mentions such a name are parsed, the graph rebuilt, until no
+    /// candidate is added.
+    ///
+    /// The graph holds a subset of the models of the whole graph, each with the same
+    /// properties (installed, swapped, complete, fields, names: all computed from the model's
+    /// own class, its bases and the settings). A left-out model can only turn a relation's
+    /// target into an unresolved label or take a reverse entry away, so the rules, which report
+    /// only certain clashes between entries present, can miss a diagnostic but not add one.
+    /// The one whole-graph choice, the model a swappable setting that is not set defaults to,
+    /// is made only among library models (`resolve_setting`).
+    fn build_focused(inputs: &Inputs, focus: &Focus) -> Graph {
+        let project = inputs.project;
+        let mut modules = inputs.modules.clone();
+        let mut pending: Vec<(String, PathBuf, String)> = focus
+            .candidates
+            .par_iter()
+            .filter_map(|(name, path)| {
+                Some((name.clone(), path.clone(), project.source_text(path)?))
+            })
+            .collect();
+        let resolver = Resolver::new(project);
+        // The classes of the focus files (parsed as inputs), registered models or not: an
+        // abstract one in a helper module is a model only through a subclass elsewhere.
+        let own: Vec<ClassRef> = project
+            .loaded_modules()
+            .into_iter()
+            .filter(|m| focus.files.contains(&m.file.path))
+            .flat_map(|module| {
+                (0..module.index.classes.len()).map(move |index| ClassRef {
+                    module: module.clone(),
+                    index,
+                })
+            })
+            .collect();
+        loop {
+            let graph = Graph::build_from(inputs, &modules);
+            if pending.is_empty() {
+                return graph;
+            }
+            let (words, bases) = graph.focus_names(inputs, focus, &resolver, &own);
+
+            let (hits, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(|(_, _, text)| {
+                let text = text.as_bytes();
+                words
+                    .iter()
+                    .any(|w| crate::prefilter::mentions_word(text, w.as_bytes()))
+                    || bases
+                        .iter()
+                        .any(|b| crate::prefilter::may_subclass(text, b.as_bytes()))
+            });
+            pending = rest;
+            if hits.is_empty() {
+                return graph;
+            }
+            let loaded: Vec<Arc<SourceModule>> = hits
+                .into_par_iter()
+                .filter_map(|(name, path, text)| {
+                    project.remember_text(path, text);
+                    project.module(&name)
+                })
+                .collect();
+            modules.extend(loaded);
+        }
+    }
+
+    /// What a candidate module must mention to matter to a diagnostic of the focus files:
+    /// `words` (names of the focus relations' targets, their ancestors and proxies, and of the
+    /// settings naming them) and `bases` (models a class may derive from to inherit a field
+    /// defined in a focus file or a relation to one of those targets).
+    fn focus_names(
+        &self,
+        inputs: &Inputs,
+        focus: &Focus,
+        resolver: &Resolver,
+        own: &[ClassRef],
+    ) -> (BTreeSet<String>, BTreeSet<String>) {
+        let in_focus = |m: &Model, f: &Field| {
+            let path = match &f.origin {
+                FieldOrigin::Project { class, .. } => &class.module.file.path,
+                _ => match m.class() {
+                    Some(c) => &c.module.file.path,
+                    None => return false,
+                },
+            };
+            focus.files.contains(path)
+        };
+        let mut words: BTreeSet<String> = BTreeSet::new();
+        let mut bases: BTreeSet<String> = BTreeSet::new();
+        let mut targets: BTreeSet<ModelId> = BTreeSet::new();
+        for m in &self.models {
+            let mut touched = m
+                .class()
+                .is_some_and(|c| focus.files.contains(&c.module.file.path));
+            for f in m.fields.iter().filter(|f| in_focus(m, f)) {
+                touched = true;
+                let Some(rel) = &f.relation else {
+                    continue;
+                };
+                match &rel.target {
+                    Target::Model(t) => targets.extend(self.lineage(*t)),
+                    Target::Label { model, .. } => {
+                        words.insert(model.clone());
+                    }
+                    Target::Unknown(_) => {
+                        if let RawTo::Expr(module, expr) = &rel.to
+                            && let Symbol::Class(c) = resolver.resolve_expr(module, expr)
+                        {
+                            words.insert(c.info().name.clone());
+                        }
+                    }
+                }
+            }
+            if touched && m.is_abstract {
+                bases.insert(m.name.clone());
+            }
+        }
+        // A class of a focus file that is not a concrete model of the graph may be an abstract
+        // model whose fields are checked in its subclasses.
+        for c in own {
+            if self.of_class(c).is_none_or(|id| self.model(id).is_abstract) {
+                bases.insert(c.info().name.clone());
+            }
+        }
+        // Proxies of the targets: a relation to one is a relation to its concrete model.
+        let proxies: Vec<ModelId> = (0..self.models.len())
+            .map(ModelId)
+            .filter(|&id| self.model(id).proxy && targets.contains(&self.concrete(id)))
+            .collect();
+        targets.extend(proxies);
+        for &t in &targets {
+            let m = self.model(t);
+            words.insert(m.name.clone());
+            // `"label.model"`: Django compares the model name ignoring case.
+            if let Some(label) = &m.app_label {
+                words.insert(format!("{label}.{}", m.name.to_lowercase()));
+            }
+            let mut settings_naming: Vec<String> = Vec::new();
+            if let Some(s) = m.meta.get("swappable").and_then(|a| a.value.as_str()) {
+                settings_naming.push(s.to_string());
+            }
+            if let (Some(label), Some(settings)) = (m.label(), inputs.settings) {
+                settings_naming.extend(
+                    settings
+                        .values
+                        .iter()
+                        .filter(|(_, v)| {
+                            v.value
+                                .as_str()
+                                .is_some_and(|s| s.eq_ignore_ascii_case(&label))
+                        })
+                        .map(|(k, _)| k.clone()),
+                );
+            }
+            for s in settings_naming {
+                if s == "AUTH_USER_MODEL" {
+                    words.insert("get_user_model".to_string());
+                }
+                words.insert(s);
+            }
+        }
+        // Abstract models holding a relation to a target: their subclasses inherit it.
+        for m in self.models.iter().filter(|m| m.is_abstract) {
+            let relates = m.fields.iter().any(|f| {
+                f.relation.as_ref().is_some_and(|r| match &r.target {
+                    Target::Model(t) => targets.contains(&self.concrete(*t)),
+                    _ => false,
+                })
+            });
+            if relates {
+                bases.insert(m.name.clone());
+            }
+        }
+        (words, bases)
+    }
+
+    fn build_from(inputs: &Inputs, modules: &[Arc<SourceModule>]) -> Graph {
         let mut b = Builder {
             inputs,
             resolver: Resolver::new(inputs.project),
@@ -258,7 +467,7 @@ impl Graph {
                 b.visit_builtin(m, 0);
             }
         }
-        for module in &inputs.modules {
+        for module in modules {
             for index in 0..module.index.classes.len() {
                 b.visit(
                     &ClassRef {
@@ -1006,11 +1215,15 @@ impl Builder<'_, '_> {
             },
             Some(Value::Unknown(reason)) => Target::Unknown(reason.clone()),
             Some(other) => Target::Unknown(format!("{name} is {}", other.describe())),
+            // With a focus, only among library models: the first project model declaring it
+            // may be one the focused graph does not hold.
             None => self
                 .models
                 .iter()
                 .position(|m| {
                     !m.is_abstract
+                        && (self.inputs.focus.is_none()
+                            || matches!(m.source, ModelSource::Builtin(_)))
                         && m.meta.get("swappable").and_then(|a| a.value.as_str()) == Some(name)
                 })
                 .map_or_else(

@@ -20,7 +20,7 @@ pub mod meta;
 pub mod names;
 
 pub use graph::{
-    Field, FieldOrigin, Graph, Inputs, LazyGraph, Model, ModelId, ModelSource, Relation,
+    Field, FieldOrigin, Focus, Graph, Inputs, LazyGraph, Model, ModelId, ModelSource, Relation,
     ReverseEntry, Swapped, Target, TargetVia,
 };
 pub use meta::{Meta, MetaAttr, MetaOrigin};

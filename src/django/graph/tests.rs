@@ -29,6 +29,7 @@ fn graph(settings: &str, files: &str, modules: &[&str]) -> (tempfile::TempDir, G
         apps: &apps,
         modules,
         django: Version(5, 2, 0),
+        focus: None,
     });
     (dir, g)
 }
@@ -540,6 +541,7 @@ fn the_lazy_graph_is_built_on_first_use() {
         apps: &apps,
         modules: vec![project.module("a.models").unwrap()],
         django: Version(4, 2, 0),
+        focus: None,
     });
     assert!(!lazy.is_built());
     let user = lazy
