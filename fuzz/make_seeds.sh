@@ -31,5 +31,43 @@ for target in check_project fixer; do
       fi
     } > "$out/$f.settings.py"
   done
+  # Settings shapes the evaluator reads (issue 12): partly dynamic lists, branches, a library's
+  # base settings, django-configurations classes, split-settings includes, a run-time name.
+  models="$fixtures/dot001_other_name/oauth/models.py"
+  shapes=(
+'import os
+from somelib.settings.base import *
+EXTRA = ["debug_toolbar"] if os.environ.get("X") else []
+INSTALLED_APPS = ["oauth2_provider"] + EXTRA + [a for a in PLUGINS]
+INSTALLED_APPS += get_plugins()
+INSTALLED_APPS.extend(more())
+if DEBUG:
+    INSTALLED_APPS.append("app")
+elif os.environ.get("Y"):
+    OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "app.AccessToken"
+else:
+    INSTALLED_APPS.insert(0, "app")
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "app.RefreshToken" if DEBUG else "app.Other"'
+'from configurations import Configuration, values
+class Base(Configuration):
+    INSTALLED_APPS = ["oauth2_provider", "app"]
+    OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = values.Value("app.RefreshToken")
+    @property
+    def DATABASES(self):
+        return {}
+class Dev(Base):
+    INSTALLED_APPS = Base.INSTALLED_APPS + list(Base.MISSING)
+class Prod(Dev, Base):
+    pass'
+'from split_settings.tools import include, optional
+# Don'"'"'t edit
+include("components/*.py", optional("local.py"), *EXTRA)
+INSTALLED_APPS = tuple(sorted(["oauth2_provider", "app"]))
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = f"app.{NAME}"'
+  )
+  for i in "${!shapes[@]}"; do
+    { sed 's/"oauth\./"app./g; s/from oauth\./from app./g' "$models"; printf '\n#@settings\n%s\n' "${shapes[$i]}"; } \
+      > "$out/settings_shape_$i.py"
+  done
 done
 ls "$here/seeds/"* | wc -l

@@ -1,5 +1,7 @@
 """Fixture `ok_mixins` (silent): the token models mix in plain-Python helper mixins and an abstract
-auditing model before DOT's abstract base. No DOT field is re-declared.
+auditing model before DOT's abstract base. No DOT field is re-declared. Because `Auditable` (listed
+first) has its own Meta, RefreshToken states `class Meta(AbstractRefreshToken.Meta)` so Django keeps
+DOT's unique_together and index (see dot007_mixin_meta_shadows_parent for the broken variant).
 """
 from django.db import models
 from oauth2_provider.models import AbstractAccessToken, AbstractIDToken, AbstractRefreshToken
@@ -26,7 +28,8 @@ class AccessToken(TokenDisplayMixin, Auditable, AbstractAccessToken):
 
 
 class RefreshToken(TokenDisplayMixin, Auditable, AbstractRefreshToken):
-    pass
+    class Meta(AbstractRefreshToken.Meta):
+        pass
 
 
 class IDToken(AbstractIDToken):
