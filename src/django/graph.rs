@@ -1040,6 +1040,11 @@ impl Builder<'_, '_> {
             return Swapped::Unknown("no settings module was found".to_string());
         };
         let value = match settings.get(setting).map(|v| &v.value) {
+            // Not set in the project, but a library's base settings (a star import from
+            // outside it) may set it.
+            None if settings.maybe_set_elsewhere().is_some() => {
+                return Swapped::Unknown(unset_but_maybe_elsewhere(settings, setting));
+            }
             None | Some(Value::None) => return Swapped::No,
             Some(Value::Str(s)) if s.is_empty() => return Swapped::No,
             Some(Value::Str(s)) => s,
@@ -1215,6 +1220,9 @@ impl Builder<'_, '_> {
             },
             Some(Value::Unknown(reason)) => Target::Unknown(reason.clone()),
             Some(other) => Target::Unknown(format!("{name} is {}", other.describe())),
+            None if settings.maybe_set_elsewhere().is_some() => {
+                Target::Unknown(unset_but_maybe_elsewhere(settings, name))
+            }
             // With a focus, only among library models: the first project model declaring it
             // may be one the focused graph does not hold.
             None => self
@@ -1231,6 +1239,17 @@ impl Builder<'_, '_> {
                     |i| Target::Model(ModelId(i)),
                 ),
         }
+    }
+}
+
+/// Why a setting the project does not set is unknown all the same: something the evaluator cannot
+/// read (a library's base settings, star-imported) may set it.
+fn unset_but_maybe_elsewhere(settings: &Settings, name: &str) -> String {
+    match settings.maybe_set_elsewhere().map(|v| &v.value) {
+        Some(Value::Unknown(why)) => {
+            format!("{name} is not set in the project's settings, and {why}")
+        }
+        _ => format!("{name} is not set in the project's settings, and may be set elsewhere"),
     }
 }
 

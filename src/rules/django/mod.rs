@@ -57,11 +57,13 @@ impl Context<'_> {
     }
 }
 
-/// `SILENCED_SYSTEM_CHECKS` as far as it can be read: absent is empty; a value, or an entry,
-/// that cannot be evaluated makes the whole list unknown.
+/// `SILENCED_SYSTEM_CHECKS` as far as it can be read: absent is empty (unknown when a library's
+/// base settings are star-imported); a value, or an entry, that cannot be evaluated makes the
+/// whole list unknown.
 pub fn silenced_checks(settings: &Settings) -> Option<Vec<String>> {
     let Some(v) = settings.get("SILENCED_SYSTEM_CHECKS") else {
-        return Some(Vec::new());
+        // Unset here, but a library's base settings (star-imported) may set it.
+        return settings.maybe_set_elsewhere().is_none().then(Vec::new);
     };
     match &v.value {
         Value::List(items) => items
@@ -196,5 +198,31 @@ mod tests {
     fn an_app_list_with_unknown_entries_keeps_the_known_ones_checked() {
         let d = check(&project("INSTALLED_APPS += plugins()", CLASH));
         assert!(d.iter().any(|d| d.code == "DJF304"), "{d:#?}");
+    }
+
+    /// A custom user model beside `auth.User` clashes only when AUTH_USER_MODEL does not name
+    /// it; settings that star-import a library's base settings may set it there: unknown, silent.
+    #[test]
+    fn a_swappable_setting_a_library_base_may_set_is_unknown() {
+        let user = "from django.contrib.auth.models import AbstractUser\nclass User(AbstractUser):\n    pass\n";
+        let d = check(&project("", user));
+        assert!(d.iter().any(|d| d.code == "DJF304"), "{d:#?}");
+        // (SILENCED_SYSTEM_CHECKS set here, so that only AUTH_USER_MODEL is unknown.)
+        let d = check(&project(
+            "from somelib.settings.base import *\nSILENCED_SYSTEM_CHECKS = []",
+            user,
+        ));
+        assert!(d.iter().all(|d| d.django.is_none()), "{d:#?}");
+        // SILENCED_SYSTEM_CHECKS unset: the library's base may set it too.
+        let d = check(&project(
+            "from somelib.settings.base import *\nAUTH_USER_MODEL = 'auth.User'",
+            user,
+        ));
+        assert!(d.iter().all(|d| d.django.is_none()), "{d:#?}");
+        let d = check(&project(
+            "from somelib.settings.base import *\nAUTH_USER_MODEL = 'blog.User'",
+            user,
+        ));
+        assert!(d.iter().all(|d| d.django.is_none()), "{d:#?}");
     }
 }
