@@ -34,6 +34,10 @@ FAMILY = {
     "fields.E001", "fields.E002", "fields.E003",
     "fields.E302", "fields.E303", "fields.E304", "fields.E305",
     "fields.E320", "fields.E321",
+    # Many-to-many and through models (fields.W342: ForeignKey(unique=True)).
+    "fields.E330", "fields.E331", "fields.E333", "fields.E334", "fields.E335",
+    "fields.E336", "fields.E337", "fields.E338", "fields.E339",
+    "fields.W340", "fields.W341", "fields.W342", "fields.W345", "fields.W346",
 }
 
 CHILD = r"""

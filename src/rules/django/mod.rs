@@ -31,6 +31,20 @@ use crate::syntax::Span;
 pub(crate) mod field_name_double_underscore;
 pub(crate) mod field_name_pk;
 pub(crate) mod field_name_trailing_underscore;
+pub(crate) mod m2m_unique;
+pub(crate) mod m2m_through_not_installed;
+pub(crate) mod m2m_through_self_ambiguous;
+pub(crate) mod m2m_through_ambiguous_source;
+pub(crate) mod m2m_through_ambiguous_target;
+pub(crate) mod m2m_through_missing_foreign_key;
+pub(crate) mod m2m_through_fields_not_pair;
+pub(crate) mod m2m_through_fields_unknown_field;
+pub(crate) mod m2m_through_fields_not_foreign_key;
+pub(crate) mod m2m_null;
+pub(crate) mod m2m_validators;
+pub(crate) mod foreign_key_unique;
+pub(crate) mod m2m_symmetrical_related_name;
+pub(crate) mod m2m_db_comment;
 pub(crate) mod reverse_accessor_clash;
 pub(crate) mod reverse_accessor_field_clash;
 pub(crate) mod reverse_query_name_clash;
@@ -40,6 +54,7 @@ pub(crate) mod set_null_not_nullable;
 
 mod clashes;
 mod field_names;
+mod m2m;
 mod on_delete;
 
 /// What the Django checks run on: the project's model graph and the silenced check IDs.
