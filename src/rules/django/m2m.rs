@@ -569,7 +569,7 @@ fn field_module(field: &Field) -> Option<&Arc<SourceModule>> {
 
 /// Whether the app label is certainly not an installed app's.
 fn label_not_installed(ctx: &Analysis, label: &str) -> bool {
-    ctx.settings.is_some() && ctx.apps_unknown.is_none() && !ctx.apps.iter().any(|a| a.label == label)
+    super::context(ctx).is_some_and(|dj| dj.graph.label_installed(label) == Some(false))
 }
 
 /// Whether every field of `t` (with its multi-table parents) is known: the models are installed,
