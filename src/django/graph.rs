@@ -77,17 +77,9 @@ impl<'p> LazyGraph<'p> {
     pub fn is_built(&self) -> bool {
         self.cell.get().is_some()
     }
-    /// Whether an installed app has the label `label`; `None` when the settings or part of
-    /// `INSTALLED_APPS` cannot be read.
-    pub fn label_installed(&self, label: &str) -> Option<bool> {
-        self.inputs.settings?;
-        if self.inputs.apps.known.iter().any(|a| a.label == label) {
-            Some(true)
-        } else if self.inputs.apps.unknown.is_some() {
-            None
-        } else {
-            Some(false)
-        }
+    /// What the graph is built from (the settings and installed apps the checks also read).
+    pub fn inputs(&self) -> &Inputs<'p> {
+        &self.inputs
     }
 }
 

@@ -362,6 +362,22 @@ pub static RULES: &[RuleInfo] = &[
         check: Some(django::m2m_null::check),
     },
     RuleInfo {
+        code: "DJF340",
+        name: "m2m-table-clash",
+        severity: Severity::Error,
+        summary: "a `ManyToManyField`'s intermediary table has the name of another model's table (fields.E340)",
+        doc: django_doc!("DJF340"),
+        check: Some(django::m2m_table_clash::check),
+    },
+    RuleInfo {
+        code: "DJF344",
+        name: "m2m-table-clash-routed",
+        severity: Severity::Warning,
+        summary: "a `ManyToManyField`'s intermediary table has the name of another model's table, with `DATABASE_ROUTERS` set (fields.W344)",
+        doc: django_doc!("DJF344"),
+        check: Some(django::m2m_table_clash_routed::check),
+    },
+    RuleInfo {
         code: "DJF341",
         name: "m2m-validators",
         severity: Severity::Warning,

@@ -37,7 +37,8 @@ FAMILY = {
     # Many-to-many and through models (fields.W342: ForeignKey(unique=True)).
     "fields.E330", "fields.E331", "fields.E333", "fields.E334", "fields.E335",
     "fields.E336", "fields.E337", "fields.E338", "fields.E339",
-    "fields.W340", "fields.W341", "fields.W342", "fields.W345", "fields.W346",
+    "fields.E340", "fields.W340", "fields.W341", "fields.W342", "fields.W344", "fields.W345",
+    "fields.W346",
 }
 
 CHILD = r"""

@@ -569,7 +569,12 @@ fn field_module(field: &Field) -> Option<&Arc<SourceModule>> {
 
 /// Whether the app label is certainly not an installed app's.
 fn label_not_installed(ctx: &Analysis, label: &str) -> bool {
-    super::context(ctx).is_some_and(|dj| dj.graph.label_installed(label) == Some(false))
+    super::context(ctx).is_some_and(|dj| {
+        let inputs = dj.graph.inputs();
+        inputs.settings.is_some()
+            && inputs.apps.unknown.is_none()
+            && !inputs.apps.known.iter().any(|a| a.label == label)
+    })
 }
 
 /// Whether every field of `t` (with its multi-table parents) is known: the models are installed,

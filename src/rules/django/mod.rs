@@ -41,6 +41,8 @@ pub(crate) mod m2m_through_fields_not_pair;
 pub(crate) mod m2m_through_fields_unknown_field;
 pub(crate) mod m2m_through_fields_not_foreign_key;
 pub(crate) mod m2m_null;
+pub(crate) mod m2m_table_clash;
+pub(crate) mod m2m_table_clash_routed;
 pub(crate) mod m2m_validators;
 pub(crate) mod foreign_key_unique;
 pub(crate) mod m2m_symmetrical_related_name;
@@ -55,6 +57,7 @@ pub(crate) mod set_null_not_nullable;
 mod clashes;
 mod field_names;
 mod m2m;
+mod m2m_table;
 mod on_delete;
 
 /// What the Django checks run on: the project's model graph and the silenced check IDs.
