@@ -104,7 +104,7 @@ fn diagnostic(
 ) -> Option<Diagnostic> {
     let (why, fix) = explain(f.id);
     let help = match f.hint {
-        Some(h) => format!("{h} ({fix})"),
+        Some(h) => format!("{h} {fix}"),
         None => fix.to_string(),
     };
     let mut d = super::django_diag(dj, code, f.id, f.site, f.object, f.message, help)?;
@@ -123,43 +123,43 @@ fn explain(id: &str) -> (&'static str, &'static str) {
     match id {
         "fields.E330" => (
             "Django refuses to start: a many-to-many relation has no column that could be unique.",
-            "remove unique=True; to allow each pair once, Django's intermediary table is already unique on the pair",
+            "Remove unique=True; to allow each pair once, Django's intermediary table is already unique on the pair.",
         ),
         "fields.W340" => (
             "A many-to-many relation is stored in its own table: there is no column to make nullable, so `null` is ignored.",
-            "remove the null argument",
+            "Remove the null argument.",
         ),
         "fields.W341" => (
             "Validators run on a field's value; a many-to-many relation has none to validate, so they never run.",
-            "remove validators; validate the relation in a form's or model's clean() instead",
+            "Remove validators; validate the relation in a form's or model's clean() instead.",
         ),
         "fields.W342" => (
             "A unique foreign key is a one-to-one relation, but Django's reverse accessor still returns a manager (`obj.x_set.get()`), not the object.",
-            "use models.OneToOneField instead",
+            "Use models.OneToOneField instead.",
         ),
         "fields.W345" => (
             "A symmetrical relation has no reverse side: the related_name is never used.",
-            "remove related_name, or set symmetrical=False",
+            "Remove related_name, or set symmetrical=False.",
         ),
         "fields.W346" => (
             "A many-to-many relation has no column of its own to carry the comment.",
-            "remove db_comment; comment the through model's columns instead",
+            "Remove db_comment; comment the through model's columns instead.",
         ),
         "fields.E331" => (
             "Django refuses to start: the intermediary model must be a concrete, installed model.",
-            "make the through model concrete and add its app to INSTALLED_APPS",
+            "Make the through model concrete and add its app to INSTALLED_APPS.",
         ),
         "fields.E333" | "fields.E334" | "fields.E335" => (
             "Django refuses to start: it cannot tell which foreign keys of the through model link the two sides.",
-            "add through_fields=(\"<field to the source>\", \"<field to the target>\")",
+            "Add through_fields=(\"<field to the source>\", \"<field to the target>\").",
         ),
         "fields.E336" => (
             "Django refuses to start: the through model must link both sides of the relation.",
-            "add the missing ForeignKey to the through model",
+            "Add the missing ForeignKey to the through model.",
         ),
         "fields.E337" | "fields.E338" | "fields.E339" => (
             "Django refuses to start: through_fields must name the through model's foreign key to the source model, then the one to the target model.",
-            "name the two foreign keys of the through model, source first",
+            "Name the two foreign keys of the through model, source first.",
         ),
         _ => ("", ""),
     }
@@ -252,7 +252,9 @@ fn findings(ctx: &Analysis, graph: &Graph, mi: ModelId, field: &Field) -> Vec<Fi
         ));
     }
     // `symmetrical` defaults to `to == "self"` (the string as written).
-    let to = args.first().or_else(|| call.keyword("to").map(|k| &k.value));
+    let to = args
+        .first()
+        .or_else(|| call.keyword("to").map(|k| &k.value));
     let symmetrical = match kw("symmetrical") {
         Some(Lit::Bool(b)) => Some(b),
         None | Some(Lit::None) => {
@@ -322,9 +324,8 @@ fn through_checks(
     let model = graph.model(mi);
     let this = object(model, &field.name);
     // `through=` as a class is `through._meta`; as a string that never resolves, the string.
-    let through_is_string = through_expr.is_some_and(|e| {
-        Lit::eval(&ctx.resolver, module, e).as_str().is_some()
-    });
+    let through_is_string =
+        through_expr.is_some_and(|e| Lit::eval(&ctx.resolver, module, e).as_str().is_some());
     let qualified = match through {
         Target::Model(t) => {
             let m = graph.model(*t);
@@ -333,12 +334,12 @@ fn through_checks(
                 None => return,
             }
         }
-        Target::Label { .. } | Target::Unknown(_) => match through_expr
-            .map(|e| Lit::eval(&ctx.resolver, module, e))
-        {
-            Some(Lit::Str(s)) => s,
-            _ => return,
-        },
+        Target::Label { .. } | Target::Unknown(_) => {
+            match through_expr.map(|e| Lit::eval(&ctx.resolver, module, e)) {
+                Some(Lit::Str(s)) => s,
+                _ => return,
+            }
+        }
     };
     // Whether the through model is among `apps.get_models()`: `Some(false)` certainly not.
     let installed = match through {
@@ -470,8 +471,7 @@ fn link_counts(
         return;
     };
     let to_model = graph.model(to);
-    if to_model.installed != Some(true) || to_model.is_abstract || to_model.swapped != Swapped::No
-    {
+    if to_model.installed != Some(true) || to_model.is_abstract || to_model.swapped != Swapped::No {
         return;
     }
     if !fields_known(graph, t) {
@@ -581,15 +581,12 @@ fn label_not_installed(ctx: &Analysis, label: &str) -> bool {
 /// fully seen, and every relation among their fields is resolved.
 fn fields_known(graph: &Graph, t: ModelId) -> bool {
     let concrete = graph.concrete(t);
-    let lineage_ok = graph
-        .fields_with_parents(concrete)
-        .iter()
-        .all(|(m, f)| {
-            graph.model(*m).complete
-                && f.relation
-                    .as_ref()
-                    .is_none_or(|r| matches!(r.target, Target::Model(_)))
-        });
+    let lineage_ok = graph.fields_with_parents(concrete).iter().all(|(m, f)| {
+        graph.model(*m).complete
+            && f.relation
+                .as_ref()
+                .is_none_or(|r| matches!(r.target, Target::Model(_)))
+    });
     lineage_ok && graph.model(t).complete && graph.model(concrete).complete
 }
 
@@ -607,18 +604,12 @@ fn meta_fields(graph: &Graph, t: ModelId) -> Vec<&Field> {
         }
     }
     for m in by_model {
-        out.extend(
-            graph
-                .model(m)
-                .fields
-                .iter()
-                .filter(|f| {
-                    !PRIVATE_FIELDS.contains(&f.kind.as_str())
-                        && f.relation
-                            .as_ref()
-                            .is_none_or(|r| r.kind != RelKind::ManyToMany)
-                }),
-        );
+        out.extend(graph.model(m).fields.iter().filter(|f| {
+            !PRIVATE_FIELDS.contains(&f.kind.as_str())
+                && f.relation
+                    .as_ref()
+                    .is_none_or(|r| r.kind != RelKind::ManyToMany)
+        }));
     }
     out
 }
@@ -666,4 +657,85 @@ fn forward_field<'g>(graph: &'g Graph, t: ModelId, name: &str) -> Lookup<'g> {
         }
     }
     Lookup::Missing
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use crate::diagnostic::Diagnostic;
+    use crate::rules::testing::{check, summary};
+
+    /// A project with `blog` (and `extra` files, `# -- path` separated) installed.
+    pub(crate) fn project(models: &str, extra: &str) -> String {
+        format!(
+            "# -- manage.py\nimport os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n\
+# -- proj/__init__.py\n\
+# -- proj/settings.py\nINSTALLED_APPS = ['django.contrib.auth', 'django.contrib.contenttypes', 'blog']\n\
+# -- blog/__init__.py\n\
+# -- blog/models.py\nfrom django.db import models\n{models}{extra}"
+        )
+    }
+
+    /// `(code, line)` of each diagnostic with the code `code`.
+    pub(crate) fn hits(d: &[Diagnostic], code: &str) -> Vec<u32> {
+        summary(d)
+            .into_iter()
+            .filter(|(c, _, _)| *c == code)
+            .map(|(_, l, _)| l)
+            .collect()
+    }
+
+    /// The through-model checks read fields copied from an abstract base in another module,
+    /// and stay silent where the through model is a library's the tool cannot see.
+    #[test]
+    fn through_fields_come_from_abstract_bases_and_unseen_models_are_silent() {
+        let models = "from blog.base import LinkBase\n\
+class Tag(models.Model):\n    name = models.CharField(max_length=9)\n\
+class Post(models.Model):\n    tags = models.ManyToManyField(Tag, through='Link', related_name='posts')\n\
+class Link(LinkBase):\n    other_post = models.ForeignKey(Post, models.CASCADE, related_name='+')\n";
+        let base = "\n# -- blog/base.py\nfrom django.db import models\n\
+class LinkBase(models.Model):\n    post = models.ForeignKey('blog.Post', models.CASCADE, related_name='+')\n    tag = models.ForeignKey('blog.Tag', models.CASCADE, related_name='+')\n    class Meta:\n        abstract = True\n";
+        let d = check(&project(models, base));
+        // Two keys from Post: one inherited, one own.
+        assert_eq!(hits(&d, "DJF334"), [6], "{d:#?}");
+        assert!(hits(&d, "DJF336").is_empty(), "{d:#?}");
+        // A through model deriving from a library model the tool cannot see: its fields are
+        // unknown.
+        let unseen = models.replace(
+            "class Link(LinkBase):",
+            "from somelib.models import Linked\nclass Link(LinkBase, Linked):",
+        );
+        let d = check(&project(&unseen, base));
+        assert!(d.iter().all(|d| d.django.is_none()), "{d:#?}");
+    }
+
+    /// `**kwargs`, positional options, a subclass of ManyToManyField, and a `null` computed at
+    /// run time: not judged.
+    #[test]
+    fn calls_the_tool_cannot_read_are_silent() {
+        let models = "class Tag(models.Model):\n    pass\n\
+class SortedM2M(models.ManyToManyField):\n    pass\n\
+OPTS = {'null': True}\n\
+class Post(models.Model):\n    a = models.ManyToManyField(Tag, **OPTS)\n    b = SortedM2M(Tag, null=True, related_name='b')\n    c = models.ManyToManyField(Tag, unique=flag(), related_name='c')\n    d = models.ManyToManyField(Tag, validators=VALIDATORS, related_name='d')\n    e = models.ManyToManyField(Tag, null=True, related_name='e')\n";
+        let d = check(&project(models, ""));
+        // Only `e`, read in full, is reported.
+        let got: Vec<_> = d
+            .iter()
+            .filter_map(|d| d.django.as_ref())
+            .map(|c| c.object.as_str())
+            .collect();
+        assert_eq!(got, ["blog.Post.e"], "{d:#?}");
+    }
+
+    /// Warnings carry the warning severity and Django's ID; errors the error severity.
+    #[test]
+    fn severities_follow_django() {
+        let models = "class Tag(models.Model):\n    pass\n\
+class Post(models.Model):\n    a = models.ManyToManyField(Tag, null=True, unique=True)\n";
+        let d = check(&project(models, ""));
+        let by = |code: &str| d.iter().find(|d| d.code == code).unwrap();
+        assert_eq!(by("DJF340W").severity, crate::diagnostic::Severity::Warning);
+        assert_eq!(by("DJF340W").django.as_ref().unwrap().id, "fields.W340");
+        assert_eq!(by("DJF330").severity, crate::diagnostic::Severity::Error);
+        assert_eq!(by("DJF330").django.as_ref().unwrap().object, "blog.Post.a");
+    }
 }

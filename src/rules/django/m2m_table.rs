@@ -16,7 +16,9 @@
 //! `truncate_name`, Oracle's limit is 30).
 
 use crate::diagnostic::Diagnostic;
-use crate::django::{Field, FieldOrigin, Graph, Lit, Model, ModelId, ModelSource, RelKind, Swapped, Target};
+use crate::django::{
+    Field, FieldOrigin, Graph, Lit, Model, ModelId, ModelSource, RelKind, Swapped, Target,
+};
 use crate::models::Analysis;
 use crate::settings::Value;
 
@@ -106,7 +108,9 @@ pub(crate) fn check(ctx: &Analysis, code: &'static str, id: &'static str) -> Vec
                 .filter(|t| t.name == table)
                 .filter(|t| match &through {
                     Through::Model(th) => t.auto_field.is_some() || t.model != *th,
-                    Through::Auto => !(t.model == mi && t.auto_field.as_deref() == Some(&field.name)),
+                    Through::Auto => {
+                        !(t.model == mi && t.auto_field.as_deref() == Some(&field.name))
+                    }
                 })
                 .collect();
             let [other] = clashing.as_slice() else {
@@ -145,7 +149,9 @@ pub(crate) fn check(ctx: &Analysis, code: &'static str, id: &'static str) -> Vec
             // A field of a library model (`auth.User.groups`) is reported where the project
             // makes it clash: the other model, or the other field.
             let other_site = || match &other.auto_field {
-                Some(f) => other_model.field(f).and_then(|f| field_site(other_model, f)),
+                Some(f) => other_model
+                    .field(f)
+                    .and_then(|f| field_site(other_model, f)),
                 None => other_model
                     .class()
                     .map(|c| (c.module.clone(), c.info().name_span)),
