@@ -416,7 +416,12 @@ fn through_checks(
     let (Some(t), Target::Model(to)) = (through_id, &rel.target) else {
         return;
     };
-    if !fields_known(graph, t) {
+    // An abstract model's relations keep their `to` unresolved (a string) in Django, and a
+    // target of an app that is not installed is never resolved: Django compares strings there.
+    if !fields_known(graph, t)
+        || graph.model(t).is_abstract
+        || graph.model(*to).installed != Some(true)
+    {
         return;
     }
     let through_model = graph.model(t);
