@@ -16,7 +16,8 @@
 //!   and no `through_fields` (reported on the through model);
 //! - fields.E334 / E335: more than one foreign key from the source / to the target, no
 //!   `through_fields`;
-//! - fields.E336: no foreign key to the source or to the target (reported on the through model);
+//! - fields.E336: no foreign key to the source or to the target, `through_fields` or not
+//!   (reported on the through model);
 //! - fields.E337: `through_fields` does not name two link fields;
 //! - fields.E338: a `through_fields` name is not a field of the through model;
 //! - fields.E339: it is one, but not a foreign key to the source (first) / target (second).
@@ -375,10 +376,9 @@ fn through_checks(
             None,
         )),
         Some(true) => {
-            if let Some(t) = through_id
-                && through_fields_missing(ctx, module, through_fields) == Some(true)
-            {
-                link_counts(graph, mi, rel, t, &this, finding, out);
+            if let Some(t) = through_id {
+                let missing = through_fields_missing(ctx, module, through_fields);
+                link_counts(graph, mi, rel, t, &this, missing, finding, out);
             }
         }
         None => {}
@@ -463,12 +463,16 @@ fn through_checks(
 }
 
 /// E333-E336: the foreign keys of the through model `t` to the source `mi` and the target.
+/// E333-E335 only without `through_fields` (`through_fields_missing`: `Some(true)`); E336
+/// whatever `through_fields` says.
+#[allow(clippy::too_many_arguments)]
 fn link_counts(
     graph: &Graph,
     mi: ModelId,
     rel: &crate::django::Relation,
     t: ModelId,
     this: &str,
+    through_fields_missing: Option<bool>,
     finding: &dyn Fn(&'static str, &str, Option<&str>) -> Finding,
     out: &mut Vec<Finding>,
 ) {
@@ -499,8 +503,9 @@ fn link_counts(
         object: through_label.clone(),
         ..finding(id, &message, hint)
     };
+    let ambiguous_reported = through_fields_missing == Some(true);
     if mi == to {
-        if seen(mi) > 2 {
+        if ambiguous_reported && seen(mi) > 2 {
             out.push(on_through(
                 "fields.E333",
                 format!(
@@ -516,7 +521,7 @@ fn link_counts(
         "If you want to create a recursive relationship, use ManyToManyField(\"self\", through=\"{}\").",
         through_model.name
     );
-    if from > 1 {
+    if ambiguous_reported && from > 1 {
         out.push(finding(
             "fields.E334",
             &format!(
@@ -525,7 +530,7 @@ fn link_counts(
             Some(&hint),
         ));
     }
-    if to_n > 1 {
+    if ambiguous_reported && to_n > 1 {
         out.push(finding(
             "fields.E335",
             &format!(

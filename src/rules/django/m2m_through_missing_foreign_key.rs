@@ -24,5 +24,11 @@ class Link(models.Model):\n    post = models.ForeignKey(Post, models.CASCADE)\n"
         let unknown =
             format!("{models}    tag = models.ForeignKey(get_tag_model(), models.CASCADE)\n");
         assert!(hits(&check(&project(&unknown, "")), "DJF336").is_empty());
+        // through_fields does not change the count.
+        let named = models.replace(
+            "through='Link'",
+            "through='Link', through_fields=('post', 'post')",
+        );
+        assert_eq!(hits(&check(&project(&named, "")), "DJF336"), [6]);
     }
 }
