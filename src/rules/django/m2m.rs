@@ -587,15 +587,18 @@ fn label_not_installed(ctx: &Analysis, label: &str) -> bool {
     })
 }
 
-/// Whether every field of `t` (with its multi-table parents) is known: the models are installed,
-/// fully seen, and every relation among their fields is resolved.
+/// Whether every field of `t` (with its multi-table parents) is known: the models are fully
+/// seen, and every relation among their fields names its target. A target naming no model of
+/// the graph (`Target::Label`: an abstract model, or one of an app the tool does not see) is
+/// known not to be the source or the target, which the graph holds (`lookup` would have found
+/// them); only a target the tool cannot evaluate is unknown.
 fn fields_known(graph: &Graph, t: ModelId) -> bool {
     let concrete = graph.concrete(t);
     let lineage_ok = graph.fields_with_parents(concrete).iter().all(|(m, f)| {
         graph.model(*m).complete
             && f.relation
                 .as_ref()
-                .is_none_or(|r| matches!(r.target, Target::Model(_)))
+                .is_none_or(|r| !matches!(r.target, Target::Unknown(_)))
     });
     lineage_ok && graph.model(t).complete && graph.model(concrete).complete
 }
