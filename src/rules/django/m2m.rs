@@ -11,7 +11,8 @@
 //!   has a `related_name`;
 //! - fields.W346: an M2M has a `db_comment`;
 //! - fields.E331: the `through` model is not among `apps.get_models()` (an abstract model passed
-//!   as a class, or a string naming a model of an app that is not installed);
+//!   as a class or named by a string, or a string naming a model of an app that is not
+//!   installed);
 //! - fields.E333: the through model of a relation to self has more than two foreign keys to it
 //!   and no `through_fields` (reported on the through model);
 //! - fields.E334 / E335: more than one foreign key from the source / to the target, no
@@ -361,6 +362,14 @@ fn through_checks(
         Target::Label { label, .. } if through_is_string && label_not_installed(ctx, label) => {
             Some(false)
         }
+        // A string naming an abstract model: abstract models are never registered, so the
+        // reference never resolves. Only on the whole graph (a focused one may lack a concrete
+        // model of that name).
+        Target::Label { label, model }
+            if through_is_string && names_only_abstract(ctx, graph, label, model) =>
+        {
+            Some(false)
+        }
         _ => None,
     };
     let through_id = match through {
@@ -575,6 +584,30 @@ fn field_module(field: &Field) -> Option<&Arc<SourceModule>> {
         FieldOrigin::Project { class, .. } => Some(&class.module),
         _ => None,
     }
+}
+
+/// Whether `label.model` names an abstract model of an installed app of the project, and no
+/// other model (the graph is whole: not a focused one).
+fn names_only_abstract(ctx: &Analysis, graph: &Graph, label: &str, model: &str) -> bool {
+    let Some(dj) = super::context(ctx) else {
+        return false;
+    };
+    let inputs = dj.graph.inputs();
+    let in_project = inputs
+        .apps
+        .known
+        .iter()
+        .any(|a| a.label == label && a.in_project);
+    let named: Vec<_> = graph
+        .models
+        .iter()
+        .filter(|m| m.app_label.as_deref() == Some(label) && m.name.eq_ignore_ascii_case(model))
+        .collect();
+    inputs.focus.is_none()
+        && inputs.apps.unknown.is_none()
+        && in_project
+        && !named.is_empty()
+        && named.iter().all(|m| m.is_abstract && m.complete)
 }
 
 /// Whether the app label is certainly not an installed app's.
