@@ -12,7 +12,7 @@
 //! `unique_together` it cannot evaluate, is not judged for uniqueness.
 
 use crate::diagnostic::Diagnostic;
-use crate::django::{Field, FieldOrigin, Graph, Lit, Model, ModelId, RelKind, Target};
+use crate::django::{Field, FieldOrigin, Graph, Lit, MetaOrigin, Model, ModelId, RelKind, Target};
 use crate::models::Analysis;
 use crate::resolve::Resolver;
 use crate::syntax::{Expr, ExprKind};
@@ -98,13 +98,69 @@ fn lookup<'g>(graph: &'g Graph, target: ModelId, names: &[String]) -> Lookup<'g>
     }
 }
 
-/// Whether a subset of `names` is unique together on `target` through `Meta`; `None`: unknown.
-fn unique_together(target: &Model, names: &[String]) -> Option<bool> {
-    if let Some(c) = target.meta.get("constraints") {
-        match &c.value {
-            Lit::List(items) if items.is_empty() => {}
+/// The field sets of `target`'s total unique constraints (`Options.total_unique_constraints`:
+/// `UniqueConstraint`s without a condition or expressions); `None` when they cannot be read.
+fn unique_constraints(resolver: &Resolver, target: &Model) -> Option<Vec<Vec<String>>> {
+    let Some(attr) = target.meta.get("constraints") else {
+        return Some(Vec::new());
+    };
+    if let Lit::List(items) = &attr.value
+        && items.is_empty()
+    {
+        return Some(Vec::new());
+    }
+    let MetaOrigin::Project { class, .. } = &attr.origin else {
+        return None;
+    };
+    let expr = class.info().meta.as_ref()?.attrs.get("constraints")?;
+    let module = &class.module;
+    let (ExprKind::List(items) | ExprKind::Tuple(items)) = &expr.kind else {
+        return None;
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let ExprKind::Call { func, args, keywords } = &item.kind else {
+            return None;
+        };
+        let q = resolver.resolve_expr(module, func).qualname()?;
+        match q.as_str() {
+            "django.db.models.UniqueConstraint" | "django.db.models.constraints.UniqueConstraint" => {}
+            // Django's other constraints make nothing unique.
+            "django.db.models.CheckConstraint" | "django.db.models.constraints.CheckConstraint" => continue,
             _ => return None,
         }
+        if keywords.iter().any(|k| k.arg.is_none()) {
+            return None;
+        }
+        // Positional arguments are expressions: not a total constraint.
+        if !args.is_empty() {
+            continue;
+        }
+        match item.keyword("condition").map(|k| Lit::eval(resolver, module, &k.value)) {
+            None | Some(Lit::None) => {}
+            // A condition: not a total constraint.
+            _ => continue,
+        }
+        let Some(fields) = item.keyword("fields") else {
+            continue;
+        };
+        let Lit::List(fields) = Lit::eval(resolver, module, &fields.value) else {
+            return None;
+        };
+        let set: Option<Vec<String>> = fields.iter().map(|f| f.as_str().map(str::to_string)).collect();
+        out.push(set?);
+    }
+    Some(out)
+}
+
+/// Whether a subset of `names` is unique together on `target` through `Meta`; `None`: unknown.
+fn unique_together(resolver: &Resolver, target: &Model, names: &[String]) -> Option<bool> {
+    let constraints = unique_constraints(resolver, target)?;
+    if constraints
+        .iter()
+        .any(|s| !s.is_empty() && s.iter().all(|n| names.contains(n)))
+    {
+        return Some(true);
     }
     let Some(ut) = target.meta.get("unique_together") else {
         return Some(false);
@@ -201,7 +257,7 @@ fn finding(ctx: &Analysis, graph: &Graph, field: &Field, id: &str) -> Option<(St
                     None => return None,
                 }
             }
-            if any_unique || unique_together(target, &names)? {
+            if any_unique || unique_together(&ctx.resolver, target, &names)? {
                 return None;
             }
             if fields.len() > 1 {
