@@ -316,8 +316,8 @@ mod tests {
             got,
             [
                 ("fields.E300", "blog.Post.a".to_string()),
-                ("fields.E300", "blog.Post.tags".to_string()),
                 ("fields.E307", "blog.Post.a".to_string()),
+                ("fields.E300", "blog.Post.tags".to_string()),
                 ("fields.E307", "blog.Post.tags".to_string()),
                 ("fields.E307", "blog.Post_tags.tag".to_string()),
             ]
