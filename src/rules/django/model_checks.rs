@@ -21,9 +21,9 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::django::{Field, FieldOrigin, Graph, Lit, Model, ModelId, RelKind};
+use crate::index::MemberKind;
 use crate::models::Analysis;
 use crate::resolve::{Ancestor, Resolver};
-use crate::index::MemberKind;
 
 use super::{checked, field_site, object};
 
@@ -109,7 +109,11 @@ struct Finding<'g> {
 
 fn label_lower(graph: &Graph, id: ModelId) -> String {
     let m = graph.model(id);
-    format!("{}.{}", m.app_label.as_deref().unwrap_or("?"), m.model_name())
+    format!(
+        "{}.{}",
+        m.app_label.as_deref().unwrap_or("?"),
+        m.model_name()
+    )
 }
 
 /// `_check_field_name_clashes`, step by step; `None` when the tool cannot be sure.
@@ -140,8 +144,20 @@ fn field_name_clashes<'g>(graph: &'g Graph, id: ModelId) -> Option<Vec<Finding<'
                     ),
                 });
             }
-            used.insert(f.name.clone(), Used { name: &f.name, model: p });
-            used.insert(a, Used { name: &f.name, model: p });
+            used.insert(
+                f.name.clone(),
+                Used {
+                    name: &f.name,
+                    model: p,
+                },
+            );
+            used.insert(
+                a,
+                Used {
+                    name: &f.name,
+                    model: p,
+                },
+            );
         }
     }
     // `parent._meta.get_fields()`: forward fields (the parent's own parents' included) and the
@@ -150,7 +166,13 @@ fn field_name_clashes<'g>(graph: &'g Graph, id: ModelId) -> Option<Vec<Finding<'
     let mut reverse_names: Vec<String> = Vec::new();
     for &p in &parents {
         for (pm, f) in graph.fields_with_parents(p) {
-            used.insert(f.name.clone(), Used { name: &f.name, model: pm });
+            used.insert(
+                f.name.clone(),
+                Used {
+                    name: &f.name,
+                    model: pm,
+                },
+            );
         }
         for e in graph.reverse_relations(p) {
             match (e.names.hidden, e.names.query.known()) {
@@ -159,9 +181,6 @@ fn field_name_clashes<'g>(graph: &'g Graph, id: ModelId) -> Option<Vec<Finding<'
                 _ => return None,
             }
         }
-    }
-    for &p in &model.parents {
-        let _ = p;
     }
     let mut own_used: HashMap<String, Used<'g>> = HashMap::new();
     for f in local_fields(model) {
@@ -190,8 +209,20 @@ fn field_name_clashes<'g>(graph: &'g Graph, id: ModelId) -> Option<Vec<Finding<'
                 });
             }
         }
-        own_used.insert(f.name.clone(), Used { name: &f.name, model: id });
-        own_used.insert(a, Used { name: &f.name, model: id });
+        own_used.insert(
+            f.name.clone(),
+            Used {
+                name: &f.name,
+                model: id,
+            },
+        );
+        own_used.insert(
+            a,
+            Used {
+                name: &f.name,
+                model: id,
+            },
+        );
     }
     Some(out)
 }
@@ -241,7 +272,9 @@ fn property_clashes(graph: &Graph, resolver: &Resolver, id: ModelId) -> Option<V
             match ancestor {
                 Ancestor::Project(c) => {
                     if let Some(m) = c.info().members.iter().rev().find(|m| m.name == name) {
-                        if matches!(m.kind, MemberKind::Function { is_property: true }) {
+                        if matches!(m.kind, MemberKind::Function { is_property: true })
+                            && is_builtin_property(c, m.name_span)
+                        {
                             out.push(name.clone());
                         }
                         continue 'names;
@@ -266,6 +299,29 @@ fn property_clashes(graph: &Graph, resolver: &Resolver, id: ModelId) -> Option<V
         }
     }
     Some(out)
+}
+
+/// Whether the function defined at `name_span` in `class` is decorated with `@property` (or a
+/// property's `.setter` / `.getter` / `.deleter`): a `property` instance. `cached_property`
+/// is not one (`Options._property_names` tests `isinstance(value, property)`), so it does not
+/// count.
+fn is_builtin_property(class: &crate::resolve::ClassRef, name_span: crate::syntax::Span) -> bool {
+    let text = &class.module.file.text;
+    let Some(before) = text.get(..name_span.start as usize) else {
+        return false;
+    };
+    // The lines above the `def` line, while they are decorators.
+    let mut lines = before.lines().rev();
+    lines.next();
+    lines
+        .map(str::trim)
+        .take_while(|l| l.starts_with('@'))
+        .any(|l| {
+            l == "@property"
+                || l.ends_with(".setter")
+                || l.ends_with(".getter")
+                || l.ends_with(".deleter")
+        })
 }
 
 pub(crate) fn check(ctx: &Analysis, code: &'static str, id: &'static str) -> Vec<Diagnostic> {
@@ -354,8 +410,10 @@ mod tests {
 
     #[test]
     fn attname_clashes_in_the_model_and_with_a_parent() {
-        let got = codes("class Post(models.Model):\n    author = models.ForeignKey('auth.User', models.CASCADE, related_name='+')\n    author_id = models.IntegerField()\n\
-class Child(Post):\n    pass\nclass Grandchild(Child):\n    author_id = models.IntegerField()\n");
+        let got = codes(
+            "class Post(models.Model):\n    author = models.ForeignKey('auth.User', models.CASCADE, related_name='+')\n    author_id = models.IntegerField()\n\
+class Child(Post):\n    pass\nclass Grandchild(Child):\n    author_id = models.IntegerField()\n",
+        );
         assert_eq!(
             got,
             [
@@ -369,19 +427,26 @@ class Child(Post):\n    pass\nclass Grandchild(Child):\n    author_id = models.I
 
     #[test]
     fn two_parents_with_automatic_ids_and_two_primary_keys() {
-        let got = codes("class A(models.Model):\n    pass\nclass B(models.Model):\n    pass\nclass C(A, B):  \n    pass\n\
-class K(models.Model):\n    a = models.IntegerField(primary_key=True)\n    b = models.IntegerField(primary_key=True)\n");
+        let got = codes(
+            "class A(models.Model):\n    pass\nclass B(models.Model):\n    pass\nclass C(A, B):  \n    pass\n\
+class K(models.Model):\n    a = models.IntegerField(primary_key=True)\n    b = models.IntegerField(primary_key=True)\n",
+        );
         assert_eq!(
             got,
-            [("DJM005", 6, "C".to_string()), ("DJM026", 8, "K".to_string())]
+            [
+                ("DJM005", 6, "C".to_string()),
+                ("DJM026", 8, "K".to_string())
+            ]
         );
     }
 
     #[test]
     fn a_property_in_a_child_named_as_a_parent_relation_attname() {
-        let got = codes("class Animal(models.Model):\n    owner = models.ForeignKey('auth.User', models.CASCADE, related_name='+')\n\
+        let got = codes(
+            "class Animal(models.Model):\n    owner = models.ForeignKey('auth.User', models.CASCADE, related_name='+')\n\
 class Dog(Animal):\n    @property\n    def owner_id(self):\n        return 1\n\
-class Cat(models.Model):\n    owner = models.ForeignKey('auth.User', models.CASCADE, related_name='+')\n    @property\n    def owner_id(self):\n        return 1\n");
+class Cat(models.Model):\n    owner = models.ForeignKey('auth.User', models.CASCADE, related_name='+')\n    @property\n    def owner_id(self):\n        return 1\n",
+        );
         assert_eq!(got, [("DJM025", 4, "Dog".to_string())]);
     }
 }

@@ -13,13 +13,18 @@
 //! - fields.E301: the target is a model swapped out by its setting (`auth.User` while
 //!   `AUTH_USER_MODEL` names another model).
 //!
+//! A `GenericRelation` is a private field, which `Model._check_fields` does not check: it gets
+//! E307 only.
+//!
 //! Trust: the target must be certainly missing. A string whose app label is an installed app
 //! of the project counts as missing only when no class of that name (in any case) is among the
 //! modules read; a label of no installed app only when the whole `INSTALLED_APPS` is known. A
 //! library app the tool cannot see, a target that is an expression, a setting: silence.
 
 use crate::diagnostic::Diagnostic;
-use crate::django::{Field, FieldOrigin, Graph, Model, ModelId, RelKind, Swapped, Target, TargetVia};
+use crate::django::{
+    Field, FieldOrigin, Graph, Model, ModelId, RelKind, Swapped, Target, TargetVia,
+};
 use crate::models::Analysis;
 
 use super::{Context, checked, field_site, object};
@@ -91,7 +96,7 @@ fn missing_reason(
         Some(app) => {
             // Only a project app's models are all visible; a class of that name the graph does
             // not hold as a concrete model (an unresolved base, a module not read) may be one.
-            if !app.in_project || class_named(ctx, graph, model) {
+            if !app.in_project || class_named(dj, ctx, graph, model) {
                 return None;
             }
             Some(format!(
@@ -105,9 +110,10 @@ fn missing_reason(
 }
 
 /// Whether some class named `name` (any case) is in a module the tool read and is not an
-/// abstract model of the graph: it may be the model a reference names.
-fn class_named(ctx: &Analysis, graph: &Graph, name: &str) -> bool {
-    ctx.project.loaded_modules().iter().any(|m| {
+/// abstract model of the graph, or (a run focused on a few files) in a models module left
+/// unread: it may be the model a reference names.
+fn class_named(dj: &Context, ctx: &Analysis, graph: &Graph, name: &str) -> bool {
+    let read = ctx.project.loaded_modules().iter().any(|m| {
         m.index.classes.iter().enumerate().any(|(index, c)| {
             if !c.name.eq_ignore_ascii_case(name) {
                 return false;
@@ -120,6 +126,26 @@ fn class_named(ctx: &Analysis, graph: &Graph, name: &str) -> bool {
                 .of_class(&class)
                 .is_some_and(|id| graph.model(id).is_abstract)
         })
+    });
+    if read {
+        return true;
+    }
+    // The focused graph parses only the candidates that mention the name as written; Django
+    // compares model names ignoring case.
+    let Some(focus) = &dj.graph.inputs().focus else {
+        return false;
+    };
+    let needle = format!("class {}", name.to_lowercase());
+    focus.candidates.iter().any(|(_, path)| {
+        ctx.project.source_text(path).is_none_or(|text| {
+            let text = text.to_lowercase();
+            text.match_indices(&needle).any(|(at, _)| {
+                !text[at + needle.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            })
+        })
     })
 }
 
@@ -127,7 +153,10 @@ fn class_named(ctx: &Analysis, graph: &Graph, name: &str) -> bool {
 pub(crate) fn findings(
     dj: &Context,
     ctx: &Analysis,
-    graph: &Graph, model: &Model, field: &Field) -> Vec<Finding> {
+    graph: &Graph,
+    model: &Model,
+    field: &Field,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     if matches!(
         field.origin,
@@ -139,11 +168,17 @@ pub(crate) fn findings(
         return out;
     };
     let field_object = object(model, &field.name);
+    // A GenericRelation is a private field, which `Model._check_fields` does not check: no
+    // E300 / E301; its lazy reference still waits (E307).
+    let private = rel.kind == RelKind::GenericRelation;
     // What Django waits for (`app_label`, `modelname`) and names in E300, when certainly missing.
     let (written, key_label, key_model, reason) = match (&rel.target, &rel.via) {
         (Target::Model(t), via) => {
             let target = graph.model(*t);
             if let Swapped::For(setting_value) = &target.swapped {
+                if private {
+                    return out;
+                }
                 let Some(label) = target.label() else {
                     return out;
                 };
@@ -190,7 +225,8 @@ pub(crate) fn findings(
         }
         _ => return out,
     };
-    out.push(Finding {
+    if !private {
+        out.push(Finding {
         id: "fields.E300",
         object: field_object.clone(),
         message: format!(
@@ -198,6 +234,7 @@ pub(crate) fn findings(
         ),
         hint: "Point the relation at a concrete model of an installed app (or add its app to INSTALLED_APPS): Django registers no such model, so the relation has no table to point at.".to_string(),
     });
+    }
     let key = format!("{key_label}.{key_model}");
     let hint = format!(
         "Correct the reference, or add the app that defines `{key}` to INSTALLED_APPS: Django resolves the relation lazily and the model never comes."
@@ -284,11 +321,29 @@ mod tests {
             .iter()
             .filter_map(|d| d.django.as_ref().map(|c| (c.id, c.object.clone())))
             .collect();
-        assert!(got.contains(&("fields.E300", "blog.Post.a".into())), "{got:?}");
-        assert!(got.contains(&("fields.E307", "blog.Post.b".into())), "{got:?}");
-        let e307: Vec<_> = d.iter().filter(|d| d.code == "DJF307").map(|d| d.message.clone()).collect();
-        assert!(e307.iter().any(|m| m.ends_with("but app 'other' isn't installed.")), "{e307:?}");
-        assert!(e307.iter().any(|m| m.ends_with("but app 'blog' doesn't provide model 'missing'.")), "{e307:?}");
+        assert!(
+            got.contains(&("fields.E300", "blog.Post.a".into())),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&("fields.E307", "blog.Post.b".into())),
+            "{got:?}"
+        );
+        let e307: Vec<_> = d
+            .iter()
+            .filter(|d| d.code == "DJF307")
+            .map(|d| d.message.clone())
+            .collect();
+        assert!(
+            e307.iter()
+                .any(|m| m.ends_with("but app 'other' isn't installed.")),
+            "{e307:?}"
+        );
+        assert!(
+            e307.iter()
+                .any(|m| m.ends_with("but app 'blog' doesn't provide model 'missing'.")),
+            "{e307:?}"
+        );
     }
 
     #[test]

@@ -28,7 +28,12 @@ fn unique(resolver: &Resolver, field: &Field) -> Option<bool> {
             if field.kind == "OneToOneField" {
                 return Some(true);
             }
-            let ExprKind::Call { func, keywords, args } = &call.kind else {
+            let ExprKind::Call {
+                func,
+                keywords,
+                args,
+            } = &call.kind
+            else {
                 return None;
             };
             if keywords.iter().any(|k| k.arg.is_none())
@@ -119,14 +124,22 @@ fn unique_constraints(resolver: &Resolver, target: &Model) -> Option<Vec<Vec<Str
     };
     let mut out = Vec::new();
     for item in items {
-        let ExprKind::Call { func, args, keywords } = &item.kind else {
+        let ExprKind::Call {
+            func,
+            args,
+            keywords,
+        } = &item.kind
+        else {
             return None;
         };
         let q = resolver.resolve_expr(module, func).qualname()?;
         match q.as_str() {
-            "django.db.models.UniqueConstraint" | "django.db.models.constraints.UniqueConstraint" => {}
+            "django.db.models.UniqueConstraint"
+            | "django.db.models.constraints.UniqueConstraint" => {}
             // Django's other constraints make nothing unique.
-            "django.db.models.CheckConstraint" | "django.db.models.constraints.CheckConstraint" => continue,
+            "django.db.models.CheckConstraint" | "django.db.models.constraints.CheckConstraint" => {
+                continue;
+            }
             _ => return None,
         }
         if keywords.iter().any(|k| k.arg.is_none()) {
@@ -136,7 +149,10 @@ fn unique_constraints(resolver: &Resolver, target: &Model) -> Option<Vec<Vec<Str
         if !args.is_empty() {
             continue;
         }
-        match item.keyword("condition").map(|k| Lit::eval(resolver, module, &k.value)) {
+        match item
+            .keyword("condition")
+            .map(|k| Lit::eval(resolver, module, &k.value))
+        {
             None | Some(Lit::None) => {}
             // A condition: not a total constraint.
             _ => continue,
@@ -147,7 +163,10 @@ fn unique_constraints(resolver: &Resolver, target: &Model) -> Option<Vec<Vec<Str
         let Lit::List(fields) = Lit::eval(resolver, module, &fields.value) else {
             return None;
         };
-        let set: Option<Vec<String>> = fields.iter().map(|f| f.as_str().map(str::to_string)).collect();
+        let set: Option<Vec<String>> = fields
+            .iter()
+            .map(|f| f.as_str().map(str::to_string))
+            .collect();
         out.push(set?);
     }
     Some(out)
@@ -188,7 +207,12 @@ fn unique_together(resolver: &Resolver, target: &Model, names: &[String]) -> Opt
 }
 
 /// The `to_field` / `to_fields` of a relation as written; `None` when not judged.
-fn target_fields(resolver: &Resolver, module: &std::sync::Arc<crate::project::SourceModule>, call: &Expr, kind: RelKind) -> Option<Vec<String>> {
+fn target_fields(
+    resolver: &Resolver,
+    module: &std::sync::Arc<crate::project::SourceModule>,
+    call: &Expr,
+    kind: RelKind,
+) -> Option<Vec<String>> {
     let ExprKind::Call { keywords, args, .. } = &call.kind else {
         return None;
     };
@@ -206,7 +230,10 @@ fn target_fields(resolver: &Resolver, module: &std::sync::Arc<crate::project::So
             }
         }
         RelKind::ForeignObject => {
-            let v = call.keyword("to_fields").map(|k| &k.value).or(args.get(3))?;
+            let v = call
+                .keyword("to_fields")
+                .map(|k| &k.value)
+                .or(args.get(3))?;
             match Lit::eval(resolver, module, v) {
                 Lit::List(items) if !items.is_empty() => items
                     .iter()
@@ -365,6 +392,9 @@ class Author(models.Model):
     f = models.ForeignKey('auth.User', models.CASCADE, to_field='email', related_name='+')
     g = models.ForeignKey('auth.User', models.CASCADE, to_field='username', related_name='+')\n";
         // `code` is of a field class the tool cannot see into: not judged.
-        assert_eq!(codes(body), [("DJF311", 11), ("DJF312", 12), ("DJF311", 16)]);
+        assert_eq!(
+            codes(body),
+            [("DJF311", 11), ("DJF312", 12), ("DJF311", 16)]
+        );
     }
 }
