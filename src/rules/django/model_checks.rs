@@ -367,14 +367,12 @@ pub(crate) fn check(ctx: &Analysis, code: &'static str, id: &'static str) -> Vec
                     ));
                 }
             }
-            "models.E026" => {
-                if primary_keys(&ctx.resolver, model) > 1 {
-                    findings.push((
-                        None,
-                        "The model cannot have more than one field with 'primary_key=True'.".to_string(),
-                        "Keep primary_key=True on one field (use unique=True on the others, or a CompositePrimaryKey in Django 5.2).".to_string(),
-                    ));
-                }
+            "models.E026" if primary_keys(&ctx.resolver, model) > 1 => {
+                findings.push((
+                    None,
+                    "The model cannot have more than one field with 'primary_key=True'.".to_string(),
+                    "Keep primary_key=True on one field (use unique=True on the others, or a CompositePrimaryKey in Django 5.2).".to_string(),
+                ));
             }
             _ => {}
         }

@@ -183,7 +183,6 @@ class Tag(models.Model):
         let got: Vec<_> = summary(&d)
             .into_iter()
             .filter(|(c, _, _)| ["DJF306", "DJF308", "DJF309"].contains(c))
-            .map(|(c, l, t)| (c, l, t))
             .collect();
         assert_eq!(
             got,
