@@ -18,8 +18,11 @@
 //!
 //! Trust: the target must be certainly missing. A string whose app label is an installed app
 //! of the project counts as missing only when no class of that name (in any case) is among the
-//! modules read; a label of no installed app only when the whole `INSTALLED_APPS` is known. A
-//! library app the tool cannot see, a target that is an expression, a setting: silence.
+//! modules read and the name is not one a library may generate from a model of the app
+//! (`HistoricalPost`); a label of no installed app only when the whole `INSTALLED_APPS` is
+//! known and holds no library app other than Django's own (a library's AppConfig may set any
+//! label). A library app the tool cannot see, a target that is an expression, a setting:
+//! silence.
 
 use crate::diagnostic::Diagnostic;
 use crate::django::{
@@ -96,7 +99,10 @@ fn missing_reason(
         Some(app) => {
             // Only a project app's models are all visible; a class of that name the graph does
             // not hold as a concrete model (an unresolved base, a module not read) may be one.
-            if !app.in_project || class_named(dj, ctx, graph, model) {
+            if !app.in_project
+                || class_named(dj, ctx, graph, model)
+                || generated_from(graph, label, model)
+            {
                 return None;
             }
             Some(format!(
@@ -104,9 +110,32 @@ fn missing_reason(
                 model.to_lowercase()
             ))
         }
-        None if inputs.apps.unknown.is_none() => Some(format!("app '{label}' isn't installed")),
+        // The tool guesses a library app's label from its name (its AppConfig may set
+        // another, as `wagtail.admin` sets `wagtailadmin`): only Django's own apps, whose
+        // labels are their names' last part, leave no doubt.
+        None if inputs.apps.unknown.is_none()
+            && inputs
+                .apps
+                .known
+                .iter()
+                .all(|a| a.in_project || a.name.starts_with("django.contrib.")) =>
+        {
+            Some(format!("app '{label}' isn't installed"))
+        }
         None => None,
     }
+}
+
+/// Whether `name` may be a model a library generates from a model of the app at import time,
+/// named after it (django-simple-history's `HistoricalPost`, django-parler's
+/// `PostTranslation`, the auto-created `Post_tags`): the source holds no class for it.
+fn generated_from(graph: &Graph, label: &str, name: &str) -> bool {
+    let name = name.to_lowercase();
+    graph.models.iter().any(|m| {
+        m.app_label.as_deref() == Some(label)
+            && name != m.model_name()
+            && name.contains(&m.model_name())
+    })
 }
 
 /// Whether some class named `name` (any case) is in a module the tool read and is not an
@@ -357,6 +386,18 @@ mod tests {
         // A library app the tool cannot see.
         let models = "class Post(models.Model):\n    t = models.ForeignKey('taggit.Tag', models.CASCADE, related_name='+')\n";
         assert_eq!(codes(&project(", 'taggit'", models)), []);
+    }
+
+    #[test]
+    fn library_labels_and_generated_models_are_not_judged() {
+        // A library app's label is a guess (`wagtail.admin` is `wagtailadmin`): silent.
+        let models = "class Post(models.Model):\n    b = models.ForeignKey('wagtailadmin.Admin', models.CASCADE, related_name='+')\n";
+        assert_eq!(codes(&project(", 'wagtail.admin'", models)), []);
+        // Without a library app the label is certainly not installed.
+        assert_eq!(codes(&project("", models)), [("DJF300", 3), ("DJF307", 3)]);
+        // `HistoricalPost` may be generated from `Post` (django-simple-history).
+        let models = "class Post(models.Model):\n    pass\nclass Log(models.Model):\n    h = models.ForeignKey('blog.HistoricalPost', models.CASCADE, related_name='+')\n";
+        assert_eq!(codes(&project("", models)), []);
     }
 
     #[test]

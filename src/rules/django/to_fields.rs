@@ -70,7 +70,12 @@ enum Lookup<'g> {
     Unknown,
 }
 
-fn lookup<'g>(graph: &'g Graph, target: ModelId, names: &[String]) -> Lookup<'g> {
+fn lookup<'g>(
+    resolver: &Resolver,
+    graph: &'g Graph,
+    target: ModelId,
+    names: &[String],
+) -> Lookup<'g> {
     let fields = graph.fields_with_parents(target);
     let reverse = graph.reverse_relations(target);
     let mut found = Vec::new();
@@ -91,7 +96,7 @@ fn lookup<'g>(graph: &'g Graph, target: ModelId, names: &[String]) -> Lookup<'g>
         let reverse_name = reverse
             .iter()
             .any(|e| e.names.query.known().is_none_or(|q| q == name));
-        if attname || reverse_name || name == "pk" {
+        if attname || reverse_name || name == "pk" || declared(resolver, graph, target, name) {
             return Lookup::Unknown;
         }
         missing.push(name.clone());
@@ -170,6 +175,22 @@ fn unique_constraints(resolver: &Resolver, target: &Model) -> Option<Vec<Vec<Str
         out.push(set?);
     }
     Some(out)
+}
+
+/// Whether a class of the target's lineage (or a base of one) binds `name` to something the
+/// graph does not hold as a field: a field class whose name the tool does not recognise
+/// (`TreeForeignKey`, `TaggableManager`) may be one.
+fn declared(resolver: &Resolver, graph: &Graph, target: ModelId, name: &str) -> bool {
+    graph.fields_with_parents(target).iter().any(|(m, _)| {
+        graph.model(*m).class().is_some_and(|c| {
+            resolver.mro(c).iter().any(|a| match a {
+                crate::resolve::Ancestor::Project(c) => {
+                    c.info().members.iter().any(|m| m.name == name)
+                }
+                crate::resolve::Ancestor::External(_) => false,
+            })
+        })
+    })
 }
 
 /// Whether a subset of `names` is unique together on `target` through `Meta`; `None`: unknown.
@@ -261,7 +282,7 @@ fn finding(ctx: &Analysis, graph: &Graph, field: &Field, id: &str) -> Option<(St
     }
     let names = target_fields(&ctx.resolver, &class.module, call, rel.kind)?;
     let label = target.label()?;
-    match lookup(graph, t, &names) {
+    match lookup(&ctx.resolver, graph, t, &names) {
         Lookup::Unknown => None,
         Lookup::Missing(missing) => (id == "fields.E312").then(|| {
             (
@@ -365,11 +386,13 @@ mod tests {
 # -- proj/__init__.py\n# -- proj/settings.py\nINSTALLED_APPS = ['django.contrib.auth', 'django.contrib.contenttypes', 'blog']
 # -- blog/__init__.py\n# -- blog/models.py\nfrom django.db import models
 from blog.fields import CodeField
+from mptt.fields import TreeForeignKey
 class Author(models.Model):
     name = models.CharField(max_length=9)
     slug = models.SlugField(unique=True)
     code = CodeField()
     ref = models.CharField(max_length=9)
+    parent = TreeForeignKey('self', models.CASCADE)
     class Meta:
         unique_together = ('ref',)\n";
 
@@ -390,11 +413,13 @@ class Author(models.Model):
     d = models.ForeignKey(Author, models.CASCADE, to_field='ref', related_name='+')
     e = models.ForeignKey(Author, models.CASCADE, to_field='code', related_name='+')
     f = models.ForeignKey('auth.User', models.CASCADE, to_field='email', related_name='+')
-    g = models.ForeignKey('auth.User', models.CASCADE, to_field='username', related_name='+')\n";
-        // `code` is of a field class the tool cannot see into: not judged.
+    g = models.ForeignKey('auth.User', models.CASCADE, to_field='username', related_name='+')
+    h = models.ForeignKey(Author, models.CASCADE, to_field='parent', related_name='+')\n";
+        // `code` is of a field class the tool cannot see into, `parent` of one it does not
+        // recognise as a field: not judged.
         assert_eq!(
             codes(body),
-            [("DJF311", 11), ("DJF312", 12), ("DJF311", 16)]
+            [("DJF311", 13), ("DJF312", 14), ("DJF311", 18)]
         );
     }
 }
