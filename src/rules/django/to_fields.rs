@@ -36,7 +36,9 @@ fn unique(resolver: &Resolver, field: &Field) -> Option<bool> {
             else {
                 return None;
             };
+            // Past `verbose_name` and `name`, a positional argument may be `primary_key`.
             if keywords.iter().any(|k| k.arg.is_none())
+                || args.len() > 2
                 || args.iter().any(|a| matches!(a.kind, ExprKind::Starred(_)))
             {
                 return None;
@@ -295,6 +297,14 @@ fn finding(ctx: &Analysis, graph: &Graph, field: &Field, id: &str) -> Option<(St
         }),
         Lookup::Found(fields) => {
             if id == "fields.E312" {
+                return None;
+            }
+            // A foreign key to a field of a multi-table parent of the target is a FieldError
+            // ("refers to field 'x' which is not local to model"), not a check message.
+            if fields
+                .iter()
+                .any(|f| !target.fields.iter().any(|own| std::ptr::eq(own, *f)))
+            {
                 return None;
             }
             let mut any_unique = false;
