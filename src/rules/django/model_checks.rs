@@ -14,13 +14,14 @@
 //!   with `primary_key=True`.
 //!
 //! Trust: every model involved must be checked and fully known; a reverse relation of a parent
-//! whose name the tool cannot compute makes E006 silent; a `primary_key` that is not a literal
-//! does not count.
+//! whose name the tool cannot compute makes E005 / E006 silent for the model, one Django may not
+//! register silent for a field of that name; a `primary_key` that is not a literal does not
+//! count.
 
 use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostic;
-use crate::django::{Field, FieldOrigin, Graph, Lit, Model, ModelId, RelKind};
+use crate::django::{Field, FieldOrigin, Graph, Lit, Model, ModelId, RelKind, Target};
 use crate::index::MemberKind;
 use crate::models::Analysis;
 use crate::resolve::{Ancestor, Resolver};
@@ -160,32 +161,18 @@ fn field_name_clashes<'g>(graph: &'g Graph, id: ModelId) -> Option<Vec<Finding<'
             );
         }
     }
-    // `parent._meta.get_fields()`: forward fields (the parent's own parents' included) and the
-    // reverse relations that are not hidden, by name. A reverse relation's name replacing a
-    // field's would change the message; one the tool cannot name could clash with anything.
-    let mut reverse_names: Vec<String> = Vec::new();
+    // `parent._meta.get_fields()`, each name in turn (a later one replaces an earlier one).
+    let mut doubtful: Vec<&str> = Vec::new();
     for &p in &parents {
-        for (pm, f) in graph.fields_with_parents(p) {
-            used.insert(
-                f.name.clone(),
-                Used {
-                    name: &f.name,
-                    model: pm,
-                },
-            );
-        }
-        for e in graph.reverse_relations(p) {
-            match (e.names.hidden, e.names.query.known()) {
-                (Some(true), _) => {}
-                (Some(false), Some(q)) => reverse_names.push(q.to_string()),
-                _ => return None,
-            }
+        for (name, model) in get_fields(graph, p, true, &mut doubtful, 0)? {
+            used.insert(name.to_string(), Used { name, model });
         }
     }
     let mut own_used: HashMap<String, Used<'g>> = HashMap::new();
     for f in local_fields(model) {
         let a = attname(f);
-        if !parents.is_empty() && (reverse_names.contains(&f.name) || reverse_names.contains(&a)) {
+        // A reverse relation Django may or may not register, named like this field.
+        if doubtful.iter().any(|d| *d == f.name || *d == a) {
             return None;
         }
         let clash = own_used
@@ -225,6 +212,84 @@ fn field_name_clashes<'g>(graph: &'g Graph, id: ModelId) -> Option<Vec<Finding<'
         );
     }
     Some(out)
+}
+
+/// `Options._get_fields(include_hidden=False)` of `id` as `(name, model)` pairs in Django's
+/// order: the parents' (their parent links' reverse relations left out), the reverse
+/// relations pointing at the model that are not hidden (`rel.name` is the reverse query name,
+/// `rel.model` the model the relation targets), then the forward fields (private ones only at
+/// the top). Relations the tool cannot be sure Django registers go to `doubtful` by name;
+/// `None` when a reverse name cannot be computed.
+fn get_fields<'g>(
+    graph: &'g Graph,
+    id: ModelId,
+    top: bool,
+    doubtful: &mut Vec<&'g str>,
+    depth: usize,
+) -> Option<Vec<(&'g str, ModelId)>> {
+    if depth > 16 {
+        return None;
+    }
+    let model = graph.model(id);
+    let mut out = Vec::new();
+    for &p in &model.parents {
+        // Reverse relations of parent links are dropped (their `rel.model` is the parent).
+        let listed = get_fields(graph, p, false, doubtful, depth + 1)?;
+        let links: Vec<&str> = reverse_entries(graph, p)
+            .filter(|e| e.parent_link)
+            .filter_map(|e| e.names.query.known())
+            .collect();
+        out.extend(
+            listed
+                .into_iter()
+                .filter(|(n, m)| !(*m == p && links.contains(n))),
+        );
+    }
+    if !model.proxy {
+        for e in reverse_entries(graph, id) {
+            let (hidden, query) = (e.names.hidden, e.names.query.known());
+            let Some(query) = query else {
+                return None;
+            };
+            if hidden == Some(true) {
+                continue;
+            }
+            if hidden.is_none() || !e.certain {
+                doubtful.push(query);
+                continue;
+            }
+            let target = match graph.entry_field(e).relation.as_ref().map(|r| &r.target) {
+                Some(Target::Model(t)) => *t,
+                _ => id,
+            };
+            out.push((query, target));
+        }
+    }
+    for f in &model.fields {
+        let private = matches!(
+            f.relation.as_ref().map(|r| r.kind),
+            Some(RelKind::GenericRelation)
+        ) || f.kind == "GenericForeignKey";
+        if private && !top {
+            continue;
+        }
+        out.push((f.name.as_str(), id));
+    }
+    Some(out)
+}
+
+/// The reverse relations pointing at `id` itself (through a proxy of it too), not at its
+/// parents.
+fn reverse_entries(
+    graph: &Graph,
+    id: ModelId,
+) -> impl Iterator<Item = &crate::django::ReverseEntry> {
+    graph.reverse_relations(id).into_iter().filter(move |e| {
+        matches!(
+            graph.entry_field(e).relation.as_ref().map(|r| &r.target),
+            Some(Target::Model(t)) if graph.concrete(*t) == id
+        )
+    })
 }
 
 /// `_check_single_primary_key`: local fields with a literal `primary_key=True`.
