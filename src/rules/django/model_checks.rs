@@ -247,10 +247,7 @@ fn get_fields<'g>(
     }
     if !model.proxy {
         for e in reverse_entries(graph, id) {
-            let (hidden, query) = (e.names.hidden, e.names.query.known());
-            let Some(query) = query else {
-                return None;
-            };
+            let (hidden, query) = (e.names.hidden, e.names.query.known()?);
             if hidden == Some(true) {
                 continue;
             }
