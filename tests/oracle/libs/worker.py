@@ -48,12 +48,25 @@ def where_of(exc: BaseException) -> str:
     return f"{os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
 
 
+def via_of(exc: BaseException) -> str:
+    """The innermost frame in a library other than Django (wagtail, dj_rest_auth, taggit, oscar)."""
+    for fr in reversed(traceback.extract_tb(exc.__traceback__)):
+        if "site-packages" in fr.filename:
+            rel = fr.filename.split("site-packages" + os.sep, 1)[1]
+            if not rel.startswith("django" + os.sep):
+                return f"{rel}:{fr.lineno}"
+    return ""
+
+
 def err(exc: BaseException) -> dict:
     t = type(exc)
     name = t.__name__ if t.__module__ in ("builtins", "__main__") else f"{t.__module__}.{t.__name__}"
     if isinstance(exc, HarnessFailure):
         name = "HarnessFailure"
-    return {"type": name, "message": str(exc)[:400], "where": where_of(exc)}
+    out = {"type": name, "message": str(exc)[:400], "where": where_of(exc)}
+    if via_of(exc):
+        out["via"] = via_of(exc)
+    return out
 
 
 OPS: dict = {}
@@ -63,8 +76,10 @@ def record(name: str, fn, *args):
     from django.db import transaction
 
     try:
+        # every operation starts from the same empty database: its rows are rolled back
         with transaction.atomic():
             facts = fn(*args)
+            transaction.set_rollback(True)
         OPS[name] = {"status": "ok", "facts": facts or {}}
     except NotApplicable as na:
         OPS[name] = {"status": "n/a", "reason": str(na)}
@@ -217,9 +232,12 @@ def op_taggit_most_common():
 
 
 def wagtail_root():
-    from wagtail.models import Locale, Page, Site
+    from wagtail.models import Collection, Locale, Page, Site
 
+    # what wagtail's data migrations create (the oracle builds the tables with --run-syncdb)
     Locale.objects.get_or_create(language_code="en")
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
@@ -294,6 +312,7 @@ def op_wagtail_image_delete():
     Image = get_image_model()
     if Image._meta.app_config.name.startswith("wagtail"):
         raise NotApplicable("no custom image model")
+    wagtail_root()
     Rendition = Image.get_rendition_model()
     image = Image.objects.create(title="logo", file="original_images/logo.png", width=10, height=10)
     Rendition.objects.create(image=image, filter_spec="original", focal_point_key="",
