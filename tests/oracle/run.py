@@ -88,14 +88,16 @@ class Project:
         files = self.files()
         if any(re.match(r"(.*/)?oauth2_provider/__init__\.py$", f.replace(os.sep, "/")) for f in files):
             return "vendors its own oauth2_provider package: not runnable against the real DOT"
-        # A project that never names DOT (the DJF fixtures of Django's own checks) is not a DOT
-        # project: tests/oracle/django_checks.py runs Django's checks on it instead.
+        # A project that never names DOT (the DJF fixtures of Django's own checks, the library
+        # fixtures auth*/dra*/wag*/tag*/osc*) is not a DOT project: tests/oracle/django_checks.py
+        # or tests/oracle/libs/ run it instead.
         if not any(
             "oauth2_provider" in open(os.path.join(self.path, f), encoding="utf-8", errors="replace").read()
             for f in files
             if f.endswith(".py")
         ):
-            return "does not use django-oauth-toolkit: Django's own checks are its oracle (tests/oracle/django_checks.py)"
+            return ("does not use django-oauth-toolkit: Django's own checks (tests/oracle/django_checks.py) "
+                    "or the libraries' oracle (tests/oracle/libs/) are its oracle")
         text = ""
         for f in files:
             if os.path.basename(f) in ("manage.py", "wsgi.py", "asgi.py"):
