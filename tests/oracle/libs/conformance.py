@@ -12,7 +12,10 @@ tests/oracle/libs/results.json, and rule_operations.json (rule -> operations tha
   failing on that fixture, unless the rule is marked `inferred` (then it is listed as inferred);
 * every operation that fails is named by a diagnostic whose rule lists it;
 * `check` and `migrate` must pass (the bug class is "check passes, the library fails later"),
-  except where a listed rule claims `setup`.
+  except where a listed rule claims `setup`;
+* a linter diagnostic has the severity the agreed table gives (`error_when_installed`: error when
+  the fixture's env uses a consumer such as wagtail, warning otherwise) and its message names the
+  failing operation / the consumer (`message_mentions`, `message_mentions_consumer`).
 
 Verdict source per rule code: the linter's diagnostics (`$DML_BIN`, default
 target/release/django-model-lint, else target/debug) when the linter knows the code
@@ -123,7 +126,29 @@ def linter(binary: str, path: str) -> tuple[list, str | None]:
     return out, None
 
 
-def evaluate(rules: dict, result: dict, diags: list) -> dict:
+def wording_problems(rule: dict, d: dict, consumers: list) -> list:
+    """What the agreed table asks of a linter diagnostic beyond its position: the severity a
+    consumer raises, and the failing operation / consumer named in the message."""
+    if d.get("source") != "linter":
+        return []
+    out = []
+    raise_with = [c for c in rule.get("error_when_installed", []) if c in consumers]
+    if rule.get("error_when_installed"):
+        want = "error" if raise_with else "warning"
+        if d.get("severity") != want:
+            why = f"{', '.join(raise_with)} installed" if raise_with else "no consumer installed"
+            out.append(f"severity {d.get('severity')}, expected {want} ({why})")
+    msg = d.get("message", "")
+    for word in rule.get("message_mentions", []):
+        if word not in msg:
+            out.append(f"message does not name `{word}`")
+    for word in rule.get("message_mentions_consumer", []):
+        if word in consumers and word not in msg.lower():
+            out.append(f"message does not name the consumer `{word}`")
+    return out
+
+
+def evaluate(rules: dict, result: dict, diags: list, consumers: list = ()) -> dict:
     ev = {"problems": [], "inferred": [], "diags": [], "ops": {}}
     if result.get("crashed"):
         ev["problems"].append(f"oracle worker crashed: {result['crashed'][:200]}")
@@ -138,6 +163,8 @@ def evaluate(rules: dict, result: dict, diags: list) -> dict:
             d["verdict"] = "NOT IN rule_operations.json"
             ev["problems"].append(f"{d['code']} at {where}: no operations listed for this rule")
         else:
+            for w in wording_problems(rule, d, list(consumers)):
+                ev["problems"].append(f"{d['code']} at {where}: {w}")
             hit = sorted(failed & set(rule["ops"]))
             named |= set(hit)
             if hit:
@@ -195,7 +222,7 @@ def main(argv=None) -> int:
             if is_library_code(m["code"]) and not implemented(binary, m["code"]):
                 not_impl.add(m["code"])
                 diags.append(m)
-        ev = evaluate(rules, entry["result"], diags)
+        ev = evaluate(rules, entry["result"], diags, envs[e]["uses"])
         if err:
             ev["problems"].append(err)
         rows.append((p, e, ev))
