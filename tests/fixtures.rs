@@ -289,7 +289,7 @@ fn every_file_checked_alone_reports_its_own_markers() {
             let got: BTreeSet<(String, u32, String)> = result
                 .diagnostics
                 .iter()
-                .filter(|d| d.file.path == file && pending_family(&d.code.to_string()).is_none())
+                .filter(|d| d.file.path == file && pending_family(d.code).is_none())
                 .map(|d| (rel.clone(), d.location().row, d.code.to_string()))
                 .collect();
             let mine: BTreeSet<_> = want.iter().filter(|(f, _, _)| *f == rel).cloned().collect();
