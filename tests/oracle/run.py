@@ -219,9 +219,17 @@ def run_one(project: Project, env_name: str, env: dict, log) -> dict:
     reason = project.not_runnable_reason()
     if reason:
         return {"runnable": False, "reason": reason, "operations": {}}
-    py = ensure_venv(env_name, env, log)
+    res = run_worker(ensure_venv(env_name, env, log), WORKER, project, "oracle-")
+    res.setdefault("runnable", True)
+    return res
+
+
+def run_worker(py: str, worker: str, project: Project, prefix: str, timeout: int = WORKER_TIMEOUT) -> dict:
+    """Runs `worker --project <copy> --out <file>` with a venv's python on a throw-away copy of
+    the project (no DJANGO_* or PYTHON* variable of ours leaks in): the JSON the worker wrote, with
+    `crashed` when it exited non-zero or timed out. Also used by tests/oracle/libs/run.py."""
     shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-    tmp = tempfile.mkdtemp(prefix="oracle-", dir=shm)
+    tmp = tempfile.mkdtemp(prefix=prefix, dir=shm)
     try:
         dest = os.path.join(tmp, "project")
         project.copy_to(dest)
@@ -231,16 +239,16 @@ def run_one(project: Project, env_name: str, env: dict, log) -> dict:
         env_vars["PYTHONHASHSEED"] = "0"
         try:
             proc = subprocess.run(
-                [py, WORKER, "--project", dest, "--out", out],
-                cwd=tmp, env=env_vars, capture_output=True, text=True, timeout=WORKER_TIMEOUT,
+                [py, worker, "--project", dest, "--out", out],
+                cwd=tmp, env=env_vars, capture_output=True, text=True, timeout=timeout,
             )
         except subprocess.TimeoutExpired:
-            return {"runnable": True, "crashed": f"worker timed out after {WORKER_TIMEOUT}s", "operations": {}}
+            return {"crashed": f"worker timed out after {timeout}s", "operations": {}}
         if os.path.exists(out):
             with open(out) as fh:
                 res = json.load(fh)
         else:
-            res = {"runnable": True, "operations": {}}
+            res = {"operations": {}}
         if proc.returncode != 0:
             res["crashed"] = f"worker exit {proc.returncode}: " + proc.stderr[-1500:]
         return res
@@ -248,21 +256,21 @@ def run_one(project: Project, env_name: str, env: dict, log) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def load_results() -> dict:
-    if os.path.exists(RESULTS):
-        with open(RESULTS) as fh:
+def load_results(path: str = RESULTS) -> dict:
+    if os.path.exists(path):
+        with open(path) as fh:
             data = json.load(fh)
         if data.get("schema") == SCHEMA:
             return data
     return {"schema": SCHEMA, "results": {}}
 
 
-def save_results(data: dict):
-    tmp = RESULTS + ".tmp"
+def save_results(data: dict, path: str = RESULTS):
+    tmp = path + ".tmp"
     with open(tmp, "w") as fh:
         json.dump(data, fh, indent=1, sort_keys=True)
         fh.write("\n")
-    os.replace(tmp, RESULTS)
+    os.replace(tmp, path)
 
 
 def main(argv=None) -> int:

@@ -41,8 +41,20 @@ ORACLE = os.path.dirname(HERE)
 REPO = os.path.dirname(os.path.dirname(ORACLE))
 RULES = os.path.join(HERE, "rule_operations.json")
 REPORT = os.path.join(ORACLE, "conformance-libs.md")
-sys.path.insert(0, HERE)
-import run as libs_run  # noqa: E402  (this folder's run.py: discovery, envs, cache keys)
+
+
+def _load(name: str, path: str):
+    """A module by path (two oracle folders each have a run.py and a conformance.py)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+libs_run = _load("libs_oracle_run", os.path.join(HERE, "run.py"))  # discovery, envs, cache keys
+dot_conformance = _load("dot_oracle_conformance", os.path.join(ORACLE, "conformance.py"))  # run_linter
 
 EXPECT = re.compile(r"#\s*expect:\s*([A-Z][A-Z0-9]*(?:\s*,\s*[A-Z][A-Z0-9]*)*)")
 PREFIXES = ("AUTH", "DRA", "WAG", "TAG", "OSC")
@@ -109,21 +121,8 @@ def markers(path: str) -> list:
 
 
 def linter(binary: str, path: str) -> tuple[list, str | None]:
-    proc = subprocess.run(
-        [binary, "check", path, "--output-format", "json"], capture_output=True, text=True, timeout=300, cwd=REPO
-    )
-    if proc.returncode not in (0, 1):
-        return [], f"linter exit {proc.returncode}: {proc.stderr.strip()[:300]}"
-    out = []
-    for d in json.loads(proc.stdout or "[]"):
-        fn = d.get("filename") or ""
-        if fn and not os.path.isabs(fn):
-            fn = os.path.join(REPO, fn)
-        out.append({
-            "code": d.get("code"), "severity": d.get("severity"), "file": fn,
-            "row": (d.get("location") or {}).get("row", 0), "message": d.get("message", ""), "source": "linter",
-        })
-    return out, None
+    diags, err = dot_conformance.run_linter(binary, path, None)
+    return [dict(d, source="linter") for d in diags], err
 
 
 def wording_problems(rule: dict, d: dict, consumers: list) -> list:

@@ -27,13 +27,9 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import hashlib
-import json
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import tomllib
@@ -122,48 +118,7 @@ def cache_key(project, env_name: str, env: dict, harness: str) -> str:
 
 def run_one(project, env_name: str, env: dict, log) -> dict:
     py = dot_run.ensure_venv(env_name, env, log)
-    shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-    tmp = tempfile.mkdtemp(prefix="oracle-libs-", dir=shm)
-    try:
-        dest = os.path.join(tmp, "project")
-        project.copy_to(dest)
-        out = os.path.join(tmp, "result.json")
-        env_vars = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTHON"))}
-        env_vars["PYTHONDONTWRITEBYTECODE"] = "1"
-        env_vars["PYTHONHASHSEED"] = "0"
-        try:
-            proc = subprocess.run(
-                [py, WORKER, "--project", dest, "--out", out],
-                cwd=tmp, env=env_vars, capture_output=True, text=True, timeout=WORKER_TIMEOUT,
-            )
-        except subprocess.TimeoutExpired:
-            return {"crashed": f"worker timed out after {WORKER_TIMEOUT}s", "operations": {}}
-        res = {"operations": {}}
-        if os.path.exists(out):
-            with open(out) as fh:
-                res = json.load(fh)
-        if proc.returncode != 0:
-            res["crashed"] = f"worker exit {proc.returncode}: " + proc.stderr[-1500:]
-        return res
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def load_results() -> dict:
-    if os.path.exists(RESULTS):
-        with open(RESULTS) as fh:
-            data = json.load(fh)
-        if data.get("schema") == SCHEMA:
-            return data
-    return {"schema": SCHEMA, "results": {}}
-
-
-def save_results(data: dict):
-    tmp = RESULTS + ".tmp"
-    with open(tmp, "w") as fh:
-        json.dump(data, fh, indent=1, sort_keys=True)
-        fh.write("\n")
-    os.replace(tmp, RESULTS)
+    return dot_run.run_worker(py, WORKER, project, "oracle-libs-", WORKER_TIMEOUT)
 
 
 def main(argv=None) -> int:
@@ -178,7 +133,7 @@ def main(argv=None) -> int:
     envs = load_envs()
     projects = discover(args.fixture)
     harness = harness_digest()
-    data = load_results()
+    data = dot_run.load_results(RESULTS)
     results = data["results"]
     lock = threading.Lock()
 
@@ -228,7 +183,7 @@ def main(argv=None) -> int:
         for pid in list(results):
             if pid not in live:
                 del results[pid]
-    save_results(data)
+    dot_run.save_results(data, RESULTS)
     crashed = [pid for pid, ent in results.items() if ent["result"].get("crashed")]
     log(f"libs oracle: done in {time.monotonic() - t0:.1f}s ({len(jobs)} computed, {cached} cached)")
     if crashed:

@@ -203,7 +203,9 @@ def taggit_models():
     return out
 
 
-def op_taggit_tags_all():
+def per_taggable(query) -> dict:
+    """For every project model with a TaggableManager: one object tagged "red" and "green", then
+    `query(model, obj, manager_name)` (the tag names it returns are the facts)."""
     found = taggit_models()
     if not found:
         raise NotApplicable("no TaggableManager on a project model")
@@ -211,20 +213,16 @@ def op_taggit_tags_all():
     for model, name in found:
         obj = model.objects.create()
         getattr(obj, name).add("red", "green")
-        facts[f"{model._meta.label}.{name}"] = sorted(t.name for t in getattr(obj, name).all())
+        facts[f"{model._meta.label}.{name}"] = sorted(t.name for t in query(model, obj, name))
     return facts
+
+
+def op_taggit_tags_all():
+    return per_taggable(lambda _model, obj, name: getattr(obj, name).all())
 
 
 def op_taggit_most_common():
-    found = taggit_models()
-    if not found:
-        raise NotApplicable("no TaggableManager on a project model")
-    facts = {}
-    for model, name in found:
-        obj = model.objects.create()
-        getattr(obj, name).add("blue")
-        facts[f"{model._meta.label}.{name}"] = [t.name for t in getattr(model, name).most_common()]
-    return facts
+    return per_taggable(lambda model, _obj, name: getattr(model, name).most_common())
 
 
 # --------------------------------------------------------------------------------------------
