@@ -60,14 +60,14 @@ EXPECT = re.compile(r"#\s*expect:\s*([A-Z][A-Z0-9]*(?:\s*,\s*[A-Z][A-Z0-9]*)*)")
 PREFIXES = ("AUTH", "DRA", "WAG", "TAG", "OSC")
 OP_ORDER = [
     "setup", "check", "migrate", "with_perm", "password_reset", "group_user_set",
-    "dra_logout_revokes_token", "wagtail_admin_non_superuser", "wagtail_serve_form_page",
+    "dra_logout_revokes_token", "wagtail_admin_non_superuser", "wagtail_assign_role", "wagtail_serve_form_page",
     "wagtail_list_submissions", "wagtail_image_delete", "taggit_tags_all", "taggit_most_common",
     "oscar_stockrecord_save", "oscar_strategy_fetch", "oscar_range_upload_filter",
 ]
 OP_SHORT = {
     "setup": "setup", "check": "check", "migrate": "migrate", "with_perm": "with_perm",
     "password_reset": "pw_reset", "group_user_set": "user_set", "dra_logout_revokes_token": "logout",
-    "wagtail_admin_non_superuser": "wt_admin", "wagtail_serve_form_page": "wt_serve",
+    "wagtail_admin_non_superuser": "wt_admin", "wagtail_assign_role": "wt_role", "wagtail_serve_form_page": "wt_serve",
     "wagtail_list_submissions": "wt_subm", "wagtail_image_delete": "wt_img_del",
     "taggit_tags_all": "tags.all", "taggit_most_common": "most_common",
     "oscar_stockrecord_save": "osc_sr_save", "oscar_strategy_fetch": "osc_strategy",

@@ -261,6 +261,18 @@ def op_wagtail_admin_non_superuser():
     return {"status": r.status_code}
 
 
+def op_wagtail_assign_role():
+    # the admin's "Assign role" bulk action on users: role.user_set.add(...)
+    # (wagtail/users/views/bulk_actions/assign_role.py:34; library-contracts.md §2.1 U3)
+    from django.contrib.auth.models import Group
+    from wagtail.users.views.bulk_actions.assign_role import AssignRoleBulkAction
+
+    user = make_user("writer")
+    role = Group.objects.create(name="Moderators")
+    AssignRoleBulkAction.execute_action([user], role=role)
+    return {"members": role.user_set.count() if hasattr(role, "user_set") else None}
+
+
 def form_page_models():
     from django.apps import apps
     from wagtail.contrib.forms.models import FormMixin
@@ -446,6 +458,7 @@ def main():
         record("taggit_most_common", op_taggit_most_common)
     if apps.is_installed("wagtail"):
         record("wagtail_admin_non_superuser", op_wagtail_admin_non_superuser)
+        record("wagtail_assign_role", op_wagtail_assign_role)
         if apps.is_installed("wagtail.contrib.forms"):
             record("wagtail_serve_form_page", op_wagtail_serve_form_page)
             record("wagtail_list_submissions", op_wagtail_list_submissions)
