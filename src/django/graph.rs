@@ -396,6 +396,10 @@ impl Graph {
                         }
                     }
                 }
+                // A `through=` naming no model of the graph yet: the module defining it names it.
+                if let Some(Target::Label { model, .. }) = &rel.through {
+                    words.insert(model.clone());
+                }
             }
             if touched && m.is_abstract {
                 bases.insert(m.name.clone());

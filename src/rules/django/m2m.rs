@@ -363,8 +363,7 @@ fn through_checks(
             Some(false)
         }
         // A string naming an abstract model: abstract models are never registered, so the
-        // reference never resolves. Only on the whole graph (a focused one may lack a concrete
-        // model of that name).
+        // reference never resolves. (A focused graph loads the modules that mention the name.)
         Target::Label { label, model }
             if through_is_string && names_only_abstract(ctx, graph, label, model) =>
         {
@@ -587,7 +586,7 @@ fn field_module(field: &Field) -> Option<&Arc<SourceModule>> {
 }
 
 /// Whether `label.model` names an abstract model of an installed app of the project, and no
-/// other model (the graph is whole: not a focused one).
+/// other model.
 fn names_only_abstract(ctx: &Analysis, graph: &Graph, label: &str, model: &str) -> bool {
     let Some(dj) = super::context(ctx) else {
         return false;
@@ -603,8 +602,7 @@ fn names_only_abstract(ctx: &Analysis, graph: &Graph, label: &str, model: &str) 
         .iter()
         .filter(|m| m.app_label.as_deref() == Some(label) && m.name.eq_ignore_ascii_case(model))
         .collect();
-    inputs.focus.is_none()
-        && inputs.apps.unknown.is_none()
+    inputs.apps.unknown.is_none()
         && in_project
         && !named.is_empty()
         && named.iter().all(|m| m.is_abstract && m.complete)
