@@ -10,6 +10,40 @@ use serde::Deserialize;
 
 use crate::contract::Version;
 
+/// What the command line (or a test) asks for.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `--settings`: the settings module, dotted.
+    pub settings: Option<String>,
+    /// `--dot-version`: overrides the pinned version found in the project.
+    pub dot_version: Option<Version>,
+    /// `--exclude` globs.
+    pub exclude: Vec<String>,
+    /// Which codes are reported.
+    pub selection: Selection,
+    /// Codes ignored in files matching a glob.
+    pub per_file_ignores: Vec<(globset::GlobMatcher, Vec<String>)>,
+    /// Extra source roots (`src` in the configuration).
+    pub src: Vec<PathBuf>,
+    /// `--stdin-filename`: the buffer to check in place of that file's content on disk.
+    pub stdin: Option<(PathBuf, String)>,
+    /// How much of each fix the caller will use.
+    pub fix_details: FixDetails,
+}
+
+/// How much of a fix is built. A fix whose edits need a scan of the whole project (the rename
+/// of DOT001 / DOT002) costs a read of every file; an output that shows only whether a fix
+/// exists does not need its edits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FixDetails {
+    /// Every edit, message and related location (fixing, diffs, full / JSON / SARIF output).
+    #[default]
+    Full,
+    /// Whether a fix exists and its applicability, as far as known without scanning the
+    /// project (concise and CI annotation formats).
+    Summary,
+}
+
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
@@ -272,7 +306,7 @@ pub struct Overrides {
 pub fn resolve(
     inputs: &[PathBuf],
     flags: &Overrides,
-) -> Result<(crate::Options, String, Option<Loaded>), String> {
+) -> Result<(Options, String, Option<Loaded>), String> {
     let loaded =
         if flags.isolated {
             None
@@ -348,7 +382,7 @@ pub fn resolve(
             Ok((matcher, codes))
         })
         .collect::<Result<Vec<_>, String>>()?;
-    let options = crate::Options {
+    let options = Options {
         settings: flags.settings.clone().or(file.settings),
         dot_version,
         exclude,
@@ -361,7 +395,7 @@ pub fn resolve(
             .map(|s| relative(s))
             .collect(),
         stdin: None,
-        fix_details: crate::FixDetails::Full,
+        fix_details: FixDetails::Full,
     };
     let format = flags
         .output_format

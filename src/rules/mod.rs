@@ -419,8 +419,8 @@ pub(crate) mod testing {
         let (dir, project) = crate::project::fixture(spec);
         let root = project.root.clone();
         drop(project);
-        let options = crate::Options::default();
-        let result = crate::check_paths(&[root], &options).expect("check runs");
+        let options = crate::config::Options::default();
+        let result = crate::commands::check::check_paths(&[root], &options).expect("check runs");
         drop(dir);
         result.diagnostics
     }

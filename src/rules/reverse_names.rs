@@ -179,11 +179,11 @@ pub fn check(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
             // project does not pay for it).
             if ctx.is_reported(&d) {
                 d = match ctx.fix_details {
-                    crate::FixDetails::Full => {
+                    crate::config::FixDetails::Full => {
                         let renames = renamed_names(&reverse, required);
                         with_rename_fix(ctx, d, edit, &renames, required)
                     }
-                    crate::FixDetails::Summary => d.fix(edit.map(|e| Fix {
+                    crate::config::FixDetails::Summary => d.fix(edit.map(|e| Fix {
                         applicability: Applicability::Unsafe,
                         message: format!(
                             "Set the reverse query name to `{required}`, renaming any uses of the old name"

@@ -1,0 +1,47 @@
+//! `--fix`: fixes applied until the check converges.
+
+use std::path::PathBuf;
+
+use super::check::{CheckResult, check_paths};
+use crate::config::Options;
+use crate::{diagnostic, fix};
+
+/// What `--fix` did.
+#[derive(Debug, Default)]
+pub struct FixSummary {
+    /// Diagnostics fixed, by file.
+    pub fixed: Vec<(PathBuf, Vec<&'static str>)>,
+    /// Files left alone, with the reason.
+    pub skipped: Vec<String>,
+}
+
+/// Applies fixes at `level` and re-checks until nothing more applies (at most a few passes), then
+/// returns the final check and what was fixed.
+pub fn fix_paths(
+    inputs: &[PathBuf],
+    options: &Options,
+    level: diagnostic::Applicability,
+) -> Result<(CheckResult, FixSummary), String> {
+    let mut summary = FixSummary::default();
+    for _ in 0..4 {
+        let result = check_paths(inputs, options)?;
+        let planned = fix::plan(&result.diagnostics, level);
+        if planned.is_empty() {
+            return Ok((result, summary));
+        }
+        let mut wrote = false;
+        for f in &planned {
+            match fix::write(f) {
+                Ok(()) => {
+                    wrote = true;
+                    summary.fixed.push((f.file.path.clone(), f.codes.clone()));
+                }
+                Err(e) => summary.skipped.push(e),
+            }
+        }
+        if !wrote {
+            break;
+        }
+    }
+    Ok((check_paths(inputs, options)?, summary))
+}
