@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::contract::Version;
+use crate::rules::codes::Rule;
 
 /// What the command line (or a test) asks for.
 #[derive(Clone, Debug, Default)]
@@ -165,7 +166,7 @@ fn validate(c: &Config) -> Result<(), String> {
 
 /// A code or a prefix of codes that exist (`DOT`, `DOT00`, `DOT001`, `E9`, `ALL`).
 pub fn is_selector(s: &str) -> bool {
-    s == "ALL" || crate::rules::RULES.iter().any(|r| r.code.starts_with(s))
+    s == "ALL" || Rule::ALL.iter().any(|r| r.code().starts_with(s))
 }
 
 /// The configuration for `start` (a file or directory): the nearest candidate above it.
@@ -204,7 +205,8 @@ pub struct Selection {
 }
 
 impl Selection {
-    pub fn enabled(&self, code: &str) -> bool {
+    pub fn enabled(&self, rule: Rule) -> bool {
+        let code = rule.code();
         let best = |list: &[String]| {
             list.iter()
                 .filter(|s| s.as_str() == "ALL" || code.starts_with(s.as_str()))
@@ -212,8 +214,8 @@ impl Selection {
                 .max()
         };
         let selected = if self.select.is_empty() {
-            (!crate::rules::DEFAULT_OFF.contains(&code)).then_some(0)
-        } else if crate::rules::DEFAULT_OFF.contains(&code) {
+            (!crate::rules::DEFAULT_OFF.contains(&rule)).then_some(0)
+        } else if crate::rules::DEFAULT_OFF.contains(&rule) {
             // Only an explicit code or a prefix longer than "ALL" turns these on.
             self.select
                 .iter()
@@ -275,15 +277,15 @@ mod tests {
             select: vec!["DOT001".into()],
             ignore: vec!["DOT".into()],
         };
-        assert!(s.enabled("DOT001"));
-        assert!(!s.enabled("DOT002"));
+        assert!(s.enabled(Rule::DOT001));
+        assert!(!s.enabled(Rule::DOT002));
         let s = Selection {
             select: vec![],
             ignore: vec!["DOT00".into()],
         };
-        assert!(!s.enabled("DOT003"));
-        assert!(s.enabled("DOT010"));
-        assert!(s.enabled("E999"));
+        assert!(!s.enabled(Rule::DOT003));
+        assert!(s.enabled(Rule::DOT010));
+        assert!(s.enabled(Rule::E999));
     }
 }
 

@@ -6,6 +6,8 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::rules::codes::Rule;
+
 const DOT_CONTRACT: &str = include_str!("../rules/django-oauth-toolkit/contract.toml");
 
 /// A release number, compared numerically (`3.10.0` > `3.4.1`).
@@ -100,6 +102,14 @@ pub struct Role {
     pub evidence: String,
 }
 
+/// A rule code in the data, which must name one of our rules.
+fn rule_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Rule>, D::Error> {
+    let code = String::deserialize(d)?;
+    Rule::from_code(&code)
+        .map(Some)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown rule `{code}`")))
+}
+
 fn error() -> String {
     "error".to_string()
 }
@@ -126,7 +136,9 @@ pub struct Relation {
     pub related_name: Option<String>,
     pub reverse_query_name: Option<String>,
     pub reverse_since: Option<Version>,
-    pub rule: Option<String>,
+    /// The rule that checks this relation's reverse names (`rule = "DOT001"`).
+    #[serde(default, deserialize_with = "rule_code")]
+    pub rule: Option<Rule>,
     pub failing_operation: String,
     pub failure: Option<String>,
     pub evidence: String,
@@ -266,6 +278,10 @@ mod tests {
         }
         let rt = c.relation("refresh_token", "access_token").unwrap();
         assert_eq!(rt.reverse_query_name.as_deref(), Some("refresh_token"));
+        assert_eq!(rt.rule, Some(Rule::DOT001));
+        let bad = DOT_CONTRACT.replacen("rule = \"DOT001\"", "rule = \"DOT01\"", 1);
+        let err = toml::from_str::<Contract>(&bad).unwrap_err().to_string();
+        assert!(err.contains("unknown rule `DOT01`"), "{err}");
         assert_eq!(c.newest, Version(3, 4, 1));
     }
 

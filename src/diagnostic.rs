@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::rules::codes::Rule;
 use crate::source::{LineIndex, Location};
 use crate::syntax::Span;
 
@@ -114,6 +115,8 @@ pub struct Related {
 
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
+    /// The rule that made it; `code` and `name` are its code and name.
+    pub rule: Rule,
     pub code: &'static str,
     pub name: &'static str,
     pub severity: Severity,
@@ -140,16 +143,16 @@ pub struct DjangoCheck {
 
 impl Diagnostic {
     pub fn new(
-        code: &'static str,
-        name: &'static str,
+        rule: Rule,
         severity: Severity,
         file: Arc<SourceFile>,
         span: Span,
         message: impl Into<String>,
     ) -> Diagnostic {
         Diagnostic {
-            code,
-            name,
+            rule,
+            code: rule.code(),
+            name: rule.name(),
             severity,
             message: message.into(),
             file,

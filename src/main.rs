@@ -502,7 +502,8 @@ fn main() -> ExitCode {
             out.finish(rendered, code, &target)
         }
         Command::Rule { code, all } => match code {
-            Some(code) if !all => match RULES.iter().find(|r| r.code.eq_ignore_ascii_case(&code)) {
+            Some(code) if !all => match RULES.iter().find(|r| r.code().eq_ignore_ascii_case(&code))
+            {
                 Some(rule) => {
                     let mut out = stdout();
                     let written = out.write_all(rule.doc.as_bytes());
@@ -527,8 +528,8 @@ fn main() -> ExitCode {
                         writeln!(
                             out,
                             "{:<7} {:<31} {:<8} {}",
-                            r.code,
-                            r.name,
+                            r.code(),
+                            r.name(),
                             r.severity.as_str(),
                             r.summary
                         )?;

@@ -53,7 +53,7 @@ pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult,
                 && d.related.iter().any(|r| in_paths(&r.file.path)))
     };
     let selected = |d: &Diagnostic| {
-        options.selection.enabled(d.code)
+        options.selection.enabled(d.rule)
             && !options.per_file_ignores.iter().any(|(glob, codes)| {
                 glob.is_match(&d.file.path)
                     && codes

@@ -41,7 +41,7 @@ pub(crate) fn analyze_project<T>(
         project.set_override(path.clone(), text.clone());
     }
     let has_manage = project.file_exists(&root.join("manage.py"));
-    let want_noqa = options.selection.enabled("DML100");
+    let want_noqa = options.selection.enabled(rules::Rule::DML100);
     let named_explicitly = files.iter().any(|p| explicit.contains(*p));
     let root_bytes = root.as_os_str().as_encoded_bytes();
     let is_model_module = |p: &Path| {

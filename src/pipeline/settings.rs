@@ -66,7 +66,7 @@ pub(crate) fn django_installed_apps(project: &Project, s: &settings::Settings) -
 /// Whether any of Django's own checks (DJF / DJM) is selected.
 pub(crate) fn django_checks_selected(options: &Options) -> bool {
     rules::RULES.iter().any(|r| {
-        (r.code.starts_with("DJF") || r.code.starts_with("DJM"))
-            && options.selection.enabled(r.code)
+        (r.code().starts_with("DJF") || r.code().starts_with("DJM"))
+            && options.selection.enabled(r.rule)
     })
 }

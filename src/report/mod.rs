@@ -322,13 +322,18 @@ mod tests {
     #[test]
     fn rule_urls_name_the_embedded_documentation() {
         for rule in crate::rules::RULES {
-            let url = rule_url(rule.code);
+            let url = rule_url(rule.code());
             let path = url.strip_prefix(RULE_DOCS).expect("below RULE_DOCS");
             assert!(path.starts_with("rules/"), "{url}");
             let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
             let text = std::fs::read_to_string(&file)
-                .unwrap_or_else(|e| panic!("{}: {url} names {}: {e}", rule.code, file.display()));
-            assert_eq!(text, rule.doc, "{url} is not {}'s documentation", rule.code);
+                .unwrap_or_else(|e| panic!("{}: {url} names {}: {e}", rule.code(), file.display()));
+            assert_eq!(
+                text,
+                rule.doc,
+                "{url} is not {}'s documentation",
+                rule.code()
+            );
         }
     }
 

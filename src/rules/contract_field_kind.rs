@@ -9,7 +9,24 @@ use crate::contract::in_range;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::index::{Binding, ImportTarget};
 use crate::models::Analysis;
+use crate::models::DotModel;
+use crate::resolve::ClassRef;
+use crate::rules::Rule;
 use crate::syntax::ExprKind;
+use crate::syntax::Span;
+
+/// A DOT006 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT006, severity, model, owner, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -33,10 +50,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 edits: vec![Edit::replace(span, text)],
             });
             out.push(
-                super::model_diag(
-                    ctx,
-                    "DOT006",
-                    Severity::Warning,
+                diagnostic(ctx, Severity::Warning,
                     model,
                     &owner,
                     field.func.span,
@@ -78,9 +92,8 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 continue;
             }
             out.push(
-                super::model_diag(
+                diagnostic(
                     ctx,
-                    "DOT006",
                     Severity::parse(&fc.severity),
                     model,
                     &owner,

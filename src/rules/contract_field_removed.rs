@@ -15,8 +15,24 @@ use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::index::{Binding, Member, MemberKind};
 use crate::models::{Analysis, DotModel};
 use crate::project::SourceModule;
+use crate::resolve::ClassRef;
 use crate::resolve::Symbol;
+use crate::rules::Rule;
+use crate::syntax::Span;
 use crate::syntax::{Expr, ExprKind};
+
+/// A DOT005 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT005, severity, model, owner, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -52,9 +68,8 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                         owner.info().name
                     ),
                 };
-                let mut d = super::model_diag(
+                let mut d = diagnostic(
                     ctx,
-                    "DOT005",
                     Severity::Error,
                     model,
                     &owner,

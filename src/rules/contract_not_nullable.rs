@@ -9,6 +9,23 @@
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::edits;
 use crate::models::Analysis;
+use crate::models::DotModel;
+use crate::resolve::ClassRef;
+use crate::rules::Rule;
+use crate::syntax::Span;
+
+/// A DOT004 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT004, severity, model, owner, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -77,7 +94,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 edits,
             });
             out.push(
-                super::model_diag(ctx, "DOT004", Severity::Error, model, &owner, span, message)
+                diagnostic(ctx, Severity::Error, model, &owner, span, message)
                     .help("add null=True, blank=True")
                     .note(format!(
                         "This breaks: {failure}, in every django-oauth-toolkit version. Evidence in django-oauth-toolkit's oauth2_provider package: {evidence}."

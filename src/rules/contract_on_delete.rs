@@ -8,6 +8,23 @@ use crate::contract::Version;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::edits;
 use crate::models::Analysis;
+use crate::models::DotModel;
+use crate::resolve::ClassRef;
+use crate::rules::Rule;
+use crate::syntax::Span;
+
+/// A DOT003 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT003, severity, model, owner, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -44,10 +61,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
             let help_name = edits::django_models_name(&owner.module, expected)
                 .unwrap_or_else(|| format!("models.{expected}"));
             out.push(
-                super::model_diag(
-                    ctx,
-                    "DOT003",
-                    severity,
+                diagnostic(ctx, severity,
                     model,
                     &owner,
                     kw.value.span,

@@ -5,7 +5,24 @@
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::edits;
+use crate::models::DotModel;
 use crate::models::{Analysis, Target};
+use crate::resolve::ClassRef;
+use crate::rules::Rule;
+use crate::syntax::Span;
+
+/// A DOT009 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT009, severity, model, owner, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -57,9 +74,8 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 },
             });
             out.push(
-                super::model_diag(
+                diagnostic(
                     ctx,
-                    "DOT009",
                     Severity::Error,
                     model,
                     &owner,

@@ -6,6 +6,23 @@
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::models::Analysis;
+use crate::models::DotModel;
+use crate::resolve::ClassRef;
+use crate::rules::Rule;
+use crate::syntax::Span;
+
+/// A DOT011 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT011, severity, model, owner, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     let pk = &ctx.contract.primary_key;
@@ -34,10 +51,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     continue;
                 }
                 out.push(
-                    super::model_diag(
-                        ctx,
-                        "DOT011",
-                        Severity::Error,
+                    diagnostic(ctx, Severity::Error,
                         model,
                         class,
                         kw.value.span,

@@ -7,6 +7,23 @@
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::edits;
 use crate::models::Analysis;
+use crate::models::DotModel;
+use crate::resolve::ClassRef;
+use crate::rules::Rule;
+use crate::syntax::Span;
+
+/// A DOT012 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT012, severity, model, owner, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     let dc = &ctx.contract.device_code;
@@ -34,10 +51,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 edits: vec![e],
             });
         out.push(
-            super::model_diag(
-                ctx,
-                "DOT012",
-                Severity::Warning,
+            diagnostic(ctx, Severity::Warning,
                 model,
                 &owner,
                 kw.value.span,

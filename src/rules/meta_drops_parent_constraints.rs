@@ -14,9 +14,25 @@ use crate::contract::{Role, in_range};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::index::{Binding, ImportTarget, MetaInfo};
 use crate::models::Analysis;
+use crate::models::DotModel;
 use crate::resolve::{Ancestor, ClassRef, Symbol};
+use crate::rules::Rule;
 use crate::source::slice;
+use crate::syntax::Span;
 use crate::syntax::{Expr, ExprKind};
+
+/// A DOT007 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT007, severity, model, owner, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -38,10 +54,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 .collect::<Vec<_>>()
                 .join(", ");
             out.push(
-                super::model_diag(
-                    ctx,
-                    "DOT007",
-                    Severity::Warning,
+                diagnostic(ctx, Severity::Warning,
                     model,
                     &owner,
                     meta.name_span,
@@ -70,10 +83,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
         let fix = base.as_ref().and_then(|b| meta_fix(&owner, meta, b));
         let parent = base.clone().unwrap_or_else(|| role.abstract_class.clone());
         out.push(
-            super::model_diag(
-                ctx,
-                "DOT007",
-                Severity::Warning,
+            diagnostic(ctx, Severity::Warning,
                 model,
                 &owner,
                 meta.name_span,

@@ -19,7 +19,21 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::edits;
 use crate::models::{ActiveSpec, Analysis, DotModel, Target};
 use crate::resolve::ClassRef;
+use crate::rules::Rule;
 use crate::syntax::{ExprKind, Span, Stmt};
+
+/// A DOT016 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT016, severity, model, owner, span, message)
+}
 
 /// A place that needs a setting: the model, the class that declares (or inherits) the
 /// relation, the relation's field name and the span to point at.
@@ -62,11 +76,11 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     }
     needs
         .into_iter()
-        .filter_map(|(setting, needs)| diagnostic(ctx, settings, setting, &needs))
+        .filter_map(|(setting, needs)| missing_setting(ctx, settings, setting, &needs))
         .collect()
 }
 
-fn diagnostic(
+fn missing_setting(
     ctx: &Analysis,
     settings: &crate::settings::Settings,
     setting: &str,
@@ -90,10 +104,7 @@ fn diagnostic(
     } else {
         Applicability::Safe
     };
-    let mut d = super::model_diag(
-        ctx,
-        "DOT016",
-        Severity::Error,
+    let mut d = diagnostic(ctx, Severity::Error,
         first.model,
         &first.owner,
         first.span,

@@ -7,10 +7,25 @@
 //! same model (oracle: `ok_model_setting_mirrored`). A value the tool cannot evaluate on either
 //! side is not known to differ, and stays silent.
 
+use std::sync::Arc;
+
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::models::Analysis;
+use crate::project::SourceModule;
+use crate::rules::Rule;
 use crate::settings::Value;
 use crate::syntax::ExprKind;
+use crate::syntax::Span;
+
+/// A DOT013 diagnostic located in `module`.
+fn diagnostic(
+    severity: Severity,
+    module: &Arc<SourceModule>,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::diag(Rule::DOT013, severity, module, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     let Some(settings) = &ctx.settings else {
@@ -64,7 +79,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 ),
             };
             Some(
-                super::diag("DOT013", severity, &dict.module, key.span, message)
+                diagnostic(severity, &dict.module, key.span, message)
                 .help(help)
                 .note(note)
                 .fix(Some(Fix {

@@ -8,6 +8,23 @@
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::index::MemberKind;
 use crate::models::Analysis;
+use crate::models::DotModel;
+use crate::resolve::ClassRef;
+use crate::rules::Rule;
+use crate::syntax::Span;
+
+/// A DOT010 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT010, severity, model, owner, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -40,10 +57,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 Severity::Warning
             };
             out.push(
-                super::model_diag(
-                    ctx,
-                    "DOT010",
-                    severity,
+                diagnostic(ctx, severity,
                     model,
                     &owner,
                     member.name_span,

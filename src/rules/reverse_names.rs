@@ -11,6 +11,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::edits;
 use crate::models::{Analysis, DotModel, FieldDecl};
 use crate::resolve::ClassRef;
+use crate::rules::Rule;
 use crate::syntax::{Expr, ExprKind, Span, UseKind};
 
 /// Where the effective reverse query name comes from. The variants are named after Django's
@@ -89,14 +90,14 @@ pub fn reverse_name(
     })
 }
 
-/// DOT001 / DOT002: every relation the contract marks with `code`.
-pub fn check(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
+/// DOT001 / DOT002: every relation the contract marks with `rule`.
+pub fn check(ctx: &Analysis, rule: Rule) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for rel in ctx
         .contract
         .relations
         .iter()
-        .filter(|r| r.rule.as_deref() == Some(code))
+        .filter(|r| r.rule == Some(rule))
     {
         let Some(required) = rel.reverse_query_name.as_deref() else {
             continue;
@@ -165,7 +166,7 @@ pub fn check(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
                     ),
                 ),
             };
-            let mut d = super::model_diag(ctx, code, Severity::Error, model, &owner, span, message)
+            let mut d = super::model_diag(ctx, rule, Severity::Error, model, &owner, span, message)
                 .help(help)
                 .note(super::breaks_note(
                     &rel.failing_operation,

@@ -11,9 +11,24 @@
 //! A project whose migration creating the AccessToken already depends on DOT's 0004 (or a later
 //! DOT migration) is not reported; unreadable migrations or settings: silent.
 
+use std::sync::Arc;
+
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::migrations::{self, AppMigrations, Dep};
 use crate::models::{ActiveSpec, Analysis};
+use crate::project::SourceModule;
+use crate::rules::Rule;
+use crate::syntax::Span;
+
+/// A DOT017 diagnostic located in `module`.
+fn diagnostic(
+    severity: Severity,
+    module: &Arc<SourceModule>,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::diag(Rule::DOT017, severity, module, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     if !ctx.settings_known() || super::missing_swappable_setting::settings_may_hide(ctx) {
@@ -90,9 +105,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     let application_here = matches!(ctx.active.get("application"),
         Some(ActiveSpec::Model { label: l, .. }) if l == label);
     let pin = format!("(\"{package}\", \"{creating}\")");
-    let mut d = super::diag(
-        "DOT017",
-        Severity::Error,
+    let mut d = diagnostic(Severity::Error,
         &at_setting.module,
         at_setting.stmt_span,
         format!(

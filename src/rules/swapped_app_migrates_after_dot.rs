@@ -17,13 +17,28 @@
 //! swaps a model into the app. An app whose migrations already `run_before` a DOT migration
 //! early enough is not reported; unreadable migrations or settings: silent.
 
+use std::sync::Arc;
+
 use std::collections::BTreeMap;
 
 use crate::contract::Version;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::migrations::{self, AppMigrations, Dep};
 use crate::models::{ActiveSpec, Analysis};
+use crate::project::SourceModule;
+use crate::rules::Rule;
 use crate::settings::SettingValue;
+use crate::syntax::Span;
+
+/// A DOT018 diagnostic located in `module`.
+fn diagnostic(
+    severity: Severity,
+    module: &Arc<SourceModule>,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::diag(Rule::DOT018, severity, module, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     if !ctx.settings_known() || super::missing_swappable_setting::settings_may_hide(ctx) {
@@ -113,16 +128,13 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
             .copied();
         let mut d = match (initial, first_setting) {
             (Some(m), _) => Diagnostic::new(
-                "DOT018",
-                super::rule("DOT018").name,
+                Rule::DOT018,
                 Severity::Error,
                 m.file.clone(),
                 m.class_span,
                 message,
             ),
-            (None, Some(s)) => {
-                super::diag("DOT018", Severity::Error, &s.module, s.stmt_span, message)
-            }
+            (None, Some(s)) => diagnostic(Severity::Error, &s.module, s.stmt_span, message),
             (None, None) => continue,
         };
         if initial.is_some()

@@ -5,10 +5,25 @@
 //! `models.E002`, `ImproperlyConfigured`, the `RuntimeError` of a model without an app), or DOT
 //! runs on the wrong model.
 
+use std::sync::Arc;
+
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::models::{ActiveSpec, Analysis, is_abstract};
+use crate::project::SourceModule;
 use crate::resolve::Symbol;
+use crate::rules::Rule;
 use crate::settings::Value;
+use crate::syntax::Span;
+
+/// A DOT014 diagnostic located in `module`.
+fn diagnostic(
+    severity: Severity,
+    module: &Arc<SourceModule>,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::diag(Rule::DOT014, severity, module, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     let Some(settings) = &ctx.settings else {
@@ -40,7 +55,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
             continue;
         };
         out.push(
-            super::diag("DOT014", Severity::Error, &setting.module, span, format!("{} = \"{text}\": {problem}", role.setting))
+            diagnostic(Severity::Error, &setting.module, span, format!("{} = \"{text}\": {problem}", role.setting))
                 .help(format!(
                     "point it at a concrete model (`app_label.ModelName`) that subclasses oauth2_provider.models.{}",
                     role.abstract_class
