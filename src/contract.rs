@@ -8,8 +8,6 @@ use serde::Deserialize;
 
 use crate::rules::codes::Rule;
 
-const DOT_CONTRACT: &str = include_str!("../rules/django-oauth-toolkit/contract.toml");
-
 /// A release number, compared numerically (`3.10.0` > `3.4.1`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Version(pub u32, pub u32, pub u32);
@@ -67,10 +65,15 @@ pub fn describe_range(since: Option<Version>, until: Option<Version>) -> String 
 #[serde(deny_unknown_fields)]
 pub struct Contract {
     pub library: String,
+    /// The library's short name in messages, also its rule codes' prefix (`DOT`).
+    pub short_name: String,
     pub package: String,
     pub models_module: String,
     pub settings_object: String,
     pub settings_dict: String,
+    /// Bytes whose presence makes a file worth parsing for this library (the prefilter's seeds):
+    /// its package and its settings' prefix.
+    pub mentions: Vec<String>,
     pub newest: Version,
     pub docs_url: String,
     pub roles: Vec<Role>,
@@ -241,14 +244,26 @@ impl Contract {
     }
 }
 
-/// django-oauth-toolkit's contract. The embedded file is validated by a unit test, so this
-/// cannot fail in a released binary.
-pub fn dot() -> &'static Contract {
-    static CONTRACT: OnceLock<Contract> = OnceLock::new();
-    CONTRACT.get_or_init(|| match toml::from_str(DOT_CONTRACT) {
-        Ok(c) => c,
-        Err(e) => panic!("embedded contract.toml is invalid: {e}"),
+/// The embedded library contracts (`rules/<library>/contract.toml`, listed by `build.rs`) of
+/// this schema, parsed once, in path order. A unit test checks that every embedded contract
+/// parses, so none is dropped in a released binary.
+pub fn all() -> &'static [Contract] {
+    static CONTRACTS: OnceLock<Vec<Contract>> = OnceLock::new();
+    CONTRACTS.get_or_init(|| {
+        crate::embedded::CONTRACTS
+            .iter()
+            .filter_map(|(_, text)| toml::from_str(text).ok())
+            .collect()
     })
+}
+
+/// The contract whose roles are swappable models, bound by the model analysis
+/// (`models::Analysis` holds one contract; the first embedded one of this schema).
+pub fn swappable_models() -> &'static Contract {
+    match all().first() {
+        Some(c) => c,
+        None => panic!("no embedded contract.toml parses"),
+    }
 }
 
 #[cfg(test)]
@@ -257,7 +272,13 @@ mod tests {
 
     #[test]
     fn embedded_contract_parses_and_is_consistent() {
-        let c = dot();
+        for (path, text) in crate::embedded::CONTRACTS {
+            if let Err(e) = toml::from_str::<Contract>(text) {
+                panic!("{path} is invalid: {e}");
+            }
+        }
+        let c = swappable_models();
+        assert_eq!(c.library, "django-oauth-toolkit");
         assert_eq!(c.roles.len(), 6);
         for rel in &c.relations {
             assert!(c.role(&rel.role).is_some(), "{}", rel.role);
@@ -279,7 +300,10 @@ mod tests {
         let rt = c.relation("refresh_token", "access_token").unwrap();
         assert_eq!(rt.reverse_query_name.as_deref(), Some("refresh_token"));
         assert_eq!(rt.rule, Some(Rule::DOT001));
-        let bad = DOT_CONTRACT.replacen("rule = \"DOT001\"", "rule = \"DOT01\"", 1);
+        let bad =
+            crate::embedded::CONTRACTS[0]
+                .1
+                .replacen("rule = \"DOT001\"", "rule = \"DOT01\"", 1);
         let err = toml::from_str::<Contract>(&bad).unwrap_err().to_string();
         assert!(err.contains("unknown rule `DOT01`"), "{err}");
         assert_eq!(c.newest, Version(3, 4, 1));

@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod django;
 pub mod edits;
+mod embedded;
 pub mod fix;
 pub mod index;
 pub mod migrations;

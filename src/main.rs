@@ -23,7 +23,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "django-model-lint",
     version,
-    about = "Static checks of Django models against django-oauth-toolkit's contract for swapped models"
+    about = "Static checks of Django models: Django's own model checks, and the contracts of the libraries whose models a project swaps or writes"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -210,10 +210,7 @@ fn fix_footer(
             writeln!(out, "warning: {skipped}")?;
         }
         if n > 0 {
-            let migrations = summary
-                .fixed
-                .iter()
-                .any(|(_, codes)| codes.iter().any(|c| c.starts_with("DOT")));
+            let migrations = summary.changes_migrations();
             writeln!(
                 out,
                 "Fixed {n} diagnostic{}.{}",
@@ -506,7 +503,7 @@ fn main() -> ExitCode {
             {
                 Some(rule) => {
                     let mut out = stdout();
-                    let written = out.write_all(rule.doc.as_bytes());
+                    let written = out.write_all(rule.doc().as_bytes());
                     out.finish(written, ExitCode::SUCCESS, "to stdout")
                 }
                 None => {

@@ -237,7 +237,7 @@ fn rule_docs_have_the_required_sections() {
     for rule in django_model_lint::rules::RULES {
         let heading = format!("# {}: {}", rule.code(), rule.name());
         assert!(
-            rule.doc.starts_with(&heading),
+            rule.doc().starts_with(&heading),
             "{} doc must start with `{heading}`",
             rule.code()
         );
@@ -252,14 +252,14 @@ fn rule_docs_have_the_required_sections() {
                 continue;
             }
             assert!(
-                rule.doc.contains(section),
+                rule.doc().contains(section),
                 "{} doc lacks {section}",
                 rule.code()
             );
         }
         let sev = format!("**Severity:** {}", rule.severity.as_str());
         assert!(
-            rule.doc.contains(&sev)
+            rule.doc().contains(&sev)
                 || ["DOT003", "DOT006", "DOT008", "DOT010", "DOT013"].contains(&rule.code()),
             "{} doc severity",
             rule.code()

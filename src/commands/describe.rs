@@ -62,7 +62,8 @@ fn describe_project(out: &mut String, a: &Analysis) {
         (None, None) => {
             let _ = writeln!(
                 out,
-                "  settings module: none found; every concrete DOT subclass is treated as active"
+                "  settings module: none found; every concrete {} subclass is treated as active",
+                a.contract.short_name
             );
         }
     }
@@ -74,7 +75,8 @@ fn describe_project(out: &mut String, a: &Analysis) {
     }
     let _ = writeln!(
         out,
-        "  django-oauth-toolkit: {} ({})",
+        "  {}: {} ({})",
+        a.contract.library,
         a.dot_version,
         a.version_source
             .as_deref()

@@ -15,6 +15,20 @@ pub struct FixSummary {
     pub skipped: Vec<String>,
 }
 
+impl FixSummary {
+    /// Whether a fix was of a library contract's rule (its codes start with the contract's
+    /// `short_name`): those fixes change model fields, so Django's migration state.
+    pub fn changes_migrations(&self) -> bool {
+        self.fixed.iter().any(|(_, codes)| {
+            codes.iter().any(|c| {
+                crate::contract::all()
+                    .iter()
+                    .any(|k| c.starts_with(k.short_name.as_str()))
+            })
+        })
+    }
+}
+
 /// Applies fixes at `level` and re-checks until nothing more applies (at most a few passes), then
 /// returns the final check and what was fixed.
 pub fn fix_paths(

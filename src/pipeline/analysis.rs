@@ -28,6 +28,8 @@ pub(crate) fn analyze_project<T>(
     reported: Option<&(dyn Fn(&Diagnostic) -> bool + Sync)>,
     f: impl FnOnce(&Analysis, Vec<Diagnostic>, Vec<Arc<diagnostic::SourceFile>>) -> T,
 ) -> T {
+    // The library whose models the analysis binds (`rules/<library>/contract.toml`).
+    let library = contract::swappable_models();
     let full = reported.is_none();
     let mut extra_roots: Vec<PathBuf> = options.src.iter().map(|p| absolute(p)).collect();
     extra_roots.extend(group.package_roots.iter().cloned());
@@ -62,25 +64,17 @@ pub(crate) fn analyze_project<T>(
     // nothing a rule could check, and nothing of it is read: a tree of loose scripts is one
     // such project per directory.
     if !(full || want_noqa || named_explicitly || discovery.is_some() || has_models) {
-        let mut analysis = Analysis::new(
-            &project,
-            contract::dot(),
-            None,
-            Vec::new(),
-            (contract::dot().newest, None),
-        );
+        let mut analysis =
+            Analysis::new(&project, library, None, Vec::new(), (library.newest, None));
         analysis.reported = reported;
         return f(&analysis, Vec::new(), Vec::new());
     }
     let version = match options.dot_version {
         Some(v) => (v, Some("--dot-version".to_string())),
-        None => {
-            match versions::for_project(&project, "django-oauth-toolkit", &contract::dot().package)
-            {
-                Some((v, file)) => (v, Some(file)),
-                None => (contract::dot().newest, None),
-            }
-        }
+        None => match versions::for_project(&project, &library.library, &library.package) {
+            Some((v, file)) => (v, Some(file)),
+            None => (library.newest, None),
+        },
     };
 
     // Files under PATHS worth reading: those named explicitly, the model modules, and what
@@ -141,7 +135,7 @@ pub(crate) fn analyze_project<T>(
     let named: Vec<(String, String)> = settings
         .as_ref()
         .map(|s| {
-            contract::dot()
+            library
                 .roles
                 .iter()
                 .filter_map(|r| {
@@ -203,7 +197,7 @@ pub(crate) fn analyze_project<T>(
         }
     }
 
-    let mut seeds: Vec<String> = prefilter::SEEDS.iter().map(|s| s.to_string()).collect();
+    let mut seeds: Vec<String> = prefilter::seeds().to_vec();
     let mut unread: Vec<(PathBuf, String)> = app_models
         .into_iter()
         .filter(|p| {
@@ -244,7 +238,7 @@ pub(crate) fn analyze_project<T>(
                     .enumerate()
                     .any(|(i, (f, seed))| {
                         f.find(text.as_bytes()).is_some()
-                            && (i < prefilter::SEEDS.len()
+                            && (i < prefilter::seeds().len()
                                 || prefilter::may_subclass(text.as_bytes(), seed.as_bytes()))
                     })
         });
@@ -261,10 +255,10 @@ pub(crate) fn analyze_project<T>(
             .collect();
         let before = seeds.len();
         let resolver = resolve::Resolver::new(&project);
-        let abstract_names: Vec<String> = contract::dot()
+        let abstract_names: Vec<String> = library
             .roles
             .iter()
-            .map(|r| contract::dot().abstract_qualname(r))
+            .map(|r| library.abstract_qualname(r))
             .collect();
         let abstract_refs: Vec<&str> = abstract_names.iter().map(String::as_str).collect();
         let mut names: BTreeSet<String> = BTreeSet::new();
@@ -325,7 +319,7 @@ pub(crate) fn analyze_project<T>(
         }
     });
 
-    let mut analysis = Analysis::new(&project, contract::dot(), settings, apps.known, version);
+    let mut analysis = Analysis::new(&project, library, settings, apps.known, version);
     analysis.apps_unknown = apps.unknown;
     if let Some(unclear) = unclear {
         analysis.set_unclear(unclear);

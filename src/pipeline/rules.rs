@@ -29,8 +29,8 @@ fn project_notes(analysis: &Analysis) -> Vec<(PathBuf, String)> {
     vec![(
         analysis.project.root.clone(),
         format!(
-            "no pinned django-oauth-toolkit version was found, so the newest, {}, is assumed.",
-            analysis.contract.newest
+            "no pinned {} version was found, so the newest, {}, is assumed.",
+            analysis.contract.library, analysis.contract.newest
         ),
     )]
 }

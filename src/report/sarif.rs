@@ -34,9 +34,9 @@ pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic], cwd: &Path) -> io
                 "id": r.code(),
                 "name": r.name(),
                 "shortDescription": { "text": r.summary },
-                "fullDescription": { "text": r.doc, "markdown": r.doc },
-                "help": { "text": r.doc, "markdown": r.doc },
-                "helpUri": super::rule_url(r.code()),
+                "fullDescription": { "text": r.doc(), "markdown": r.doc() },
+                "help": { "text": r.doc(), "markdown": r.doc() },
+                "helpUri": super::rule_url(r.rule),
                 "defaultConfiguration": { "level": r.severity.as_str() },
             })
         })

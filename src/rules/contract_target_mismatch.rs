@@ -59,7 +59,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 }
                 _ => role.default.clone(),
             };
-            let replacement = edits::oauth2_settings_name(&owner.module)
+            let replacement = edits::imported_name(&owner.module, &ctx.contract.settings_object)
                 .map(|n| format!("{n}.{}", role.dict_key));
             let fix = Some(match &replacement {
                 Some(r) => Fix {
@@ -69,7 +69,11 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 },
                 None => Fix {
                     applicability: Applicability::Display,
-                    message: format!("Point it at oauth2_settings.{}", role.dict_key),
+                    message: format!(
+                        "Point it at {}.{}",
+                        settings_object_name(ctx),
+                        role.dict_key
+                    ),
                     edits: Vec::new(),
                 },
             });
@@ -103,6 +107,12 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// The last part of the contract's settings object (`oauth2_settings`).
+fn settings_object_name<'c>(ctx: &Analysis<'c>) -> &'c str {
+    let object = ctx.contract.settings_object.as_str();
+    object.rsplit('.').next().unwrap_or(object)
 }
 
 #[cfg(test)]

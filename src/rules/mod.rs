@@ -41,7 +41,6 @@ pub struct RuleInfo {
     pub rule: Rule,
     pub severity: Severity,
     pub summary: &'static str,
-    pub doc: &'static str,
     pub check: Option<fn(&Analysis) -> Vec<Diagnostic>>,
 }
 
@@ -54,255 +53,248 @@ impl RuleInfo {
     pub fn name(&self) -> &'static str {
         self.rule.name()
     }
+    /// The rule's documentation (`rules/<folder>/<CODE>.md`, embedded).
+    pub fn doc(&self) -> &'static str {
+        self.embedded_doc().2
+    }
+    /// Where the documentation lives, from the repository root (`rules/<folder>/<CODE>.md`).
+    pub fn doc_path(&self) -> &'static str {
+        self.embedded_doc().1
+    }
+    fn embedded_doc(&self) -> &'static (&'static str, &'static str, &'static str) {
+        &crate::embedded::DOCS[doc_index(self.rule.code())]
+    }
 }
 
-macro_rules! tool_doc {
-    ($code:literal) => {
-        include_str!(concat!("../../rules/django-model-lint/", $code, ".md"))
-    };
+/// The index of `code`'s document in the embedded documents (`DOCS.len()` when it has none,
+/// which the assertion below rules out for every rule).
+const fn doc_index(code: &str) -> usize {
+    let docs = crate::embedded::DOCS;
+    let mut i = 0;
+    while i < docs.len() {
+        if same(docs[i].0, code) {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// Rules reported only when selected explicitly (`--select DML100`), like ruff's RUF100.
 pub const DEFAULT_OFF: &[Rule] = &[Rule::DML100];
-
-macro_rules! django_doc {
-    ($code:literal) => {
-        include_str!(concat!("../../rules/django/", $code, ".md"))
-    };
-}
-
-macro_rules! doc {
-    ($code:literal) => {
-        include_str!(concat!("../../rules/django-oauth-toolkit/", $code, ".md"))
-    };
-}
 
 pub const RULES: &[RuleInfo] = &[
     RuleInfo {
         rule: Rule::DOT001,
         severity: Severity::Error,
         summary: "active RefreshToken re-declares `access_token` without the `refresh_token` reverse query name",
-        doc: doc!("DOT001"),
         check: Some(refresh_token_reverse_name::check),
     },
     RuleInfo {
         rule: Rule::DOT002,
         severity: Severity::Error,
         summary: "active AccessToken re-declares `id_token` without the `access_token` reverse query name",
-        doc: doc!("DOT002"),
         check: Some(id_token_reverse_name::check),
     },
     RuleInfo {
         rule: Rule::DOT003,
         severity: Severity::Error,
         summary: "a contract relation is re-declared with another `on_delete`",
-        doc: doc!("DOT003"),
         check: Some(contract_on_delete::check),
     },
     RuleInfo {
         rule: Rule::DOT004,
         severity: Severity::Error,
         summary: "a field DOT writes `None` to is not nullable",
-        doc: doc!("DOT004"),
         check: Some(contract_not_nullable::check),
     },
     RuleInfo {
         rule: Rule::DOT005,
         severity: Severity::Error,
         summary: "a field DOT uses by name is removed or shadowed",
-        doc: doc!("DOT005"),
         check: Some(contract_field_removed::check),
     },
     RuleInfo {
         rule: Rule::DOT006,
         severity: Severity::Error,
         summary: "a contract field is re-declared as another kind of field",
-        doc: doc!("DOT006"),
         check: Some(contract_field_kind::check),
     },
     RuleInfo {
         rule: Rule::DOT007,
         severity: Severity::Warning,
         summary: "`class Meta` does not inherit the parent's Meta and loses its constraints",
-        doc: doc!("DOT007"),
         check: Some(meta_drops_parent_constraints::check),
     },
     RuleInfo {
         rule: Rule::DOT008,
         severity: Severity::Error,
         summary: "AccessToken and RefreshToken are not swapped together into one app",
-        doc: doc!("DOT008"),
         check: Some(token_models_swapped_apart::check),
     },
     RuleInfo {
         rule: Rule::DOT009,
         severity: Severity::Error,
         summary: "a contract relation points at a model other than the active one",
-        doc: doc!("DOT009"),
         check: Some(contract_target_mismatch::check),
     },
     RuleInfo {
         rule: Rule::DOT010,
         severity: Severity::Error,
         summary: "an attribute shadows a reverse name DOT relies on",
-        doc: doc!("DOT010"),
         check: Some(reverse_name_shadowed::check),
     },
     RuleInfo {
         rule: Rule::DOT011,
         severity: Severity::Error,
         summary: "a token model's primary key is not named `id` (DOT ≤ 3.3)",
-        doc: doc!("DOT011"),
         check: Some(custom_primary_key_name::check),
     },
     RuleInfo {
         rule: Rule::DOT012,
         severity: Severity::Warning,
         summary: "DeviceGrant `device_code` declared with `unique=True`",
-        doc: doc!("DOT012"),
         check: Some(device_code_unique::check),
     },
     RuleInfo {
         rule: Rule::DOT013,
         severity: Severity::Error,
         summary: "a model setting is inside the `OAUTH2_PROVIDER` dict",
-        doc: doc!("DOT013"),
         check: Some(model_setting_in_dict::check),
     },
     RuleInfo {
         rule: Rule::DOT014,
         severity: Severity::Error,
         summary: "an `OAUTH2_PROVIDER_*_MODEL` setting does not name a suitable model",
-        doc: doc!("DOT014"),
         check: Some(unknown_swapped_model::check),
     },
     RuleInfo {
         rule: Rule::DOT015,
         severity: Severity::Error,
         summary: "an inactive DOT model keeps DOT's fixed reverse names and clashes with the active one",
-        doc: doc!("DOT015"),
         check: Some(inactive_model_clashes::check),
     },
     RuleInfo {
         rule: Rule::DOT016,
         severity: Severity::Error,
         summary: "a swapped model points at a DOT model whose `OAUTH2_PROVIDER_*_MODEL` setting is not defined (makemigrations fails)",
-        doc: doc!("DOT016"),
         check: Some(missing_swappable_setting::check),
     },
     RuleInfo {
         rule: Rule::DOT017,
         severity: Severity::Error,
         summary: "a swapped AccessToken keeps DOT's IDToken, which DOT creates only in its 0004 migration (migrate fails)",
-        doc: doc!("DOT017"),
         check: Some(stock_id_token_dependency::check),
     },
     RuleInfo {
         rule: Rule::DOT018,
         severity: Severity::Error,
         summary: "the app holding swapped models migrates after DOT's migrations that need it (migrate fails)",
-        doc: doc!("DOT018"),
         check: Some(swapped_app_migrates_after_dot::check),
     },
     RuleInfo {
         rule: Rule::DJF001,
         severity: Severity::Error,
         summary: "a field name ends with an underscore (fields.E001)",
-        doc: django_doc!("DJF001"),
         check: Some(django::field_name_trailing_underscore::check),
     },
     RuleInfo {
         rule: Rule::DJF002,
         severity: Severity::Error,
         summary: "a field name contains `__` (fields.E002)",
-        doc: django_doc!("DJF002"),
         check: Some(django::field_name_double_underscore::check),
     },
     RuleInfo {
         rule: Rule::DJF003,
         severity: Severity::Error,
         summary: "a field is named `pk` (fields.E003)",
-        doc: django_doc!("DJF003"),
         check: Some(django::field_name_pk::check),
     },
     RuleInfo {
         rule: Rule::DJF302,
         severity: Severity::Error,
         summary: "a reverse accessor clashes with a field of the target model (fields.E302)",
-        doc: django_doc!("DJF302"),
         check: Some(django::reverse_accessor_field_clash::check),
     },
     RuleInfo {
         rule: Rule::DJF303,
         severity: Severity::Error,
         summary: "a reverse query name clashes with a field of the target model (fields.E303)",
-        doc: django_doc!("DJF303"),
         check: Some(django::reverse_query_name_field_clash::check),
     },
     RuleInfo {
         rule: Rule::DJF304,
         severity: Severity::Error,
         summary: "a reverse accessor clashes with another relation's reverse accessor (fields.E304)",
-        doc: django_doc!("DJF304"),
         check: Some(django::reverse_accessor_clash::check),
     },
     RuleInfo {
         rule: Rule::DJF305,
         severity: Severity::Error,
         summary: "a reverse query name clashes with another relation's reverse name (fields.E305)",
-        doc: django_doc!("DJF305"),
         check: Some(django::reverse_query_name_clash::check),
     },
     RuleInfo {
         rule: Rule::DJF320,
         severity: Severity::Error,
         summary: "`on_delete=SET_NULL` on a field that is not `null=True` (fields.E320)",
-        doc: django_doc!("DJF320"),
         check: Some(django::set_null_not_nullable::check),
     },
     RuleInfo {
         rule: Rule::DJF321,
         severity: Severity::Error,
         summary: "`on_delete=SET_DEFAULT` on a field without a default (fields.E321)",
-        doc: django_doc!("DJF321"),
         check: Some(django::set_default_without_default::check),
     },
     RuleInfo {
         rule: Rule::DML001,
         severity: Severity::Warning,
         summary: "which model is active for a role cannot be determined, so its checks did not run",
-        doc: tool_doc!("DML001"),
         check: Some(unresolved_settings::check),
     },
     RuleInfo {
         rule: Rule::DML100,
         severity: Severity::Warning,
         summary: "a `# noqa` directive names a code that suppresses nothing here, or an unknown code",
-        doc: tool_doc!("DML100"),
         check: None,
     },
     RuleInfo {
         rule: Rule::E902,
         severity: Severity::Error,
         summary: "a file or directory cannot be read",
-        doc: doc!("E902"),
         check: None,
     },
     RuleInfo {
         rule: Rule::E999,
         severity: Severity::Error,
         summary: "a file cannot be parsed",
-        doc: doc!("E999"),
         check: None,
     },
 ];
 
-// `RULES` lists every rule once, in `Rule`'s order: `Rule::info` indexes it.
+// `RULES` lists every rule once, in `Rule`'s order (`Rule::info` indexes it), and every rule
+// has its document under `rules/`.
 const _: () = {
     assert!(RULES.len() == Rule::ALL.len());
     let mut i = 0;
     while i < RULES.len() {
         assert!(RULES[i].rule as usize == i);
+        assert!(doc_index(RULES[i].rule.code()) < crate::embedded::DOCS.len());
         i += 1;
     }
 };
