@@ -59,3 +59,21 @@ pub fn fix_paths(
     }
     Ok((check_paths(inputs, options)?, summary))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fixes of a library contract's rules change model fields (makemigrations is due); the
+    /// unused-noqa fix and Django's checks' do not.
+    #[test]
+    fn only_contract_rule_fixes_change_migrations() {
+        let summary = |codes: Vec<&'static str>| FixSummary {
+            fixed: vec![(PathBuf::from("app/models.py"), codes)],
+            skipped: Vec::new(),
+        };
+        assert!(summary(vec!["DML100", "DOT001"]).changes_migrations());
+        assert!(!summary(vec!["DML100", "DJF001"]).changes_migrations());
+        assert!(!FixSummary::default().changes_migrations());
+    }
+}

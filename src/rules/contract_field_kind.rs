@@ -63,7 +63,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     ),
                 )
                 .help("use models.OneToOneField")
-                .note(super::breaks_note(
+                .note(super::breaks_note(ctx.contract,
                     &rel.failing_operation,
                     Some("1:1 lookups such as get(source_refresh_token_id=…) raise MultipleObjectsReturned once two rows share a target"),
                     None,
@@ -111,6 +111,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     fc.class
                 ))
                 .note(super::breaks_note(
+                    ctx.contract,
                     &fc.effect,
                     None,
                     fc.since,

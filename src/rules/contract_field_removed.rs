@@ -87,7 +87,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     edits: Vec::new(),
                 }));
                 if failures.is_empty() {
-                    d = d.note(super::breaks_note(
+                    d = d.note(super::breaks_note(ctx.contract,
                         "token issue, validation, revocation, clear_expired() or the admin, wherever the field is used",
                         None,
                         used.since,
@@ -97,6 +97,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 }
                 for f in &failures {
                     d = d.note(super::breaks_note(
+                        ctx.contract,
                         &f.operation,
                         Some(&f.failure),
                         f.since,

@@ -73,7 +73,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 )
                 .help(format!("use on_delete={help_name}"))
                 .note(format!("With {value}, {}.", effect.effect))
-                .note(super::breaks_note(
+                .note(super::breaks_note(ctx.contract,
                     &rel.failing_operation,
                     None,
                     None::<Version>,

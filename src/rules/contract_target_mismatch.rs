@@ -96,6 +96,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     role.dict_key
                 ))
                 .note(super::breaks_note(
+                    ctx.contract,
                     &rel.failing_operation,
                     Some("ValueError when DOT assigns an instance of the active model"),
                     None,

@@ -61,7 +61,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                         ),
                     )
                     .help("upgrade django-oauth-toolkit to 3.4 or later, or keep the primary key named `id`")
-                    .note(super::breaks_note(&pk.effect, None, None, Some(pk.until), &pk.evidence))
+                    .note(super::breaks_note(ctx.contract, &pk.effect, None, None, Some(pk.until), &pk.evidence))
                     .fix(Some(Fix {
                         applicability: Applicability::Display,
                         message: "Upgrade DOT to ≥ 3.4 or keep `id`".to_string(),

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::contract::{Version, describe_range};
+use crate::contract::{Contract, Version, describe_range};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::models::{Analysis, DotModel};
 use crate::project::SourceModule;
@@ -367,8 +367,9 @@ pub(crate) fn model_diag(
     d
 }
 
-/// The note naming what fails at runtime, in which DOT versions, and the evidence.
+/// The note naming what fails at runtime, in which versions of the contract's library, and the evidence.
 pub(crate) fn breaks_note(
+    contract: &Contract,
     operation: &str,
     failure: Option<&str>,
     since: Option<Version>,
@@ -380,12 +381,13 @@ pub(crate) fn breaks_note(
         None => operation.to_string(),
     };
     let versions = match (since, until) {
-        (None, None) => "every django-oauth-toolkit version".to_string(),
-        _ => format!("django-oauth-toolkit {}", describe_range(since, until)),
+        (None, None) => format!("every {} version", contract.library),
+        _ => format!("{} {}", contract.library, describe_range(since, until)),
     };
     // The evidence cites DOT's own files (`models.py:1290`), never the project's: say so.
     format!(
-        "This breaks {what}, in {versions}. Evidence in django-oauth-toolkit's oauth2_provider package: {evidence}."
+        "This breaks {what}, in {versions}. Evidence in {}'s {} package: {evidence}.",
+        contract.library, contract.package
     )
 }
 

@@ -169,6 +169,7 @@ pub fn check(ctx: &Analysis, rule: Rule) -> Vec<Diagnostic> {
             let mut d = super::model_diag(ctx, rule, Severity::Error, model, &owner, span, message)
                 .help(help)
                 .note(super::breaks_note(
+                    ctx.contract,
                     &rel.failing_operation,
                     rel.failure.as_deref(),
                     rel.reverse_since,
