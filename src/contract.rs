@@ -238,6 +238,12 @@ impl Contract {
             .iter()
             .find(|r| r.role == role && r.field == field)
     }
+    /// The settings object's module and name (`oauth2_provider.settings`, `oauth2_settings`).
+    pub fn settings_object_parts(&self) -> (&str, &str) {
+        self.settings_object
+            .rsplit_once('.')
+            .unwrap_or(("", self.settings_object.as_str()))
+    }
     /// Qualified name of an abstract model, e.g. `oauth2_provider.models.AbstractRefreshToken`.
     pub fn abstract_qualname(&self, role: &Role) -> String {
         format!("{}.{}", self.models_module, role.abstract_class)

@@ -29,6 +29,8 @@ fn diagnostic(
 }
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_models = &ctx.contract.models_module;
+    let lib_name = &ctx.contract.library;
     let mut out = Vec::new();
     for model in ctx.active_models() {
         for rel in ctx
@@ -55,7 +57,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     &owner,
                     field.func.span,
                     format!(
-                        "`{}.{}` is a {}, but django-oauth-toolkit declares it a OneToOneField and assumes one row per {}",
+                        "`{}.{}` is a {}, but {lib_name} declares it a OneToOneField and assumes one row per {}",
                         owner.info().name,
                         rel.field,
                         field.kind,
@@ -99,17 +101,14 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     &owner,
                     field.func.span,
                     format!(
-                        "`{}.{}` is a {}, not django-oauth-toolkit's {}",
+                        "`{}.{}` is a {}, not {lib_name}'s {}",
                         owner.info().name,
                         fc.field,
                         field.kind,
                         fc.class
                     ),
                 )
-                .help(format!(
-                    "declare it with oauth2_provider.models.{}",
-                    fc.class
-                ))
+                .help(format!("declare it with {lib_models}.{}", fc.class))
                 .note(super::breaks_note(
                     ctx.contract,
                     &fc.effect,

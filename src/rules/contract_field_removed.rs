@@ -35,6 +35,7 @@ fn diagnostic(
 }
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
     let mut out = Vec::new();
     for model in ctx.active_models() {
         for used in ctx
@@ -63,7 +64,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                         f.failure
                     ),
                     None => format!(
-                        "field `{name}` of {} is {what} in `{}`, but django-oauth-toolkit uses it by name",
+                        "field `{name}` of {} is {what} in `{}`, but {lib_name} uses it by name",
                         model.role.abstract_class,
                         owner.info().name
                     ),

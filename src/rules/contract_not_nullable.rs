@@ -28,6 +28,8 @@ fn diagnostic(
 }
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
+    let lib_package = &ctx.contract.package;
     let mut out = Vec::new();
     for model in ctx.active_models() {
         let relation_fields = ctx.relation_fields(model).filter(|r| r.null).map(|r| {
@@ -62,7 +64,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                         (
                             kw.value.span,
                             format!(
-                                "`{}.{name}` is declared null=False, but django-oauth-toolkit stores None in it",
+                                "`{}.{name}` is declared null=False, but {lib_name} stores None in it",
                                 owner.info().name
                             ),
                             e,
@@ -79,7 +81,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     (
                         field.call.span,
                         format!(
-                            "`{}.{name}` is re-declared without null=True, but django-oauth-toolkit stores None in it",
+                            "`{}.{name}` is re-declared without null=True, but {lib_name} stores None in it",
                             owner.info().name
                         ),
                         edits::append_argument(text, &field.call, arg)
@@ -97,7 +99,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 diagnostic(ctx, Severity::Error, model, &owner, span, message)
                     .help("add null=True, blank=True")
                     .note(format!(
-                        "This breaks: {failure}, in every django-oauth-toolkit version. Evidence in django-oauth-toolkit's oauth2_provider package: {evidence}."
+                        "This breaks: {failure}, in every {lib_name} version. Evidence in {lib_name}'s {lib_package} package: {evidence}."
                     ))
                     .fix(fix),
             );

@@ -27,6 +27,7 @@ fn diagnostic(
 }
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
     let mut out = Vec::new();
     for model in ctx.active_models() {
         for rel in ctx.relation_fields(model) {
@@ -55,25 +56,28 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
             let expected = &rel.on_delete;
             let fix = edits::django_models_name(&owner.module, expected).map(|name| Fix {
                 applicability: Applicability::Unsafe,
-                message: format!("Use on_delete={name} as django-oauth-toolkit does"),
+                message: format!("Use on_delete={name} as {lib_name} does"),
                 edits: vec![Edit::replace(kw.value.span, name)],
             });
             let help_name = edits::django_models_name(&owner.module, expected)
                 .unwrap_or_else(|| format!("models.{expected}"));
             out.push(
-                diagnostic(ctx, severity,
+                diagnostic(
+                    ctx,
+                    severity,
                     model,
                     &owner,
                     kw.value.span,
                     format!(
-                        "`{}.{}` uses on_delete={value}; django-oauth-toolkit declares it {expected}",
+                        "`{}.{}` uses on_delete={value}; {lib_name} declares it {expected}",
                         owner.info().name,
                         rel.field
                     ),
                 )
                 .help(format!("use on_delete={help_name}"))
                 .note(format!("With {value}, {}.", effect.effect))
-                .note(super::breaks_note(ctx.contract,
+                .note(super::breaks_note(
+                    ctx.contract,
                     &rel.failing_operation,
                     None,
                     None::<Version>,

@@ -25,6 +25,7 @@ fn diagnostic(
 }
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let (lib_settings_module, lib_settings_name) = ctx.contract.settings_object_parts();
     let mut out = Vec::new();
     for model in ctx.active_models() {
         for rel in ctx.relation_fields(model) {
@@ -92,7 +93,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     ),
                 )
                 .help(format!(
-                    "use oauth2_settings.{} (from oauth2_provider.settings import oauth2_settings)",
+                    "use {lib_settings_name}.{} (from {lib_settings_module} import {lib_settings_name})",
                     role.dict_key
                 ))
                 .note(super::breaks_note(

@@ -25,6 +25,7 @@ fn diagnostic(
 }
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
     let pk = &ctx.contract.primary_key;
     if ctx.dot_version > pk.until {
         return Vec::new();
@@ -56,11 +57,11 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                         class,
                         kw.value.span,
                         format!(
-                            "`{}.{}` is the primary key, but django-oauth-toolkit {} looks token rows up by a field named `id`",
+                            "`{}.{}` is the primary key, but {lib_name} {} looks token rows up by a field named `id`",
                             class.info().name, member.name, ctx.dot_version
                         ),
                     )
-                    .help("upgrade django-oauth-toolkit to 3.4 or later, or keep the primary key named `id`")
+                    .help(format!("upgrade {lib_name} to 3.4 or later, or keep the primary key named `id`"))
                     .note(super::breaks_note(ctx.contract, &pk.effect, None, None, Some(pk.until), &pk.evidence))
                     .fix(Some(Fix {
                         applicability: Applicability::Display,

@@ -26,6 +26,7 @@ fn diagnostic(
 }
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
     let dc = &ctx.contract.device_code;
     if ctx.dot_version < dc.since {
         return Vec::new();
@@ -61,7 +62,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 ),
             )
             .help("remove unique=True")
-            .note(format!("This breaks migrate on Oracle and strict MySQL, in django-oauth-toolkit ≥ {1}: {0}. Evidence in django-oauth-toolkit: {2}. This is inferred; SQLite cannot reproduce it.", dc.effect, dc.since, dc.evidence))
+            .note(format!("This breaks migrate on Oracle and strict MySQL, in {lib_name} ≥ {1}: {0}. Evidence in {lib_name}: {2}. This is inferred; SQLite cannot reproduce it.", dc.effect, dc.since, dc.evidence))
             .fix(fix),
         );
     }

@@ -35,6 +35,8 @@ fn diagnostic(
 }
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
+    let lib_package = &ctx.contract.package;
     let mut out = Vec::new();
     for model in ctx.active_models() {
         let role = model.role;
@@ -68,7 +70,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     "keep ({dot}) unique: add it to `{attr}`, or delete the override to inherit DOT's"
                 ))
                 .note(format!(
-                    "Without it the database accepts duplicate tokens or codes. Evidence in django-oauth-toolkit's oauth2_provider package: {}.",
+                    "Without it the database accepts duplicate tokens or codes. Evidence in {lib_name}'s {lib_package} package: {}.",
                     role.evidence
                 ))
                 .fix(Some(Fix {
@@ -95,7 +97,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
             )
             .help(format!("declare `class Meta({parent}.Meta):`"))
             .note(format!(
-                "This breaks uniqueness: the parent Meta's unique_together / UniqueConstraint and indexes are lost, so duplicate tokens or codes become possible. Evidence in django-oauth-toolkit's oauth2_provider package: {}.",
+                "This breaks uniqueness: the parent Meta's unique_together / UniqueConstraint and indexes are lost, so duplicate tokens or codes become possible. Evidence in {lib_name}'s {lib_package} package: {}.",
                 role.evidence
             ))
             .fix(fix),

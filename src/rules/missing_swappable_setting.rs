@@ -86,12 +86,14 @@ fn missing_setting(
     setting: &str,
     needs: &[Need],
 ) -> Option<Diagnostic> {
+    let (_, lib_settings_name) = ctx.contract.settings_object_parts();
+    let lib_name = &ctx.contract.library;
     let role = ctx.contract.roles.iter().find(|r| r.setting == setting)?;
     let first = needs.first()?;
     let module = ctx.project.module(&settings.module)?;
     let text = &module.file.text;
     let line = format!("{setting} = {}", edits::quoted(text, &role.default));
-    let (anchor, at) = insertion_point(&module.syntax.body, text);
+    let (anchor, at) = insertion_point(&module.syntax.body, text, &ctx.contract.settings_dict);
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let content = if at as usize == text.len() && !text.is_empty() && !text.ends_with('\n') {
         format!("{newline}{line}{newline}")
@@ -109,7 +111,7 @@ fn missing_setting(
         &first.owner,
         first.span,
         format!(
-            "`{}.{}` points at django-oauth-toolkit's swappable {} model, but the settings do not define {setting}",
+            "`{}.{}` points at {lib_name}'s swappable {} model, but the settings do not define {setting}",
             first.model.name(),
             first.field,
             role.concrete
@@ -130,7 +132,7 @@ fn missing_setting(
     }
     Some(
         d.note(format!(
-            "This breaks makemigrations in every django-oauth-toolkit version: Django's migration autodetector resolves the swappable dependency with getattr(settings, \"{setting}\") and raises AttributeError (DOT issues #240, #1017, #980). manage.py check and DOT's own code pass, because DOT reads its default through oauth2_settings."
+            "This breaks makemigrations in every {lib_name} version: Django's migration autodetector resolves the swappable dependency with getattr(settings, \"{setting}\") and raises AttributeError (DOT issues #240, #1017, #980). manage.py check and DOT's own code pass, because DOT reads its default through {lib_settings_name}."
         ))
         .fix(Some(Fix {
             applicability,
@@ -182,7 +184,7 @@ pub(super) fn relation_site(
 
 /// After the settings module's last top-level `OAUTH2_PROVIDER_*_MODEL` assignment (the span
 /// to show, and the offset of the next line), else at the end of the file.
-fn insertion_point(body: &[Stmt], text: &str) -> (Span, u32) {
+fn insertion_point(body: &[Stmt], text: &str, prefix: &str) -> (Span, u32) {
     let last = body
         .iter()
         .filter_map(|s| match s {
@@ -190,7 +192,7 @@ fn insertion_point(body: &[Stmt], text: &str) -> (Span, u32) {
                 .iter()
                 .any(|t| {
                     matches!(&t.kind, ExprKind::Name(n)
-                        if n.starts_with("OAUTH2_PROVIDER_") && n.ends_with("_MODEL"))
+                        if n.strip_prefix(prefix).is_some_and(|r| r.starts_with('_')) && n.ends_with("_MODEL"))
                 })
                 .then_some(*span),
             _ => None,

@@ -27,6 +27,8 @@ fn diagnostic(
 }
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
+    let lib_package = &ctx.contract.package;
     let mut out = Vec::new();
     for rel in &ctx.contract.relations {
         let Some(name) = rel.reverse_query_name.as_deref() else {
@@ -62,19 +64,19 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     &owner,
                     member.name_span,
                     format!(
-                        "`{}` defines {what} named `{name}`, the reverse name of {}.{} that django-oauth-toolkit queries",
+                        "`{}` defines {what} named `{name}`, the reverse name of {}.{} that {lib_name} queries",
                         owner.info().name, source.concrete, rel.field
                     ),
                 )
                 .help(format!("rename this attribute; never rename DOT's related_name `{name}`"))
                 .note(if severity == Severity::Error {
                     format!(
-                        "This breaks startup (Django fields.E302/E303) and OIDC token issue (ValueError when DOT creates the ID token). Renaming DOT's related_name instead breaks {} (evidence in django-oauth-toolkit's oauth2_provider package: {}).",
+                        "This breaks startup (Django fields.E302/E303) and OIDC token issue (ValueError when DOT creates the ID token). Renaming DOT's related_name instead breaks {} (evidence in {lib_name}'s {lib_package} package: {}).",
                         rel.failing_operation, rel.evidence
                     )
                 } else {
                     format!(
-                        "Django silently replaces this {what} with the reverse accessor (no system check reports it), so the project's own code using it breaks. Renaming DOT's related_name instead breaks {} (evidence in django-oauth-toolkit's oauth2_provider package: {}).",
+                        "Django silently replaces this {what} with the reverse accessor (no system check reports it), so the project's own code using it breaks. Renaming DOT's related_name instead breaks {} (evidence in {lib_name}'s {lib_package} package: {}).",
                         rel.failing_operation, rel.evidence
                     )
                 })

@@ -92,6 +92,7 @@ pub fn reverse_name(
 
 /// DOT001 / DOT002: every relation the contract marks with `rule`.
 pub fn check(ctx: &Analysis, rule: Rule) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
     let mut out = Vec::new();
     for rel in ctx
         .contract
@@ -128,12 +129,12 @@ pub fn check(ctx: &Analysis, rule: Rule) -> Vec<Diagnostic> {
                     value.span,
                     if reverse.query.is_none() {
                         format!(
-                            "related_name `{}` hides the reverse relation that django-oauth-toolkit queries as `{required}` on {target}",
+                            "related_name `{}` hides the reverse relation that {lib_name} queries as `{required}` on {target}",
                             reverse.written
                         )
                     } else {
                         format!(
-                            "related_name `{}` replaces django-oauth-toolkit's `{required}` reverse query name on {target}",
+                            "related_name `{}` replaces {lib_name}'s `{required}` reverse query name on {target}",
                             reverse.written
                         )
                     },
@@ -143,7 +144,7 @@ pub fn check(ctx: &Analysis, rule: Rule) -> Vec<Diagnostic> {
                 Via::RelatedQueryName(value) => (
                     value.span,
                     format!(
-                        "related_query_name `{}` replaces django-oauth-toolkit's `{required}` reverse query name on {target}",
+                        "related_query_name `{}` replaces {lib_name}'s `{required}` reverse query name on {target}",
                         reverse.written
                     ),
                     format!("use related_query_name=\"{required}\", or remove it"),
@@ -152,7 +153,7 @@ pub fn check(ctx: &Analysis, rule: Rule) -> Vec<Diagnostic> {
                 Via::DefaultRelatedName | Via::ModelName => (
                     field.call.span,
                     format!(
-                        "`{field_name}` is re-declared without related_name, so its reverse query name is `{}`, not django-oauth-toolkit's `{required}`",
+                        "`{field_name}` is re-declared without related_name, so its reverse query name is `{}`, not {lib_name}'s `{required}`",
                         reverse.query.as_deref().unwrap_or_default()
                     ),
                     format!("add related_name=\"{required}\""),

@@ -41,6 +41,7 @@ fn diagnostic(
 }
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
     if !ctx.settings_known() || super::missing_swappable_setting::settings_may_hide(ctx) {
         return Vec::new();
     }
@@ -156,7 +157,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 }
             ))
             .note(format!(
-                "This breaks migrate on a fresh database in django-oauth-toolkit {}: {} (issues #634, #1221).",
+                "This breaks migrate on a fresh database in {lib_name} {}: {} (issues #634, #1221).",
                 needed_by.2, needed_by.1
             ))
             .note(format!(
@@ -179,6 +180,7 @@ fn needed_by(
     roles: &BTreeMap<&str, &SettingValue>,
     stock: &dyn Fn(&str) -> bool,
 ) -> Option<(String, String, String)> {
+    let lib_package = &ctx.contract.package;
     let facts = &ctx.contract.migrations;
     let created = |role: &str| facts.creates.get(role).cloned().unwrap_or_default();
     let holds = |role: &str| roles.contains_key(role);
@@ -215,7 +217,7 @@ fn needed_by(
     Some((
         facts.renders_state.clone(),
         format!(
-            "it runs Python code, which renders the migration state while DOT's models already point at the swapped models: \"ValueError: The field oauth2_provider.… was declared with a lazy reference to '<app>.…', but app '<app>' isn't installed\" (oracle: 2.4.0; {})",
+            "it runs Python code, which renders the migration state while DOT's models already point at the swapped models: \"ValueError: The field {lib_package}.… was declared with a lazy reference to '<app>.…', but app '<app>' isn't installed\" (oracle: 2.4.0; {})",
             facts.renders_state_evidence
         ),
         match until {

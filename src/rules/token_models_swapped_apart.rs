@@ -51,7 +51,10 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
             edits: Vec::new(),
         })
     };
-    let note = "This breaks makemigrations and migrate: AccessToken and RefreshToken reference each other (DOT issues #487, #634, #871; docs/advanced_topics.rst:112-120 and check oauth2_provider.W011 in django-oauth-toolkit 3.4.1).";
+    let note = format!(
+        "This breaks makemigrations and migrate: AccessToken and RefreshToken reference each other (DOT issues #487, #634, #871; docs/advanced_topics.rst:112-120 and check {}.W011 in {} 3.4.1).",
+        ctx.contract.package, ctx.contract.library
+    );
     match (swapped("access_token"), swapped("refresh_token")) {
         (Some((label, s)), None) | (None, Some((label, s))) => {
             let (set, unset) = if swapped("access_token").is_some() {

@@ -26,6 +26,7 @@ fn diagnostic(
 }
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_models = &ctx.contract.models_module;
     let Some(settings) = &ctx.settings else {
         return Vec::new();
     };
@@ -57,7 +58,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
         out.push(
             diagnostic(Severity::Error, &setting.module, span, format!("{} = \"{text}\": {problem}", role.setting))
                 .help(format!(
-                    "point it at a concrete model (`app_label.ModelName`) that subclasses oauth2_provider.models.{}",
+                    "point it at a concrete model (`app_label.ModelName`) that subclasses {lib_models}.{}",
                     role.abstract_class
                 ))
                 .note("This breaks startup: Django raises models.E001/E002 or ImproperlyConfigured, or DOT runs its code on the wrong model.")
@@ -77,17 +78,15 @@ fn problem_with(
     label: &str,
     model: &str,
 ) -> Option<String> {
+    let lib_models = &ctx.contract.models_module;
+    let lib_name = &ctx.contract.library;
     let Some(app) = ctx.apps.iter().find(|a| a.label == label) else {
         return Some(format!("no installed app has the label `{label}`"));
     };
     // DOT's own app, installed or vendored into the project: its model for the role.
     if label == ctx.contract.package {
-        return (!model.eq_ignore_ascii_case(&role.concrete)).then(|| {
-            format!(
-                "django-oauth-toolkit's {model} is not its {} model",
-                role.concrete
-            )
-        });
+        return (!model.eq_ignore_ascii_case(&role.concrete))
+            .then(|| format!("{lib_name}'s {model} is not its {} model", role.concrete));
     }
     if !app.in_project {
         return None;
@@ -129,7 +128,7 @@ fn problem_with(
                     )
                 }
                 None => format!(
-                    "`{class_name}` does not subclass oauth2_provider.models.{}",
+                    "`{class_name}` does not subclass {lib_models}.{}",
                     role.abstract_class
                 ),
             })
