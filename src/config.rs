@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::codes::Rule;
 use crate::contract::Version;
-use crate::rules::codes::Rule;
+use crate::diagnostic::FixDetails;
 
 /// What the command line (or a test) asks for.
 #[derive(Clone, Debug, Default)]
@@ -30,19 +31,6 @@ pub struct Options {
     pub stdin: Option<(PathBuf, String)>,
     /// How much of each fix the caller will use.
     pub fix_details: FixDetails,
-}
-
-/// How much of a fix is built. A fix whose edits need a scan of the whole project (the rename
-/// of DOT001 / DOT002) costs a read of every file; an output that shows only whether a fix
-/// exists does not need its edits.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum FixDetails {
-    /// Every edit, message and related location (fixing, diffs, full / JSON / SARIF output).
-    #[default]
-    Full,
-    /// Whether a fix exists and its applicability, as far as known without scanning the
-    /// project (concise and CI annotation formats).
-    Summary,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -214,8 +202,8 @@ impl Selection {
                 .max()
         };
         let selected = if self.select.is_empty() {
-            (!crate::rules::DEFAULT_OFF.contains(&rule)).then_some(0)
-        } else if crate::rules::DEFAULT_OFF.contains(&rule) {
+            (!crate::codes::DEFAULT_OFF.contains(&rule)).then_some(0)
+        } else if crate::codes::DEFAULT_OFF.contains(&rule) {
             // Only an explicit code or a prefix longer than "ALL" turns these on.
             self.select
                 .iter()

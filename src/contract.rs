@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::rules::codes::Rule;
+use crate::codes::Rule;
 
 /// A release number, compared numerically (`3.10.0` > `3.4.1`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

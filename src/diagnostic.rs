@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::rules::codes::Rule;
+use crate::codes::Rule;
 use crate::source::{LineIndex, Location};
 use crate::syntax::Span;
 
@@ -97,6 +97,19 @@ impl Edit {
             file: None,
         }
     }
+}
+
+/// How much of a fix is built. A fix whose edits need a scan of the whole project (the rename
+/// of DOT001 / DOT002) costs a read of every file; an output that shows only whether a fix
+/// exists does not need its edits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FixDetails {
+    /// Every edit, message and related location (fixing, diffs, full / JSON / SARIF output).
+    #[default]
+    Full,
+    /// Whether a fix exists and its applicability, as far as known without scanning the
+    /// project (concise and CI annotation formats).
+    Summary,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

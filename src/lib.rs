@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod codes;
 pub mod commands;
 pub mod config;
 pub mod contract;
@@ -34,4 +35,5 @@ pub use commands::add_noqa::add_noqa;
 pub use commands::check::{CheckResult, check_paths};
 pub use commands::describe::describe;
 pub use commands::fix::{FixSummary, fix_paths};
-pub use config::{FixDetails, Options};
+pub use config::Options;
+pub use diagnostic::FixDetails;

@@ -151,7 +151,7 @@ pub struct Analysis<'p> {
     /// skipped for the others.
     pub reported: Option<&'p (dyn Fn(&Diagnostic) -> bool + Sync)>,
     /// How much of each fix to build.
-    pub fix_details: crate::config::FixDetails,
+    pub fix_details: crate::diagnostic::FixDetails,
     /// The model graph and settings Django's own checks (DJF / DJM rules) run on; `None` when
     /// they do not run for this project.
     pub django: Option<&'p crate::rules::django::Context<'p>>,
@@ -229,7 +229,7 @@ impl<'p> Analysis<'p> {
             unclear: None,
             models: Vec::new(),
             reported: None,
-            fix_details: crate::config::FixDetails::Full,
+            fix_details: crate::diagnostic::FixDetails::Full,
             django: None,
         }
     }

@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use crate::codes::Rule;
 use crate::diagnostic::{Diagnostic, Severity, SourceFile};
 use crate::discover::Listing;
 use crate::index::{self, ModuleIndex};
-use crate::rules::codes::Rule;
 use crate::syntax;
 
 /// A parsed project module.

@@ -11,9 +11,8 @@ use crate::project::SourceModule;
 use crate::resolve::ClassRef;
 use crate::syntax::Span;
 
-pub use codes::Rule;
+pub use crate::codes::{DEFAULT_OFF, Rule};
 
-pub mod codes;
 mod contract_field_kind;
 mod contract_field_removed;
 mod contract_not_nullable;
@@ -94,9 +93,6 @@ const fn same(a: &str, b: &str) -> bool {
     }
     true
 }
-
-/// Rules reported only when selected explicitly (`--select DML100`), like ruff's RUF100.
-pub const DEFAULT_OFF: &[Rule] = &[Rule::DML100];
 
 pub const RULES: &[RuleInfo] = &[
     RuleInfo {

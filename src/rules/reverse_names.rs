@@ -182,11 +182,11 @@ pub fn check(ctx: &Analysis, rule: Rule) -> Vec<Diagnostic> {
             // project does not pay for it).
             if ctx.is_reported(&d) {
                 d = match ctx.fix_details {
-                    crate::config::FixDetails::Full => {
+                    crate::diagnostic::FixDetails::Full => {
                         let renames = renamed_names(&reverse, required);
                         with_rename_fix(ctx, d, edit, &renames, required)
                     }
-                    crate::config::FixDetails::Summary => d.fix(edit.map(|e| Fix {
+                    crate::diagnostic::FixDetails::Summary => d.fix(edit.map(|e| Fix {
                         applicability: Applicability::Unsafe,
                         message: format!(
                             "Set the reverse query name to `{required}`, renaming any uses of the old name"

@@ -71,6 +71,9 @@ rules! {
     E999 = "syntax-error",
 }
 
+/// Rules reported only when selected explicitly (`--select DML100`), like ruff's RUF100.
+pub const DEFAULT_OFF: &[Rule] = &[Rule::DML100];
+
 impl Rule {
     /// The rule whose code is exactly `code` (`DOT001`, not `dot001` nor a prefix).
     pub fn from_code(code: &str) -> Option<Rule> {
