@@ -69,7 +69,7 @@ struct Finding {
 }
 
 /// The diagnostics of the check `id` (code `code`) on every field Django checks.
-pub(crate) fn check(ctx: &Analysis, code: &'static str, id: &'static str) -> Vec<Diagnostic> {
+pub(crate) fn check(ctx: &Analysis, code: crate::rules::Rule, id: &'static str) -> Vec<Diagnostic> {
     let Some(dj) = super::context(ctx) else {
         return Vec::new();
     };
@@ -99,7 +99,7 @@ pub(crate) fn check(ctx: &Analysis, code: &'static str, id: &'static str) -> Vec
 fn diagnostic(
     dj: &Context,
     graph: &Graph,
-    code: &'static str,
+    code: crate::rules::Rule,
     mi: ModelId,
     field: &Field,
     f: Finding,

@@ -4,7 +4,7 @@ use crate::diagnostic::Diagnostic;
 use crate::models::Analysis;
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
-    super::m2m::check(ctx, "DJF340W", "fields.W340")
+    super::m2m::check(ctx, crate::rules::Rule::DJF340W, "fields.W340")
 }
 
 #[cfg(test)]

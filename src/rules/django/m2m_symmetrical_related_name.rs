@@ -4,7 +4,7 @@ use crate::diagnostic::Diagnostic;
 use crate::models::Analysis;
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
-    super::m2m::check(ctx, "DJF345", "fields.W345")
+    super::m2m::check(ctx, crate::rules::Rule::DJF345, "fields.W345")
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use crate::diagnostic::Diagnostic;
 use crate::models::Analysis;
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
-    super::m2m_table::check(ctx, "DJF344", "fields.W344")
+    super::m2m_table::check(ctx, crate::rules::Rule::DJF344, "fields.W344")
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use crate::diagnostic::Diagnostic;
 use crate::models::Analysis;
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
-    super::m2m::check(ctx, "DJF335", "fields.E335")
+    super::m2m::check(ctx, crate::rules::Rule::DJF335, "fields.E335")
 }
 
 #[cfg(test)]
