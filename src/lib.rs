@@ -392,9 +392,16 @@ fn analyze_project<T>(
         _ => None,
     };
     let discovery = discovery.filter(|_| uses_dot);
-    let settings = discovery
-        .as_ref()
-        .and_then(|d| settings::load_settings(&project, d));
+    // The settings chain and the inputs the prefilter's first round parses (below) are both
+    // needed and independent: they are parsed side by side.
+    let (settings, ()) = rayon::join(
+        || {
+            discovery
+                .as_ref()
+                .and_then(|d| settings::load_settings(&project, d))
+        },
+        || parse_first_hits(&project, &texts, explicit),
+    );
     let unclear = match &discovery {
         Some(settings::Discovery::Unclear(u)) => Some(u.clone()),
         _ => settings.as_ref().and_then(|s| s.unclear.clone()),
@@ -604,6 +611,18 @@ fn analyze_project<T>(
     analysis.django = django.as_ref();
     analysis.collect_models(&modules);
     f(&analysis, io_diags, noqa_files)
+}
+
+/// Parses the inputs the prefilter's first round will parse: those named explicitly and those
+/// that mention one of its seeds (the same test as that round's, so nothing more is loaded).
+fn parse_first_hits(project: &Project, texts: &[ReadFile], explicit: &BTreeSet<PathBuf>) {
+    texts.par_iter().for_each(|(path, text)| {
+        let Ok(text) = text else { return };
+        if explicit.contains(path) || prefilter::mentions_library(text) {
+            project.remember_text(path.clone(), text.clone());
+            let _ = project.module_at(path);
+        }
+    });
 }
 
 /// The installed apps as Django's checks may rely on them: an entry only some branches of an
