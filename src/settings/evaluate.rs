@@ -730,10 +730,12 @@ pub(super) fn conditional_shadows(outcomes: &[Namespace]) -> Vec<(String, Arc<Se
     let mut out = Vec::new();
     for name in names {
         // One list shared by every way (set before the statement): no entry is conditional.
-        let shared = outcomes.windows(2).all(|w| match (w[0].get(name), w[1].get(name)) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-            _ => false,
-        });
+        let shared = outcomes
+            .windows(2)
+            .all(|w| match (w[0].get(name), w[1].get(name)) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            });
         let lists: Vec<Option<&Vec<Value>>> = if shared {
             Vec::new()
         } else {
