@@ -722,14 +722,16 @@ fn django_model_modules(
             }
         }
         let prefix = format!("{package}.");
-        for name in imported {
-            if !name.starts_with(&prefix) || !seen.insert(name.clone()) {
-                continue;
-            }
-            if let Some(m) = project.module(&name) {
-                out.push((m, package.clone()));
-            }
-        }
+        let new: Vec<String> = imported
+            .into_iter()
+            .filter(|name| name.starts_with(&prefix) && seen.insert(name.clone()))
+            .collect();
+        // A package's submodules are parsed side by side (a `models/` package imports many).
+        let loaded: Vec<Arc<SourceModule>> = new
+            .par_iter()
+            .filter_map(|name| project.module(name))
+            .collect();
+        out.extend(loaded.into_iter().map(|m| (m, package.clone())));
     }
     (out.into_iter().map(|(m, _)| m).collect(), focus)
 }

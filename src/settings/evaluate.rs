@@ -648,14 +648,11 @@ pub(super) fn merge_branches(outcomes: Vec<Namespace>) -> Namespace {
         .collect();
     let mut merged: Vec<(String, Arc<SettingValue>)> = Vec::new();
     let mut here = vec![false; count];
-    loop {
-        let Some(name) = ways
-            .iter()
-            .filter_map(|w| w.as_slice().first().map(|(k, _)| k))
-            .min()
-        else {
-            break;
-        };
+    while let Some(name) = ways
+        .iter()
+        .filter_map(|w| w.as_slice().first().map(|(k, _)| k))
+        .min()
+    {
         for (h, w) in here.iter_mut().zip(&ways) {
             *h = w.as_slice().first().is_some_and(|(k, _)| k == name);
         }
