@@ -41,10 +41,7 @@ pub(crate) fn check(ctx: &Analysis, rule: Rule, id: &'static str) -> Vec<Diagnos
             continue;
         }
         for (fi, field) in model.fields.iter().enumerate() {
-            for c in clashes_of(graph, ModelId(mi), fi, field) {
-                if c.id != id {
-                    continue;
-                }
+            for c in clashes_of(graph, ModelId(mi), fi, field, id) {
                 if let Some(d) = diagnostic(dj, graph, rule, ModelId(mi), field, &c) {
                     out.push(d);
                 }
@@ -64,7 +61,13 @@ struct Clash<'g> {
     other: &'g Field,
 }
 
-fn clashes_of<'g>(graph: &'g Graph, mi: ModelId, fi: usize, field: &'g Field) -> Vec<Clash<'g>> {
+fn clashes_of<'g>(
+    graph: &'g Graph,
+    mi: ModelId,
+    fi: usize,
+    field: &'g Field,
+    want: &str,
+) -> Vec<Clash<'g>> {
     let mut out = Vec::new();
     let Some(rel) = &field.relation else {
         return out;
@@ -86,14 +89,19 @@ fn clashes_of<'g>(graph: &'g Graph, mi: ModelId, fi: usize, field: &'g Field) ->
         Some(Name::Known(a)) => Some(a.as_str()),
         Some(Name::Unknown) => return out,
     };
+    // Only the checks asked for (the messages are built for a clash only).
+    let (field_side, relation_side) = match want {
+        "fields.E302" | "fields.E303" => (true, false),
+        "fields.E304" | "fields.E305" => (false, true),
+        _ => return out,
+    };
     let target = graph.model(*t);
     if target.installed != Some(true) || target.swapped != Swapped::No || !target.complete {
         return out;
     }
-    let (Some(rel_label), Some(field_name)) = (target.label(), graph.model(mi).label()) else {
+    let (Some(_), Some(_)) = (&target.app_label, &graph.model(mi).app_label) else {
         return out;
     };
-    let field_name = format!("{field_name}.{}", field.name);
     // The relation itself must certainly be registered.
     let mine = graph
         .reverse_relations(*t)
@@ -102,80 +110,104 @@ fn clashes_of<'g>(graph: &'g Graph, mi: ModelId, fi: usize, field: &'g Field) ->
     if !mine.is_some_and(|e| e.certain) {
         return out;
     }
+    let rel_label = || target.label().unwrap_or_default();
+    let field_name = || {
+        format!(
+            "{}.{}",
+            graph.model(mi).label().unwrap_or_default(),
+            field.name
+        )
+    };
     let object_name = &target.name;
-    for (pm, clash_field) in graph.fields_with_parents(*t) {
-        if PRIVATE_FIELDS.contains(&clash_field.kind.as_str()) {
-            continue;
-        }
-        let clash_name = format!("{rel_label}.{}", clash_field.name);
-        let hint = format!(
-            "Rename field '{clash_name}', or add/change a related_name argument to the definition for field '{field_name}'."
-        );
-        if !hidden && accessor == Some(clash_field.name.as_str()) {
-            out.push(Clash {
-                id: "fields.E302",
-                message: format!(
-                    "Reverse accessor '{object_name}.{}' for '{field_name}' clashes with field name '{clash_name}'.",
-                    clash_field.name
-                ),
-                hint: hint.clone(),
-                other_model: pm,
-                other: clash_field,
-            });
-        }
-        if clash_field.name == query {
-            out.push(Clash {
-                id: "fields.E303",
-                message: format!(
-                    "Reverse query name for '{field_name}' clashes with field name '{clash_name}'."
-                ),
-                hint,
-                other_model: pm,
-                other: clash_field,
-            });
+    if field_side {
+        for (pm, clash_field) in graph.fields_with_parents(*t) {
+            if PRIVATE_FIELDS.contains(&clash_field.kind.as_str()) {
+                continue;
+            }
+            let e302 = want == "fields.E302"
+                && !hidden
+                && accessor == Some(clash_field.name.as_str());
+            let e303 = want == "fields.E303" && clash_field.name == query;
+            if !(e302 || e303) {
+                continue;
+            }
+            let field_name = field_name();
+            let clash_name = format!("{}.{}", rel_label(), clash_field.name);
+            let hint = format!(
+                "Rename field '{clash_name}', or add/change a related_name argument to the definition for field '{field_name}'."
+            );
+            if e302 {
+                out.push(Clash {
+                    id: "fields.E302",
+                    message: format!(
+                        "Reverse accessor '{object_name}.{}' for '{field_name}' clashes with field name '{clash_name}'.",
+                        clash_field.name
+                    ),
+                    hint,
+                    other_model: pm,
+                    other: clash_field,
+                });
+            } else {
+                out.push(Clash {
+                    id: "fields.E303",
+                    message: format!(
+                        "Reverse query name for '{field_name}' clashes with field name '{clash_name}'."
+                    ),
+                    hint,
+                    other_model: pm,
+                    other: clash_field,
+                });
+            }
         }
     }
-    for e in graph.clash_candidates(*t) {
-        if e.model == mi && e.field == fi {
-            continue;
-        }
-        let other_accessor = match &e.names.accessor {
-            None => continue,
-            Some(Name::Known(a)) => a.as_str(),
-            Some(Name::Unknown) => continue,
-        };
-        if !e.certain {
-            continue;
-        }
-        let other = graph.entry_field(e);
-        let Some(other_label) = graph.model(e.model).label() else {
-            continue;
-        };
-        let clash_name = format!("{other_label}.{}", other.name);
-        let hint = format!(
-            "Add or change a related_name argument to the definition for '{field_name}' or '{clash_name}'."
-        );
-        if !hidden && accessor == Some(other_accessor) {
-            out.push(Clash {
-                id: "fields.E304",
-                message: format!(
-                    "Reverse accessor '{object_name}.{other_accessor}' for '{field_name}' clashes with reverse accessor for '{clash_name}'."
-                ),
-                hint: hint.clone(),
-                other_model: e.model,
-                other,
-            });
-        }
-        if other_accessor == query {
-            out.push(Clash {
-                id: "fields.E305",
-                message: format!(
-                    "Reverse query name for '{field_name}' clashes with reverse query name for '{clash_name}'."
-                ),
-                hint,
-                other_model: e.model,
-                other,
-            });
+    if relation_side {
+        for e in graph.clash_candidates(*t) {
+            if e.model == mi && e.field == fi {
+                continue;
+            }
+            let other_accessor = match &e.names.accessor {
+                None => continue,
+                Some(Name::Known(a)) => a.as_str(),
+                Some(Name::Unknown) => continue,
+            };
+            if !e.certain {
+                continue;
+            }
+            let e304 = want == "fields.E304" && !hidden && accessor == Some(other_accessor);
+            let e305 = want == "fields.E305" && other_accessor == query;
+            if !(e304 || e305) {
+                continue;
+            }
+            let other = graph.entry_field(e);
+            let Some(other_label) = graph.model(e.model).label() else {
+                continue;
+            };
+            let field_name = field_name();
+            let clash_name = format!("{other_label}.{}", other.name);
+            let hint = format!(
+                "Add or change a related_name argument to the definition for '{field_name}' or '{clash_name}'."
+            );
+            if e304 {
+                out.push(Clash {
+                    id: "fields.E304",
+                    message: format!(
+                        "Reverse accessor '{object_name}.{other_accessor}' for '{field_name}' clashes with reverse accessor for '{clash_name}'."
+                    ),
+                    hint,
+                    other_model: e.model,
+                    other,
+                });
+            } else {
+                out.push(Clash {
+                    id: "fields.E305",
+                    message: format!(
+                        "Reverse query name for '{field_name}' clashes with reverse query name for '{clash_name}'."
+                    ),
+                    hint,
+                    other_model: e.model,
+                    other,
+                });
+            }
         }
     }
     out
