@@ -60,6 +60,10 @@ pub struct Project {
     preread: Mutex<HashMap<PathBuf, String>>,
     /// Text that replaces a file's content on disk (an editor buffer given on stdin).
     overrides: Mutex<HashMap<PathBuf, String>>,
+    /// [`Project::module_path`]'s answers: the resolver asks for the same names (`django.db`,
+    /// a models package's submodules) over and over, and without a walk's listing (a one-file
+    /// run) each question is a `stat` or two per source root.
+    paths: Mutex<HashMap<String, Option<(PathBuf, bool)>>>,
     input_diagnostics: Mutex<Vec<Diagnostic>>,
     all_files: std::sync::OnceLock<Vec<PathBuf>>,
     /// The walk's view of the tree, when the project was found by one.
@@ -247,6 +251,7 @@ impl Project {
             modules: Mutex::new(HashMap::new()),
             preread: Mutex::new(HashMap::new()),
             overrides: Mutex::new(HashMap::new()),
+            paths: Mutex::new(HashMap::new()),
             input_diagnostics: Mutex::new(Vec::new()),
             all_files: std::sync::OnceLock::new(),
             listing,
@@ -284,6 +289,15 @@ impl Project {
         if name.is_empty() {
             return None;
         }
+        if let Some(known) = lock(&self.paths).get(name) {
+            return known.clone();
+        }
+        let found = self.find_module_path(name);
+        lock(&self.paths).insert(name.to_string(), found.clone());
+        found
+    }
+
+    fn find_module_path(&self, name: &str) -> Option<(PathBuf, bool)> {
         let rel: PathBuf = name.split('.').collect();
         for root in &self.source_roots {
             let base = root.join(&rel);
@@ -428,6 +442,7 @@ impl Project {
     }
 
     pub fn set_override(&self, path: PathBuf, text: String) {
+        lock(&self.paths).clear();
         lock(&self.overrides).insert(path, text);
     }
 

@@ -196,7 +196,6 @@ fn findings(ctx: &Analysis, graph: &Graph, mi: ModelId, field: &Field) -> Vec<Fi
     let Some(site) = field_site(model, field) else {
         return out;
     };
-    let obj = object(model, &field.name);
     let kw = |name: &str| {
         call.keyword(name)
             .map(|k| Lit::eval(&ctx.resolver, module, &k.value))
@@ -212,7 +211,7 @@ fn findings(ctx: &Analysis, graph: &Graph, mi: ModelId, field: &Field) -> Vec<Fi
         message: message.to_string(),
         hint: hint.map(str::to_string),
         site: site.clone(),
-        object: obj.clone(),
+        object: object(model, &field.name),
     };
     if FK_CLASSES.contains(&callee.as_str()) {
         if unique() == Some(true) {
