@@ -323,6 +323,7 @@ pub(crate) fn analyze_project<T>(
                 focus,
             }),
             silenced: rules::django::silenced_checks(s),
+            m2m: Default::default(),
         }
     });
 

@@ -57,7 +57,8 @@ const FK_CLASSES: &[&str] = &[
 const PRIVATE_FIELDS: &[&str] = &["GenericRelation", "GenericForeignKey"];
 
 /// One message Django reports.
-struct Finding {
+#[derive(Clone)]
+pub(crate) struct Finding {
     id: &'static str,
     message: String,
     /// Django's hint, if it gives one.
@@ -77,20 +78,31 @@ pub(crate) fn check(ctx: &Analysis, code: crate::rules::Rule, id: &'static str) 
         return Vec::new();
     }
     let graph = dj.graph.get();
+    // Every check of this module reads the same findings: computed once, on the first.
+    let all = dj.m2m.get_or_init(|| {
+        let mut all = Vec::new();
+        for (mi, model) in graph.models.iter().enumerate() {
+            if !checked(model) || model.class().is_none() {
+                continue;
+            }
+            for (fi, field) in model.fields.iter().enumerate() {
+                all.extend(
+                    findings(ctx, graph, ModelId(mi), field)
+                        .into_iter()
+                        .map(|f| (ModelId(mi), fi, f)),
+                );
+            }
+        }
+        all
+    });
     let mut out = Vec::new();
-    for (mi, model) in graph.models.iter().enumerate() {
-        if !checked(model) || model.class().is_none() {
+    for (mi, fi, f) in all {
+        if f.id != id {
             continue;
         }
-        for field in &model.fields {
-            for f in findings(ctx, graph, ModelId(mi), field) {
-                if f.id != id {
-                    continue;
-                }
-                if let Some(d) = diagnostic(dj, graph, code, ModelId(mi), field, f) {
-                    out.push(d);
-                }
-            }
+        let field = &graph.model(*mi).fields[*fi];
+        if let Some(d) = diagnostic(dj, graph, code, *mi, field, f.clone()) {
+            out.push(d);
         }
     }
     out

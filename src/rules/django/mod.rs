@@ -83,6 +83,8 @@ pub struct Context<'p> {
     pub graph: LazyGraph<'p>,
     /// `SILENCED_SYSTEM_CHECKS`; `None` when it cannot be read (every check may be silenced).
     pub silenced: Option<Vec<String>>,
+    /// The many-to-many module's findings, shared by its checks (see [`m2m::check`]).
+    pub(crate) m2m: std::sync::OnceLock<Vec<(crate::django::ModelId, usize, m2m::Finding)>>,
 }
 
 impl Context<'_> {
