@@ -12,16 +12,24 @@ use crate::syntax::Span;
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
-    pub lines: LineIndex,
+    /// Built on first use: most files parsed (a project's models, for the graph) never
+    /// report anything.
+    lines: std::sync::OnceLock<LineIndex>,
 }
 
 impl SourceFile {
     pub fn new(path: PathBuf, text: String) -> Self {
-        let lines = LineIndex::new(&text);
-        SourceFile { path, text, lines }
+        SourceFile {
+            path,
+            text,
+            lines: std::sync::OnceLock::new(),
+        }
+    }
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
     pub fn location(&self, offset: u32) -> Location {
-        self.lines.location(&self.text, offset)
+        self.lines().location(&self.text, offset)
     }
 }
 

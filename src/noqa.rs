@@ -103,9 +103,9 @@ fn read_directives(file: &crate::diagnostic::SourceFile) -> FileDirectives {
     // Real comments only (from the tokens): `# noqa` inside a string literal is text.
     for span in crate::syntax::comment_spans(text) {
         let start = span.start;
-        let line = file.lines.line_of(start);
-        let line_text = file.lines.line_text(text, start);
-        let offset = (start - file.lines.line_start(line)) as usize;
+        let line = file.lines().line_of(start);
+        let line_text = file.lines().line_text(text, start);
+        let offset = (start - file.lines().line_start(line)) as usize;
         let Some(comment) = text.get(span.start as usize..span.end as usize) else {
             continue;
         };
@@ -138,7 +138,7 @@ pub fn remove_suppressed(diagnostics: &mut Vec<Diagnostic>) {
         let dirs = cache
             .entry(d.file.path.clone())
             .or_insert_with(|| read_directives(&d.file));
-        let line = d.file.lines.line_of(d.span.start);
+        let line = d.file.lines().line_of(d.span.start);
         let by_line = dirs
             .lines
             .get(&line)
@@ -170,8 +170,8 @@ pub fn unused(
         // Python ends them (a lone `\r` too).
         for span in crate::syntax::comment_spans(text) {
             let (comment_start, comment_end) = (span.start as usize, span.end as usize);
-            let line = file.lines.line_text(text, span.start);
-            let line_start = file.lines.line_start(file.lines.line_of(span.start)) as usize;
+            let line = file.lines().line_text(text, span.start);
+            let line_start = file.lines().line_start(file.lines().line_of(span.start)) as usize;
             let Some(comment) = text.get(comment_start..comment_end) else {
                 continue;
             };
@@ -261,7 +261,7 @@ pub fn add_noqa_edits(diagnostics: &[Diagnostic]) -> Vec<(Arc<SourceFile>, Vec<E
     use std::collections::BTreeMap;
     let mut lines: BTreeMap<LineKey, (Arc<SourceFile>, Vec<&'static str>)> = BTreeMap::new();
     for d in diagnostics {
-        let line = d.file.lines.line_of(d.span.start) as u32;
+        let line = d.file.lines().line_of(d.span.start) as u32;
         let entry = lines
             .entry((d.file.path.clone(), line))
             .or_insert_with(|| (d.file.clone(), Vec::new()));
@@ -271,8 +271,8 @@ pub fn add_noqa_edits(diagnostics: &[Diagnostic]) -> Vec<(Arc<SourceFile>, Vec<E
     }
     let mut by_file: BTreeMap<std::path::PathBuf, (Arc<SourceFile>, Vec<Edit>)> = BTreeMap::new();
     for ((path, line), (file, mut codes)) in lines {
-        let start = file.lines.line_start(line as usize);
-        let text_line = file.lines.line_text(&file.text, start);
+        let start = file.lines().line_start(line as usize);
+        let text_line = file.lines().line_text(&file.text, start);
         let end = start + text_line.len() as u32;
         let edit = match comment_of(text_line)
             .and_then(|c| directive(c, "# noqa").map(|codes| (c, codes)))
