@@ -124,9 +124,8 @@ fn clashes_of<'g>(
             if PRIVATE_FIELDS.contains(&clash_field.kind.as_str()) {
                 continue;
             }
-            let e302 = want == "fields.E302"
-                && !hidden
-                && accessor == Some(clash_field.name.as_str());
+            let e302 =
+                want == "fields.E302" && !hidden && accessor == Some(clash_field.name.as_str());
             let e303 = want == "fields.E303" && clash_field.name == query;
             if !(e302 || e303) {
                 continue;
