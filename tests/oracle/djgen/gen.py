@@ -58,7 +58,9 @@ INJECTIONS = [
     "proxy_clash", "default_related_name_clash", "same_model_name", "m2m_through_extra_fk",
     "unimported_module", "meta_app_label", "fk_to_abstract", "uninstalled_app", "silenced",
     "abstract_query_name", "hidden_with_query_name", "o2o_clash", "profile_clash",
-    "relative_in_abstract",
+    "relative_in_abstract", "on_delete_spelling", "constant_related_name", "library_clash",
+    "named_like_auth", "abstract_bad_names", "db_default", "meta_inheritance",
+    "mti_inherited_field_clash", "o2o_field_clash",
 ]
 
 MANAGE = '''#!/usr/bin/env python
@@ -171,7 +173,7 @@ class Gen:
         self.silenced = []
         self.user = None  # custom user model
         self.auth_user_model = None
-        self.injections = sorted(r.sample(INJECTIONS, r.choice([0, 0, 1, 1, 1, 2, 2, 3])))
+        self.injections = sorted(r.sample(INJECTIONS, r.choice([0, 0, 0, 1, 1, 1, 2, 3])))
         if "custom_user_unset" in self.injections or "auth_user_swapped" in self.injections or r.random() < 0.2:
             self.add_custom_user(set_setting="custom_user_unset" not in self.injections)
         # Valid relations: default or unique reverse names.
@@ -727,6 +729,121 @@ class Gen:
                 continue
             k.bases = [base.name]
 
+    def inj_on_delete_spelling(self):
+        # on_delete given positionally, or imported from django.db.models / .deletion.
+        r = self.rng
+        m = self.pick(self.concrete())
+        t = self.other(m)
+        what = r.choice(["SET_NULL", "SET_DEFAULT", "CASCADE"])
+        spelling = r.choice(["positional", "models", "deletion"])
+        extra = r.choice(["", "null=True", "default=1"])
+        if spelling == "models":
+            m.imports.add("from django.db.models import %s" % what)
+            od = what
+        elif spelling == "deletion":
+            m.imports.add("from django.db.models.deletion import %s" % what)
+            od = what
+        else:
+            od = "models." + what
+        args = [self.target_expr(m, t)]
+        if spelling == "positional":
+            args.append(od)
+        else:
+            args.append("on_delete=" + od)
+        args.append('related_name="%s"' % self.uniq("od"))
+        if extra:
+            args.append(extra)
+        m.fields.append((self.uniq("od"), "models.ForeignKey(%s)" % ", ".join(args)))
+
+    def inj_constant_related_name(self):
+        # The reverse name through a module constant, shared by two relations.
+        r = self.rng
+        t = self.pick(self.concrete())
+        const = self.uniq("RELATED").upper()
+        value = self.pick(RELATED_POOL)
+        for m in r.sample(self.concrete(exclude=(t,)), min(2, len(self.concrete(exclude=(t,))))):
+            m.consts = getattr(m, "consts", []) + ['%s = "%s"' % (const, value)]
+            m.fields.append((self.uniq("c"), "models.ForeignKey(%s, on_delete=models.CASCADE, "
+                             "related_name=%s)" % (self.target_expr(m, t), const)))
+
+    def inj_library_clash(self):
+        # Reverse names on Django's own models that clash with their own relations' reverse
+        # names (auth.Group.permissions: group_set / group; auth.Permission.content_type:
+        # permission_set / permission; auth.User.groups: user_set / user).
+        r = self.rng
+        m = self.pick(self.concrete())
+        target, names = r.choice([
+            ('"auth.Permission"', ["group_set", "group", "user_set", "user", "codename"]),
+            ('"contenttypes.ContentType"', ["permission_set", "permission", "model", "app_label"]),
+            ('"auth.Group"', ["user_set", "user", "name"]),
+        ])
+        rn = r.choice(names)
+        if r.random() < 0.5:
+            m.fields.append((self.uniq("lib"), self.fk(target, rn)))
+        else:
+            m.fields.append((self.uniq("lib"), self.fk(target, self.uniq("libs"), related_query_name=rn)))
+
+    def inj_named_like_auth(self):
+        # A project model named User / Permission / Group: its default reverse names are
+        # those of Django's own relations.
+        r = self.rng
+        app = r.choice([a for a in self.apps if a.installed])
+        name, target, kind = r.choice([
+            ("User", '"auth.Group"', "ManyToManyField"),
+            ("User", '"auth.Permission"', "ManyToManyField"),
+            ("Group", '"auth.Permission"', "ManyToManyField"),
+            ("Permission", '"contenttypes.ContentType"', "ForeignKey"),
+        ])
+        if any(m.name == name and m.app is app for m in self.models):
+            return
+        m = Model(app, name, app.modules[0])
+        m.fields.append((self.uniq("link"), self.fk(target, kind=kind)))
+        self.models.append(m)
+
+    def inj_abstract_bad_names(self):
+        base = self.add_abstract_base(fixed=False)
+        base.fields.append((self.rng.choice(["code_", "a__b", "pk"]), "models.IntegerField(default=0)"))
+
+    def inj_db_default(self):
+        # SET_DEFAULT with db_default only (Django >= 5.0; 4.2 rejects the keyword).
+        m = self.pick(self.concrete())
+        t = self.other(m)
+        m.fields.append((self.uniq("dbd"), self.fk(self.target_expr(m, t), self.uniq("dbd_of"),
+                                                   "db_default=1", on_delete="models.SET_DEFAULT")))
+
+    def inj_meta_inheritance(self):
+        # default_related_name in an abstract base's Meta, inherited (or not) by the children's
+        # own `class Meta(Base.Meta)`.
+        r = self.rng
+        base = self.add_abstract_base(fixed=False)
+        t = self.pick(self.concrete())
+        base.meta.append('default_related_name = "%s"' % r.choice(
+            ["%(class)s_items", "%(app_label)s_%(model_name)s", "shared_items"]))
+        base.fields.append((self.uniq("dlink"), self.fk('"%s"' % t.ref)))
+        for k in self.concrete():
+            if k.bases == [base.name] and r.random() < 0.6:
+                k.meta_base = base.name + ".Meta"
+                k.meta.append(r.choice(["ordering = [\"pk\"]", "verbose_name = \"x\""]))
+
+    def inj_mti_inherited_field_clash(self):
+        # A reverse name on a multi-table child that clashes with a field it inherits.
+        self.add_mti(clash=False)
+        child = next((m for m in reversed(self.models) if getattr(m, "parent", None) is not None
+                      and not m.bases[0].startswith("Root")), None)
+        if child is None:
+            return
+        fname = child.parent.fields[0][0]
+        m = self.pick(self.concrete(exclude=(child,)))
+        m.fields.append((self.uniq("to_child"), self.fk('"%s"' % child.ref, fname)))
+
+    def inj_o2o_field_clash(self):
+        # A one-to-one's default accessor is the model's name: a field so named on the target.
+        m = self.pick(self.concrete())
+        t = self.other(m)
+        if not self.taken(t, m.name.lower()):
+            t.fields.append((m.name.lower(), "models.IntegerField(default=0)"))
+        m.fields.append((self.uniq("one"), self.fk(self.target_expr(m, t), kind="OneToOneField")))
+
     # --- rendering ---------------------------------------------------------------------------
 
     def render(self, out):
@@ -817,12 +934,16 @@ class Gen:
                     parent = next(p for p in self.models if p.name == b and p.app is m.app)
                     imports.add("from %s.%s import %s" % (m.app.module, parent.module, b))
         lines = sorted(imports)
+        consts = sorted({c for m in models for c in getattr(m, "consts", [])})
+        if consts:
+            lines += [""] + consts
         for m in models:
             lines += ["", "", "class %s(%s):" % (m.name, ", ".join(m.bases))]
             body = ["    %s = %s" % (n, c) for n, c in m.fields]
             body += ["    " + l if l else "" for l in m.extra]
             if m.meta:
-                body += ["", "    class Meta:"] + ["        " + l for l in m.meta]
+                mb = getattr(m, "meta_base", None)
+                body += ["", "    class Meta(%s):" % mb if mb else "    class Meta:"] + ["        " + l for l in m.meta]
             lines += body or ["    pass"]
         return "\n".join(lines) + "\n"
 
