@@ -689,7 +689,10 @@ fn django_model_modules(
                 && !m.starts_with(&prefix)
                 && !seen.contains(m)
                 && let Some(target) = project.module(m)
-                && matches!(target.index.bindings.get(name), Some(index::Binding::Class(_)))
+                && matches!(
+                    target.index.bindings.get(name),
+                    Some(index::Binding::Class(_))
+                )
             {
                 seen.insert(m.clone());
                 out.push((target, m.clone()));
