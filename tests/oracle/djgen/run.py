@@ -122,6 +122,13 @@ def implemented_ids(binary):
         m = re.search(r"\(((?:fields|models)\.[EW]\d{3})\)", line)
         if m:
             ids[m.group(1)] = code
+            continue
+        # No ID in the summary: the code scheme (src/rules/django/mod.rs): DJF304 ->
+        # fields.E304, DJF340W -> fields.W340, DJM005 -> models.E005.
+        m = re.fullmatch(r"DJ([FM])(\d{3})(W?)", code)
+        if m:
+            ids["%s.%s%s" % ("fields" if m.group(1) == "F" else "models",
+                             "W" if m.group(3) else "E", m.group(2))] = code
     return ids
 
 
