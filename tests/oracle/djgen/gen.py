@@ -456,7 +456,7 @@ class Gen:
                 [None, "name", "permissions"]))))
             return
         t = self.other(m)
-        fname = [n for n, _ in t.fields][0]
+        fname = ([n for n, _ in t.fields] or [self.uniq("f")])[0]
         which = self.rng.choice(["rn", "rqn"])
         if which == "rn":
             m.fields.append((self.uniq("rel"), self.fk(self.target_expr(m, t), fname)))
@@ -719,7 +719,7 @@ class Gen:
 
     def inj_hidden_with_query_name(self):
         t = self.pick(self.concrete())
-        q = self.rng.choice(["shared_q", [n for n, _ in t.fields][0]])
+        q = self.rng.choice(["shared_q", ([n for n, _ in t.fields] or ["shared_q"])[0]])
         for m in self.rng.sample(self.concrete(), min(2, len(self.concrete()))):
             m.fields.append((self.uniq("h"), self.fk(self.target_expr(m, t), "+", related_query_name=q)))
 
@@ -851,6 +851,8 @@ class Gen:
         child = next((m for m in reversed(self.models) if getattr(m, "parent", None) is not None
                       and not m.bases[0].startswith("Root")), None)
         if child is None:
+            return
+        if not child.parent.fields:
             return
         fname = child.parent.fields[0][0]
         m = self.pick(self.concrete(exclude=(child,)))
