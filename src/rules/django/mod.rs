@@ -25,22 +25,58 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::django::{Field, FieldOrigin, Graph, LazyGraph, Model, ModelId, Swapped};
 use crate::models::Analysis;
 use crate::project::SourceModule;
+use crate::rules::Rule;
 use crate::settings::{Settings, Value};
 use crate::syntax::Span;
 
+pub(crate) mod field_name_clash;
 pub(crate) mod field_name_double_underscore;
 pub(crate) mod field_name_pk;
 pub(crate) mod field_name_trailing_underscore;
+pub(crate) mod foreign_key_unique;
+pub(crate) mod foreign_object_target_not_unique;
+pub(crate) mod invalid_related_name;
+pub(crate) mod lazy_reference_missing;
+pub(crate) mod m2m_db_comment;
+pub(crate) mod m2m_null;
+pub(crate) mod m2m_symmetrical_related_name;
+pub(crate) mod m2m_table_clash;
+pub(crate) mod m2m_table_clash_routed;
+pub(crate) mod m2m_through_ambiguous_source;
+pub(crate) mod m2m_through_ambiguous_target;
+pub(crate) mod m2m_through_fields_not_foreign_key;
+pub(crate) mod m2m_through_fields_not_pair;
+pub(crate) mod m2m_through_fields_unknown_field;
+pub(crate) mod m2m_through_missing_foreign_key;
+pub(crate) mod m2m_through_not_installed;
+pub(crate) mod m2m_through_self_ambiguous;
+pub(crate) mod m2m_unique;
+pub(crate) mod m2m_validators;
+pub(crate) mod multiple_primary_keys;
+pub(crate) mod parent_field_clash;
+pub(crate) mod property_accessor_clash;
+pub(crate) mod relation_model_not_installed;
+pub(crate) mod relation_to_swapped_model;
 pub(crate) mod reverse_accessor_clash;
 pub(crate) mod reverse_accessor_field_clash;
 pub(crate) mod reverse_query_name_clash;
+pub(crate) mod reverse_query_name_double_underscore;
 pub(crate) mod reverse_query_name_field_clash;
+pub(crate) mod reverse_query_name_trailing_underscore;
 pub(crate) mod set_default_without_default;
 pub(crate) mod set_null_not_nullable;
+pub(crate) mod to_field_missing;
+pub(crate) mod to_field_not_unique;
 
 mod clashes;
 mod field_names;
+mod m2m;
+mod m2m_table;
+mod model_checks;
 mod on_delete;
+mod related_name_checks;
+mod relation_targets;
+mod to_fields;
 
 /// What the Django checks run on: the project's model graph and the silenced check IDs.
 pub struct Context<'p> {
@@ -118,7 +154,7 @@ pub(crate) fn field_site(model: &Model, field: &Field) -> Option<(Arc<SourceModu
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn django_diag(
     ctx: &Context,
-    code: &'static str,
+    rule: Rule,
     id: &'static str,
     site: (Arc<SourceModule>, Span),
     object: String,
@@ -131,7 +167,7 @@ pub(crate) fn django_diag(
     let (module, span) = site;
     Some(
         super::diag(
-            code,
+            rule,
             Severity::Error,
             &module,
             span,

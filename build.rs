@@ -1,0 +1,71 @@
+//! Embeds the data under `rules/` without naming a library in `src/`: every rule's
+//! documentation (`rules/<folder>/<CODE>.md`) and every library contract
+//! (`rules/<library>/contract.toml`), listed in `$OUT_DIR/embedded.rs`, sorted by path.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let rules = root.join("rules");
+    println!("cargo:rerun-if-changed=rules");
+    let mut docs: Vec<(String, String)> = Vec::new();
+    let mut contracts: Vec<String> = Vec::new();
+    let mut folders: Vec<_> = std::fs::read_dir(&rules)
+        .expect("rules/ is readable")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    for folder in folders {
+        println!("cargo:rerun-if-changed={}", folder.display());
+        let folder_name = folder.file_name().unwrap().to_string_lossy().into_owned();
+        let mut files: Vec<_> = std::fs::read_dir(&folder)
+            .expect("a rules folder is readable")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        for file in files {
+            let rel = format!("rules/{folder_name}/{file}");
+            if file == "contract.toml" {
+                contracts.push(rel);
+            } else if let Some(code) = file.strip_suffix(".md").filter(|c| is_code(c)) {
+                docs.push((code.to_string(), rel));
+            }
+        }
+    }
+    let mut out = String::new();
+    out.push_str("/// Every rule document: (code, path from the repository root, text).\n");
+    out.push_str("pub const DOCS: &[(&str, &str, &str)] = &[\n");
+    for (code, rel) in &docs {
+        let abs = root.join(rel);
+        let _ = writeln!(
+            out,
+            "    ({code:?}, {rel:?}, include_str!({:?})),",
+            abs.display().to_string()
+        );
+    }
+    out.push_str("];\n\n/// Every library contract: (path from the repository root, text).\n");
+    out.push_str("pub const CONTRACTS: &[(&str, &str)] = &[\n");
+    for rel in &contracts {
+        let abs = root.join(rel);
+        let _ = writeln!(
+            out,
+            "    ({rel:?}, include_str!({:?})),",
+            abs.display().to_string()
+        );
+    }
+    out.push_str("];\n");
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set")).join("embedded.rs");
+    std::fs::write(dest, out).expect("OUT_DIR is writable");
+}
+
+/// A rule code: capitals then digits (`DOT001`, `E902`), perhaps a `W` suffix (`DJF340W`).
+fn is_code(s: &str) -> bool {
+    let letters = s.bytes().take_while(u8::is_ascii_uppercase).count();
+    // A Django warning sharing its number with an error takes a `W` suffix (`DJF340W`).
+    let digits = s.strip_suffix('W').unwrap_or(s);
+    letters > 0 && digits.len() > letters && digits[letters..].bytes().all(|b| b.is_ascii_digit())
+}
