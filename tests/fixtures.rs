@@ -269,7 +269,12 @@ fn unsafe_fixes_converge_on_every_fixture() {
 /// why)`. Each must still disagree (the test fails once it is fixed, so the entry is removed).
 // (Empty: `dml001_runtime_name_two_candidates/manage.py`, the one entry, was fixed by reading the
 // models modules of the apps every candidate settings module installs.)
-const CHECKED_ALONE_KNOWN_BUGS: &[(&str, &str, &str)] = &[];
+const CHECKED_ALONE_KNOWN_BUGS: &[(&str, &str, &str)] = &[(
+    "djf304_model_outside_app",
+    "common/extra.py",
+    "checked alone, a module outside every app is not known to be imported by shop/models.py \
+     (which registers its model): silent, as when unsure",
+)];
 
 /// Each file checked alone (an editor on save, pre-commit with one changed file) reports what
 /// the whole-project run reports with its primary location in that file: the context it needs
