@@ -12,6 +12,7 @@ pub mod django;
 pub mod edits;
 pub mod fix;
 pub mod index;
+pub mod library;
 pub mod migrations;
 pub mod models;
 pub mod noqa;
@@ -625,10 +626,13 @@ fn django_installed_apps(project: &Project, s: &settings::Settings) -> settings:
     apps
 }
 
-/// Whether any of Django's own checks (DJF / DJM) is selected.
+/// Whether any of Django's own checks (DJF / DJM) or a library contract rule (which reads the
+/// same Django context) is selected.
 fn django_checks_selected(options: &Options) -> bool {
     rules::RULES.iter().any(|r| {
-        (r.code.starts_with("DJF") || r.code.starts_with("DJM"))
+        (r.code.starts_with("DJF")
+            || r.code.starts_with("DJM")
+            || library::is_contract_code(r.code))
             && options.selection.enabled(r.code)
     })
 }

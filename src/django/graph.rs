@@ -77,6 +77,10 @@ impl<'p> LazyGraph<'p> {
     pub fn is_built(&self) -> bool {
         self.cell.get().is_some()
     }
+    /// What the graph is (or will be) built from: the settings, apps and model modules.
+    pub fn inputs(&self) -> &Inputs<'p> {
+        &self.inputs
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

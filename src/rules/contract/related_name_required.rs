@@ -1,0 +1,67 @@
+//! A relation of a role's model written without a usable `related_name` (absent, `None`, or
+//! hidden with a trailing `+`) where the library builds its queries from
+//! `remote_field.related_name` itself (`related_name_required` in the contract: taggit's
+//! `tag_relname()`), so the query asks for the keyword `None` (`FieldError: Cannot resolve keyword
+//! 'None' into field`). No fixed name is required: any name works.
+//!
+//! Primary span: the `related_name=` value when written (`None`, `"…+"`), else the field call.
+
+use crate::diagnostic::Diagnostic;
+use crate::django::Arg;
+use crate::library::{self, Env, RelationItem};
+
+use super::Evidence;
+
+fn diagnostic(
+    code: &'static str,
+    decl: &library::Decl,
+    (c, usage, item, bound): (&library::LibraryContract, &library::Usage, &RelationItem, &library::Bound),
+    what: &str,
+) -> Diagnostic {
+    let span = decl
+        .keyword_span("related_name")
+        .unwrap_or_else(|| decl.call_span());
+    super::diag(
+        code,
+        library::severity(&item.severity),
+        c,
+        usage,
+        bound,
+        &decl.owner.module,
+        span,
+        format!(
+            "`{}.{}` {what}: {} builds its queries from the related_name",
+            bound.class.info().name,
+            decl.name,
+            c.library
+        ),
+        &Evidence {
+            operation: &item.operation,
+            failure: item.failure.as_deref(),
+            evidence: &item.evidence,
+            since: item.since,
+            until: item.until,
+            help: item.help.as_deref(),
+        },
+    )
+}
+
+pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (c, usage, item, bound) in
+        super::relation_items(env, code, |r| r.related_name_required)
+    {
+        for b in &bound {
+            for decl in super::item_decls(env, c, item, b) {
+                let what = match &decl.related_name {
+                    Arg::Absent => "has no related_name",
+                    Arg::Str(s) if s.is_empty() => "has an empty related_name",
+                    Arg::Str(s) if s.ends_with('+') => "hides its reverse relation with `+`",
+                    _ => continue,
+                };
+                out.push(diagnostic(code, &decl, (c, &usage, item, b), what));
+            }
+        }
+    }
+    out
+}
