@@ -16,7 +16,7 @@ fn main() {
         .collect();
     dirs.sort();
     let mut contracts = String::from("pub const CONTRACTS: &[(&str, &str)] = &[\n");
-    let mut docs = String::from("pub const DOCS: &[(&str, &str)] = &[\n");
+    let mut docs = String::from("pub const DOCS: &[(&str, &str, &str)] = &[\n");
     for dir in dirs {
         println!("cargo:rerun-if-changed={}", dir.display());
         let contract = dir.join("contract.toml");
@@ -45,7 +45,7 @@ fn main() {
             let code = doc.file_stem().unwrap().to_string_lossy().to_string();
             let _ = writeln!(
                 docs,
-                "    ({code:?}, include_str!({:?})),",
+                "    ({code:?}, {name:?}, include_str!({:?})),",
                 doc.display().to_string()
             );
         }

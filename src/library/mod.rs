@@ -50,11 +50,16 @@ pub const fn doc(code: &str) -> &'static str {
     let mut i = 0;
     while i < data::DOCS.len() {
         if str_eq(data::DOCS[i].0, code) {
-            return data::DOCS[i].1;
+            return data::DOCS[i].2;
         }
         i += 1;
     }
     ""
+}
+
+/// The `rules/` folder holding a contract rule's doc.
+pub fn doc_folder(code: &str) -> Option<&'static str> {
+    data::DOCS.iter().find(|d| d.0 == code).map(|d| d.1)
 }
 
 const fn str_eq(a: &str, b: &str) -> bool {

@@ -281,6 +281,10 @@ pub const RULE_DOCS: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/")
 /// the tool's own rules (`DML…`) under `rules/django-model-lint/`, Django's checks (`DJF…`,
 /// `DJM…`) under `rules/django/` (as `rules/mod.rs` embeds them).
 pub fn rule_doc_path(code: &str) -> String {
+    // A library contract's rule: its doc is in the contract's folder.
+    if let Some(folder) = crate::library::doc_folder(code) {
+        return format!("rules/{folder}/{code}.md");
+    }
     let library = if code.starts_with("DML") {
         "django-model-lint"
     } else if code.starts_with("DJF") || code.starts_with("DJM") {
