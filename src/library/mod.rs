@@ -252,6 +252,10 @@ impl Env<'_> {
         let class = match s.format {
             SettingFormat::Label => {
                 let (label, model) = value.split_once('.')?;
+                // A library's model (`auth.User`): not the project's, and no graph is needed.
+                if !self.apps.known.iter().any(|a| a.in_project && a.label == label) {
+                    return None;
+                }
                 let graph = self.graph.get();
                 let id = graph.by_label(label, model)?;
                 graph.model(id).class()?.clone()

@@ -30,7 +30,7 @@ fn diagnostic(
         c,
         usage,
         bound,
-        &class.module,
+        class,
         class.info().name_span,
         format!(
             "`{}` has no database field `{field}`{how}, which {} queries",

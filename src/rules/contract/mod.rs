@@ -13,13 +13,11 @@
 //! installed app). They run on the Django context (settings found, model modules among the
 //! inputs); the graph is asked for only once a role can bind.
 
-use std::sync::Arc;
-
 use crate::contract::{Version, describe_range};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::library::{self, Bound, Consumer, Env, LibraryContract, Usage};
 use crate::models::Analysis;
-use crate::project::SourceModule;
+use crate::resolve::ClassRef;
 use crate::syntax::Span;
 
 pub(crate) mod db_field;
@@ -72,7 +70,7 @@ pub(crate) struct Evidence<'a> {
     pub help: Option<&'a str>,
 }
 
-/// A contract diagnostic on `span` in `module`, about the model `bound` plays a role as, with
+/// A contract diagnostic on `span` in the class `owner` (the model or a project base), about the model `bound` plays a role as, with
 /// the evidence: the setting that binds the model, the model when the declaration is
 /// inherited from a project base, the failing operation with the library's versions and lines.
 #[allow(clippy::too_many_arguments)]
@@ -82,14 +80,13 @@ pub(crate) fn diag(
     contract: &LibraryContract,
     usage: &Usage,
     bound: &Bound,
-    module: &Arc<SourceModule>,
+    owner: &ClassRef,
     span: Span,
     message: String,
     ev: &Evidence,
 ) -> Diagnostic {
-    let mut d = super::diag(code, severity, module, span, message);
-    if !Arc::ptr_eq(module, &bound.class.module) || span.start < bound.class.info().header_span.start
-    {
+    let mut d = super::diag(code, severity, &owner.module, span, message);
+    if !owner.same(&bound.class) {
         d = d.related(
             bound.class.module.file.clone(),
             bound.class.info().name_span,

@@ -25,7 +25,7 @@ fn diagnostic(
         c,
         usage,
         bound,
-        &decl.owner.module,
+        &decl.owner,
         span,
         format!(
             "`{}.{}` has on_delete={got}, not the {want} {} expects{effect}",

@@ -27,7 +27,7 @@ fn diagnostic(
         c,
         usage,
         bound,
-        &decl.owner.module,
+        &decl.owner,
         span,
         format!(
             "`{}.{}` has related_query_name `{query}` but related_name `{name}`: {} queries by the related_name",

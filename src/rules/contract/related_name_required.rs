@@ -27,7 +27,7 @@ fn diagnostic(
         c,
         usage,
         bound,
-        &decl.owner.module,
+        &decl.owner,
         span,
         format!(
             "`{}.{}` {what}: {} builds its queries from the related_name",

@@ -22,7 +22,7 @@ fn diagnostic(
         c,
         usage,
         bound,
-        &decl.owner.module,
+        &decl.owner,
         decl.call_span(),
         format!(
             "`{}.{}` is a {}, not the {want} {} needs",

@@ -59,7 +59,7 @@ fn diagnostic(
         c,
         usage,
         bound,
-        &d.owner.module,
+        &d.owner,
         span,
         message,
         &Evidence {

@@ -367,3 +367,33 @@ class StockRecord(AbstractStockRecord):
     let d = check(&project("", "", "class StockRecord(models.Model):\n    product = models.ForeignKey('x.Product', on_delete=models.CASCADE, related_name='s')\n"));
     assert!(hits(&d, "OSC").is_empty(), "{d:#?}");
 }
+
+#[test]
+fn a_declaration_inherited_from_a_project_base_is_reported_where_written() {
+    let spec = format!(
+        "{}# -- accounts/base.py\nfrom django.contrib.auth.models import AbstractUser\nfrom django.db import models\nclass Base(AbstractUser):\n    groups = models.ManyToManyField('auth.Group', related_name='members', blank=True)\n    class Meta:\n        abstract = True\n",
+        project(
+            "",
+            "AUTH_USER_MODEL = 'accounts.User'",
+            "from .base import Base\nclass User(Base):\n    pass\n"
+        )
+    );
+    let d = check(&spec);
+    let a1 = d.iter().find(|d| d.code == "AUTH001").expect("AUTH001");
+    assert!(a1.file.path.ends_with("accounts/base.py"), "{:?}", a1.file.path);
+    assert_eq!(a1.location().row, 4);
+    assert!(
+        a1.related
+            .iter()
+            .any(|r| r.message.contains("`User` inherits this declaration")),
+        "{:#?}",
+        a1.related
+    );
+    assert!(
+        a1.related
+            .iter()
+            .any(|r| r.message.contains("set here")),
+        "{:#?}",
+        a1.related
+    );
+}
