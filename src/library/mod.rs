@@ -576,6 +576,15 @@ impl Env<'_> {
         Some(Arg::Absent)
     }
 
+    /// Whether `class` or a project class it derives from defines one of `names`.
+    pub fn defines_any(&self, class: &ClassRef, names: &[String]) -> bool {
+        !names.is_empty()
+            && self.resolver.mro(class).iter().any(|a| match a {
+                Ancestor::Project(c) => names.iter().any(|n| c.info().member(n).is_some()),
+                Ancestor::External(_) => false,
+            })
+    }
+
     /// The graph model of a bound class.
     pub fn model_of(&self, class: &ClassRef) -> Option<(&Graph, ModelId)> {
         let graph = self.graph.get();

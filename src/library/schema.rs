@@ -146,6 +146,11 @@ pub struct RelationItem {
     pub field: Option<String>,
     #[serde(default)]
     pub to_subclass_of: Vec<String>,
+    /// Methods through which the library reaches the reverse name: a target model (or a
+    /// project base of it) that defines one reads its own name, and the item does not apply
+    /// (wagtail documents overriding `get_form_fields`).
+    #[serde(default)]
+    pub unless_target_defines: Vec<String>,
     /// The models the relation must point at for the item to apply (`app_label.Model`).
     #[serde(default)]
     pub to_labels: Vec<String>,
@@ -175,6 +180,14 @@ pub struct RelationItem {
     pub help: Option<String>,
     #[serde(default)]
     pub consumers: Vec<Consumer>,
+    /// Whether the library's own code fails (`operation`); false when only consumers do
+    /// (Django's own code never reads `group.user_set`).
+    #[serde(default = "yes")]
+    pub library_fails: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Fields that must be database columns of a role's model.

@@ -274,6 +274,9 @@ pub(crate) fn item_decls(
                 if !env.resolver.derives_from(&target, &bases) {
                     return false;
                 }
+                if env.defines_any(&target, &item.unless_target_defines) {
+                    return false;
+                }
             }
             if !item.to_labels.is_empty() {
                 let Some(to) = d.to() else {

@@ -34,14 +34,20 @@ fn diagnostic(
         parts.push(format!("reverse query name `{got}`, not `{want}`"));
     }
     let mut message = format!(
-        "`{}.{}` gives its target the {}, which {} uses",
+        "`{}.{}` gives its target the {}",
         bound.class.info().name,
         d.name,
         parts.join(" and "),
-        c.library
     );
+    let mut breaks = Vec::new();
+    if item.library_fails {
+        breaks.push(item.operation.clone());
+    }
     if !installed.is_empty() {
-        message.push_str(&format!("; it breaks {}", super::consumer_clause(&installed)));
+        breaks.push(super::consumer_clause(&installed));
+    }
+    if !breaks.is_empty() {
+        message.push_str(&format!("; this breaks {}", breaks.join("; ")));
     }
     let span = match (&found.query, &found.accessor) {
         (Some(_), _) if d.keyword_span("related_query_name").is_some() => {

@@ -247,6 +247,12 @@ fn wagtail_form_fields() {
     // A string target in the same module.
     let by_name = FORM.replace("        FormPage,", "        'FormPage',");
     assert_eq!(hits(&check(&wagtail(&by_name)), "WAG").len(), 1);
+    // A page that overrides get_form_fields() reads its own relation: silent.
+    let custom = FORM.replace(
+        "class FormPage(AbstractEmailForm):\n    pass\n",
+        "class FormPage(AbstractEmailForm):\n    def get_form_fields(self):\n        return self.fields.all()\n",
+    );
+    assert!(hits(&check(&wagtail(&custom)), "WAG").is_empty());
     // A target the tool cannot resolve: silent.
     let unknown = FORM.replace("        FormPage,", "        'otherapp.FormPage',");
     assert!(hits(&check(&wagtail(&unknown)), "WAG").is_empty());
