@@ -143,23 +143,22 @@ impl Env<'_> {
         })
     }
 
-    /// Whether the project uses the library (its app installed, a pin, or a model module
-    /// importing it), and which version. The pin is read last: most projects use none of the
-    /// libraries, and for them only the settings and the parsed model modules are looked at…
-    /// then the pin files.
-    pub fn usage(&self, c: &LibraryContract) -> Option<Usage> {
-        let used = c.always_used
+    /// Whether the project uses the library: its app is installed, a model module imports it,
+    /// or (when part of `INSTALLED_APPS` cannot be read, so the app may be there) it is
+    /// pinned. With the app list fully known and the library absent from it and from the
+    /// model modules, its code does not run: no pin file is read (most projects use none of
+    /// the libraries; they pay a look at the settings and the parsed modules).
+    pub fn uses(&self, c: &LibraryContract) -> bool {
+        c.always_used
             || self.has_app(&c.apps, &c.app_prefixes)
-            || self.imports(&c.packages);
-        let pin = if used || !c.distributions.is_empty() {
-            self.pin(&c.distributions, &c.packages)
-        } else {
-            None
-        };
-        if !used && pin.is_none() {
-            return None;
-        }
-        Some(match pin {
+            || self.imports(&c.packages)
+            || (self.apps.unknown.is_some() && self.pin(&c.distributions, &c.packages).is_some())
+    }
+
+    /// The library version the project runs (its pin, else the newest release read). Read
+    /// once a role has bound a model.
+    pub fn usage(&self, c: &LibraryContract) -> Usage {
+        match self.pin(&c.distributions, &c.packages) {
             Some((version, file)) => Usage {
                 version,
                 pinned_by: Some(file),
@@ -168,7 +167,7 @@ impl Env<'_> {
                 version: c.newest,
                 pinned_by: None,
             },
-        })
+        }
     }
 
     /// Whether a consumer library is certainly installed (its app, or a pin).
@@ -253,7 +252,12 @@ impl Env<'_> {
             SettingFormat::Label => {
                 let (label, model) = value.split_once('.')?;
                 // A library's model (`auth.User`): not the project's, and no graph is needed.
-                if !self.apps.known.iter().any(|a| a.in_project && a.label == label) {
+                if !self
+                    .apps
+                    .known
+                    .iter()
+                    .any(|a| a.in_project && a.label == label)
+                {
                     return None;
                 }
                 let graph = self.graph.get();
@@ -282,9 +286,7 @@ impl Env<'_> {
             match (&s.dict_key, &v.value) {
                 (None, Value::Str(text)) => return Some((text.clone(), v.clone())),
                 (Some(key), Value::Dict(items)) => {
-                    let found = items
-                        .iter()
-                        .find(|(k, _)| k.as_str() == Some(key.as_str()));
+                    let found = items.iter().find(|(k, _)| k.as_str() == Some(key.as_str()));
                     if let Some((_, Value::Str(text))) = found {
                         return Some((text.clone(), v.clone()));
                     }
@@ -310,7 +312,11 @@ impl Env<'_> {
         // one): its own Meta and its module's app decide.
         if let Some(meta) = &class.info().meta {
             for flag in ["abstract", "proxy"] {
-                match meta.attrs.get(flag).map(|e| Lit::eval(self.resolver, &class.module, e)) {
+                match meta
+                    .attrs
+                    .get(flag)
+                    .map(|e| Lit::eval(self.resolver, &class.module, e))
+                {
                     None | Some(Lit::Bool(false)) => {}
                     _ => return false,
                 }

@@ -9,7 +9,13 @@ fn every_contract_parses_and_is_consistent() {
     let names: Vec<&str> = all.iter().map(|c| c.library.as_str()).collect();
     assert_eq!(
         names,
-        ["dj-rest-auth", "Django", "django-oscar", "django-taggit", "wagtail"],
+        [
+            "dj-rest-auth",
+            "Django",
+            "django-oscar",
+            "django-taggit",
+            "wagtail"
+        ],
         "sorted by folder"
     );
     for c in all {
@@ -41,8 +47,15 @@ fn every_contract_parses_and_is_consistent() {
             assert!(!item.evidence.is_empty() && !item.operation.is_empty());
             for key in item.on_delete_effects.keys() {
                 assert!(
-                    ["CASCADE", "PROTECT", "RESTRICT", "SET_NULL", "SET_DEFAULT", "DO_NOTHING"]
-                        .contains(&key.as_str())
+                    [
+                        "CASCADE",
+                        "PROTECT",
+                        "RESTRICT",
+                        "SET_NULL",
+                        "SET_DEFAULT",
+                        "DO_NOTHING"
+                    ]
+                    .contains(&key.as_str())
                 );
             }
             for consumer in &item.consumers {
@@ -63,8 +76,16 @@ fn every_contract_parses_and_is_consistent() {
 fn codes_rules_and_docs_agree() {
     let mut codes: Vec<(&str, &str)> = Vec::new();
     for c in contracts() {
-        codes.extend(c.relations.iter().map(|r| (r.code.as_str(), r.severity.as_str())));
-        codes.extend(c.db_fields.iter().map(|r| (r.code.as_str(), r.severity.as_str())));
+        codes.extend(
+            c.relations
+                .iter()
+                .map(|r| (r.code.as_str(), r.severity.as_str())),
+        );
+        codes.extend(
+            c.db_fields
+                .iter()
+                .map(|r| (r.code.as_str(), r.severity.as_str())),
+        );
     }
     for (code, severity) in &codes {
         let rule = crate::rules::RULES
@@ -73,7 +94,10 @@ fn codes_rules_and_docs_agree() {
             .unwrap_or_else(|| panic!("{code} is not registered"));
         assert!(rule.check.is_some());
         assert_eq!(rule.severity.as_str(), *severity, "{code}");
-        assert!(doc(code).starts_with(&format!("# {code}: {}", rule.name)), "{code}");
+        assert!(
+            doc(code).starts_with(&format!("# {code}: {}", rule.name)),
+            "{code}"
+        );
     }
     for rule in crate::rules::RULES {
         if is_contract_code(rule.code) {
@@ -130,7 +154,10 @@ fn oscar_list_is_generated() {
         .0;
     let cache = root.join("rules").join(dir).join(".cache");
     let has_sdist = std::fs::read_dir(&cache)
-        .map(|d| d.flatten().any(|e| e.path().extension().is_some_and(|x| x == "gz")))
+        .map(|d| {
+            d.flatten()
+                .any(|e| e.path().extension().is_some_and(|x| x == "gz"))
+        })
         .unwrap_or(false);
     if has_sdist {
         let out = std::process::Command::new("python3")

@@ -19,7 +19,12 @@ use super::Evidence;
 
 fn diagnostic(
     code: &'static str,
-    (c, usage, item, bound): (&LibraryContract, &library::Usage, &DbFieldItem, &library::Bound),
+    (c, usage, item, bound): (
+        &LibraryContract,
+        &library::Usage,
+        &DbFieldItem,
+        &library::Bound,
+    ),
     field: &str,
     how: &str,
 ) -> Diagnostic {
@@ -51,16 +56,18 @@ fn diagnostic(
 pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let has = |c: &LibraryContract| c.db_fields.iter().any(|d| d.code == code);
-    for (c, usage) in super::used(env, has) {
+    for c in super::used(env, has) {
+        let mut usage = None;
         for item in c.db_fields.iter().filter(|d| d.code == code) {
-            if !library::applies(usage.version, item.since, item.until) || !applies_here(env, item)
-            {
+            if !applies_here(env, item) {
                 continue;
             }
-            let Some(role) = c.role(&item.role) else {
+            let Some((usage, bound)) =
+                super::bind_role(env, c, &mut usage, &item.role, item.since, item.until)
+            else {
                 continue;
             };
-            for b in env.bind(role) {
+            for b in bound {
                 let Some((graph, id)) = env.model_of(&b.class) else {
                     continue;
                 };
@@ -72,8 +79,11 @@ pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
                     .into_iter()
                     .map(|(_, f)| f.name.as_str())
                     .collect();
-                let mut wanted: Vec<(String, String)> =
-                    item.fields.iter().map(|f| (f.clone(), String::new())).collect();
+                let mut wanted: Vec<(String, String)> = item
+                    .fields
+                    .iter()
+                    .map(|f| (f.clone(), String::new()))
+                    .collect();
                 if let Some(named) = &item.named_by {
                     let Some(name) = named_field(env, &b, &named.attribute, &named.default) else {
                         continue;

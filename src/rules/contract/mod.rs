@@ -1,15 +1,15 @@
 //! Generic rules over the library contracts (`crate::library`): one file per kind of item,
 //! each reading the data of every embedded contract; the codes come from the data.
 //!
-//! - [`reverse_name`]: `reverse_accessor` / `reverse_query_name` of a relation;
-//! - [`related_name_required`]: `related_name_required` (none, `None` or hidden with `+`);
-//! - [`query_name_equals`]: `query_name_equals_related_name`;
-//! - [`relation_kind`]: `kind_required`;
-//! - [`on_delete`]: `on_delete`;
-//! - [`db_field`]: `db_fields` (a name that must be a database column of the model).
+//! - [`reverse_name`] reads `reverse_accessor` / `reverse_query_name` of a relation;
+//! - [`related_name_required`] reads `related_name_required` (none, `None` or hidden with `+`);
+//! - [`query_name_equals`] reads `query_name_equals_related_name`;
+//! - [`relation_kind`] reads `kind_required`;
+//! - [`on_delete`] reads `on_delete`;
+//! - [`db_field`] reads `db_fields` (a name that must be a database column of the model).
 //!
 //! A contract's items are evaluated only in a project that uses the library (see
-//! [`crate::library::Env::usage`]) and only on the models bound to its roles (concrete, of an
+//! [`crate::library::Env::uses`]) and only on the models bound to its roles (concrete, of an
 //! installed app). They run on the Django context (settings found, model modules among the
 //! inputs); the graph is asked for only once a role can bind.
 
@@ -48,16 +48,32 @@ pub(crate) fn with_env(ctx: &Analysis, f: impl FnOnce(&Env) -> Vec<Diagnostic>) 
     f(&env)
 }
 
-/// The contracts `has` selects that the project uses, with the usage.
+/// The contracts `has` selects that the project uses.
 pub(crate) fn used(
     env: &Env,
     has: impl Fn(&LibraryContract) -> bool,
-) -> Vec<(&'static LibraryContract, Usage)> {
+) -> impl Iterator<Item = &'static LibraryContract> {
     library::contracts()
         .iter()
-        .filter(|c| has(c))
-        .filter_map(|c| Some((c, env.usage(c)?)))
-        .collect()
+        .filter(move |c| has(c) && env.uses(c))
+}
+
+/// The models bound to `role`, with the library's usage (read only when some model binds,
+/// and once per contract) and whether the item's versions include it.
+pub(crate) fn bind_role(
+    env: &Env,
+    c: &LibraryContract,
+    usage: &mut Option<Usage>,
+    role: &str,
+    since: Option<Version>,
+    until: Option<Version>,
+) -> Option<(Usage, Vec<Bound>)> {
+    let bound = env.bind(c.role(role)?);
+    if bound.is_empty() {
+        return None;
+    }
+    let u = usage.get_or_insert_with(|| env.usage(c)).clone();
+    library::applies(u.version, since, until).then_some((u, bound))
 }
 
 /// What a contract diagnostic says beyond its message.
@@ -97,7 +113,10 @@ pub(crate) fn diag(
         d = d.related(
             s.module.file.clone(),
             s.stmt_span,
-            format!("`{}` is the model the library uses, set here", bound.class.info().name),
+            format!(
+                "`{}` is the model the library uses, set here",
+                bound.class.info().name
+            ),
         );
     }
     let what = match ev.failure {
@@ -106,7 +125,11 @@ pub(crate) fn diag(
     };
     let versions = match (ev.since, ev.until) {
         (None, None) => format!("every {} version", contract.library),
-        _ => format!("{} {}", contract.library, describe_range(ev.since, ev.until)),
+        _ => format!(
+            "{} {}",
+            contract.library,
+            describe_range(ev.since, ev.until)
+        ),
     };
     d = d.note(format!(
         "This breaks {what}, in {versions}. Evidence in {}'s source: {}.",
@@ -226,17 +249,13 @@ pub(crate) fn relation_items(
 )> {
     let mut out = Vec::new();
     let has = |c: &LibraryContract| c.relations.iter().any(|r| r.code == code && pick(r));
-    for (c, usage) in used(env, has) {
+    for c in used(env, has) {
+        let mut usage = None;
         for item in c.relations.iter().filter(|r| r.code == code && pick(r)) {
-            if !library::applies(usage.version, item.since, item.until) {
-                continue;
-            }
-            let Some(role) = c.role(&item.role) else {
-                continue;
-            };
-            let bound = env.bind(role);
-            if !bound.is_empty() {
-                out.push((c, usage.clone(), item, bound));
+            if let Some((u, bound)) =
+                bind_role(env, c, &mut usage, &item.role, item.since, item.until)
+            {
+                out.push((c, u, item, bound));
             }
         }
     }

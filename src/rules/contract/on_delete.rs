@@ -13,10 +13,17 @@ use super::Evidence;
 fn diagnostic(
     code: &'static str,
     decl: &library::Decl,
-    (c, usage, item, bound): (&library::LibraryContract, &library::Usage, &RelationItem, &library::Bound),
+    (c, usage, item, bound): (
+        &library::LibraryContract,
+        &library::Usage,
+        &RelationItem,
+        &library::Bound,
+    ),
     (got, want, effect): (&str, &str, Option<&String>),
 ) -> Diagnostic {
-    let span = decl.on_delete().map_or_else(|| decl.call_span(), |e| e.span);
+    let span = decl
+        .on_delete()
+        .map_or_else(|| decl.call_span(), |e| e.span);
     let effect = effect.map(|e| format!(": {e}")).unwrap_or_default();
     let help = format!("use on_delete=models.{want}");
     super::diag(
@@ -55,7 +62,11 @@ pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
                 let Some(expr) = decl.on_delete() else {
                     continue;
                 };
-                let Some(q) = env.resolver.resolve_expr(&decl.owner.module, expr).qualname() else {
+                let Some(q) = env
+                    .resolver
+                    .resolve_expr(&decl.owner.module, expr)
+                    .qualname()
+                else {
                     continue;
                 };
                 let known = ["django.db.models.", "django.db.models.deletion."];
@@ -66,7 +77,12 @@ pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
                     continue;
                 }
                 let effect = item.on_delete_effects.get(got);
-                out.push(diagnostic(code, &decl, (c, &usage, item, b), (got, want, effect)));
+                out.push(diagnostic(
+                    code,
+                    &decl,
+                    (c, &usage, item, b),
+                    (got, want, effect),
+                ));
             }
         }
     }

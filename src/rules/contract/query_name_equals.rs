@@ -15,7 +15,12 @@ use super::Evidence;
 fn diagnostic(
     code: &'static str,
     decl: &library::Decl,
-    (c, usage, item, bound): (&library::LibraryContract, &library::Usage, &RelationItem, &library::Bound),
+    (c, usage, item, bound): (
+        &library::LibraryContract,
+        &library::Usage,
+        &RelationItem,
+        &library::Bound,
+    ),
     (query, name): (&str, &str),
 ) -> Diagnostic {
     let span = decl

@@ -15,7 +15,12 @@ use super::Evidence;
 fn diagnostic(
     code: &'static str,
     decl: &library::Decl,
-    (c, usage, item, bound): (&library::LibraryContract, &library::Usage, &RelationItem, &library::Bound),
+    (c, usage, item, bound): (
+        &library::LibraryContract,
+        &library::Usage,
+        &RelationItem,
+        &library::Bound,
+    ),
     what: &str,
 ) -> Diagnostic {
     let span = decl
@@ -48,9 +53,7 @@ fn diagnostic(
 
 pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (c, usage, item, bound) in
-        super::relation_items(env, code, |r| r.related_name_required)
-    {
+    for (c, usage, item, bound) in super::relation_items(env, code, |r| r.related_name_required) {
         for b in &bound {
             for decl in super::item_decls(env, c, item, b) {
                 let what = match &decl.related_name {

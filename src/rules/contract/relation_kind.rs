@@ -13,7 +13,12 @@ use super::Evidence;
 fn diagnostic(
     code: &'static str,
     decl: &library::Decl,
-    (c, usage, item, bound): (&library::LibraryContract, &library::Usage, &RelationItem, &library::Bound),
+    (c, usage, item, bound): (
+        &library::LibraryContract,
+        &library::Usage,
+        &RelationItem,
+        &library::Bound,
+    ),
     want: &str,
 ) -> Diagnostic {
     super::diag(
@@ -44,8 +49,7 @@ fn diagnostic(
 
 pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (c, usage, item, bound) in super::relation_items(env, code, |r| r.kind_required.is_some())
-    {
+    for (c, usage, item, bound) in super::relation_items(env, code, |r| r.kind_required.is_some()) {
         let Some(want) = &item.kind_required else {
             continue;
         };

@@ -21,7 +21,12 @@ fn diagnostic(
     code: &'static str,
     env: &Env,
     found: &Found,
-    (c, usage, item, bound): (&library::LibraryContract, &library::Usage, &RelationItem, &library::Bound),
+    (c, usage, item, bound): (
+        &library::LibraryContract,
+        &library::Usage,
+        &RelationItem,
+        &library::Bound,
+    ),
 ) -> Diagnostic {
     let (severity, installed) =
         super::consumers(env, &item.consumers, library::severity(&item.severity));

@@ -17,7 +17,7 @@ fn project(apps: &str, settings: &str, models: &str) -> String {
 }
 
 /// `(code, line, text under the primary span)` of the diagnostics of `codes`.
-fn hits<'a>(d: &'a [Diagnostic], prefix: &str) -> Vec<(&'static str, u32, String)> {
+fn hits(d: &[Diagnostic], prefix: &str) -> Vec<(&'static str, u32, String)> {
     summary(d)
         .into_iter()
         .filter(|(c, _, _)| c.starts_with(prefix))
@@ -55,9 +55,16 @@ fn auth_renamed_groups_and_permissions_fire() {
     // No consumer installed: U3 is a warning.
     assert_eq!(severity_of(&d, "AUTH003"), Severity::Warning);
     let a1 = d.iter().find(|d| d.code == "AUTH001").unwrap();
-    assert!(a1.message.contains("`custom_user_groups`, not `user`"), "{}", a1.message);
+    assert!(
+        a1.message.contains("`custom_user_groups`, not `user`"),
+        "{}",
+        a1.message
+    );
     let help = a1.help.as_deref().unwrap();
-    assert!(help.contains("AUTH_USER_MODEL") && help.contains("Do not rename"), "{help}");
+    assert!(
+        help.contains("AUTH_USER_MODEL") && help.contains("Do not rename"),
+        "{help}"
+    );
 }
 
 #[test]
@@ -72,7 +79,11 @@ fn auth_a_consumer_raises_severity_and_is_named() {
     assert!(a3.message.contains("assign role"), "{}", a3.message);
     let a1 = d.iter().find(|d| d.code == "AUTH001").unwrap();
     assert!(a1.message.contains("non-superuser"), "{}", a1.message);
-    assert!(a1.notes.iter().any(|n| n.contains("wagtail is used here")), "{:#?}", a1.notes);
+    assert!(
+        a1.notes.iter().any(|n| n.contains("wagtail is used here")),
+        "{:#?}",
+        a1.notes
+    );
 }
 
 #[test]
@@ -168,7 +179,9 @@ fn token(model: &str, settings: &str, apps: &str) -> String {
     project(
         apps,
         settings,
-        &format!("from django.conf import settings\nclass MyToken(models.Model):\n    key = models.CharField(max_length=40, primary_key=True)\n{model}"),
+        &format!(
+            "from django.conf import settings\nclass MyToken(models.Model):\n    key = models.CharField(max_length=40, primary_key=True)\n{model}"
+        ),
     )
 }
 
@@ -186,14 +199,24 @@ fn dra_token_user_relation() {
     let d1 = d.iter().find(|d| d.code == "DRA001").unwrap();
     let help = d1.help.as_deref().unwrap();
     assert!(
-        help.contains("remove \"rest_framework.authtoken\" from INSTALLED_APPS instead of renaming"),
+        help.contains(
+            "remove \"rest_framework.authtoken\" from INSTALLED_APPS instead of renaming"
+        ),
         "{help}"
     );
     let renamed = "    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name='my_token')\n";
     let d = check(&token(renamed, DRA, DRA_APPS));
-    assert_eq!(hits(&d, "DRA"), [("DRA001", 5, "'my_token'".to_string())], "{d:#?}");
+    assert_eq!(
+        hits(&d, "DRA"),
+        [("DRA001", 5, "'my_token'".to_string())],
+        "{d:#?}"
+    );
     // The legacy top-level setting.
-    let d = check(&token(renamed, "REST_AUTH_TOKEN_MODEL = 'accounts.models.MyToken'", DRA_APPS));
+    let d = check(&token(
+        renamed,
+        "REST_AUTH_TOKEN_MODEL = 'accounts.models.MyToken'",
+        DRA_APPS,
+    ));
     assert_eq!(hits(&d, "DRA").len(), 1, "{d:#?}");
     let right = "    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name='auth_token')\n";
     let d = check(&token(right, DRA, DRA_APPS));
@@ -239,9 +262,17 @@ class FormField(AbstractFormField):
 #[test]
 fn wagtail_form_fields() {
     let d = check(&wagtail(FORM));
-    assert_eq!(hits(&d, "WAG"), [("WAG001", 10, "'fields'".to_string())], "{d:#?}");
+    assert_eq!(
+        hits(&d, "WAG"),
+        [("WAG001", 10, "'fields'".to_string())],
+        "{d:#?}"
+    );
     let w = d.iter().find(|d| d.code == "WAG001").unwrap();
-    assert!(w.message.contains("`fields`, not `form_fields`"), "{}", w.message);
+    assert!(
+        w.message.contains("`fields`, not `form_fields`"),
+        "{}",
+        w.message
+    );
     let right = FORM.replace("'fields'", "'form_fields'");
     assert!(hits(&check(&wagtail(&right)), "WAG").is_empty());
     // A string target in the same module.
@@ -311,7 +342,11 @@ class TaggedThing(GenericTaggedItemBase):
 #[test]
 fn taggit_through_tag() {
     let d = check(&taggit(THROUGH));
-    assert_eq!(hits(&d, "TAG"), [("TAG002", 10, "'item'".to_string())], "{d:#?}");
+    assert_eq!(
+        hits(&d, "TAG"),
+        [("TAG002", 10, "'item'".to_string())],
+        "{d:#?}"
+    );
     let none = THROUGH
         .replace("        related_name='items',\n", "")
         .replace("        related_query_name='item',\n", "");
@@ -325,10 +360,9 @@ fn taggit_through_tag() {
     let right = THROUGH.replace("        related_query_name='item',\n", "");
     assert!(hits(&check(&taggit(&right)), "TAG").is_empty());
     // The docs' pattern, with the same pattern as query name: equal once interpolated.
-    let pattern = THROUGH.replace("'items'", "'%(app_label)s_%(class)s_items'").replace(
-        "'item'",
-        "'%(app_label)s_%(class)s_items'",
-    );
+    let pattern = THROUGH
+        .replace("'items'", "'%(app_label)s_%(class)s_items'")
+        .replace("'item'", "'%(app_label)s_%(class)s_items'");
     assert!(hits(&check(&taggit(&pattern)), "TAG").is_empty());
 }
 
@@ -348,7 +382,11 @@ class Link(models.Model):
 }
 
 fn oscar(models: &str) -> String {
-    project("'oscar.config.Shop', 'oscar.apps.catalogue.apps.CatalogueConfig', ", "", models)
+    project(
+        "'oscar.config.Shop', 'oscar.apps.catalogue.apps.CatalogueConfig', ",
+        "",
+        models,
+    )
 }
 
 #[test]
@@ -362,15 +400,37 @@ class StockRecord(AbstractStockRecord):
     )
 ";
     let d = check(&oscar(fork));
-    assert_eq!(hits(&d, "OSC"), [("OSC001", 7, "'stock_records'".to_string())], "{d:#?}");
+    assert_eq!(
+        hits(&d, "OSC"),
+        [("OSC001", 7, "'stock_records'".to_string())],
+        "{d:#?}"
+    );
     let o = d.iter().find(|d| d.code == "OSC001").unwrap();
-    assert!(o.notes.iter().any(|n| n.contains("apps/partner/abstract_models.py:103")), "{:#?}", o.notes);
+    assert!(
+        o.notes
+            .iter()
+            .any(|n| n.contains("apps/partner/abstract_models.py:103")),
+        "{:#?}",
+        o.notes
+    );
     // No related_name: the default `stockrecord_set` / `stockrecord` is not `stockrecords`.
-    let d = check(&oscar(&fork.replace("        related_name='stock_records',\n", "")));
+    let d = check(&oscar(
+        &fork.replace("        related_name='stock_records',\n", ""),
+    ));
     assert_eq!(hits(&d, "OSC").len(), 1, "{d:#?}");
-    assert!(hits(&check(&oscar(&fork.replace("stock_records", "stockrecords"))), "OSC").is_empty());
+    assert!(
+        hits(
+            &check(&oscar(&fork.replace("stock_records", "stockrecords"))),
+            "OSC"
+        )
+        .is_empty()
+    );
     // Oscar not used at all (not installed, not pinned): the class does not even derive.
-    let d = check(&project("", "", "class StockRecord(models.Model):\n    product = models.ForeignKey('x.Product', on_delete=models.CASCADE, related_name='s')\n"));
+    let d = check(&project(
+        "",
+        "",
+        "class StockRecord(models.Model):\n    product = models.ForeignKey('x.Product', on_delete=models.CASCADE, related_name='s')\n",
+    ));
     assert!(hits(&d, "OSC").is_empty(), "{d:#?}");
 }
 
@@ -386,7 +446,11 @@ fn a_declaration_inherited_from_a_project_base_is_reported_where_written() {
     );
     let d = check(&spec);
     let a1 = d.iter().find(|d| d.code == "AUTH001").expect("AUTH001");
-    assert!(a1.file.path.ends_with("accounts/base.py"), "{:?}", a1.file.path);
+    assert!(
+        a1.file.path.ends_with("accounts/base.py"),
+        "{:?}",
+        a1.file.path
+    );
     assert_eq!(a1.location().row, 4);
     assert!(
         a1.related
@@ -396,9 +460,7 @@ fn a_declaration_inherited_from_a_project_base_is_reported_where_written() {
         a1.related
     );
     assert!(
-        a1.related
-            .iter()
-            .any(|r| r.message.contains("set here")),
+        a1.related.iter().any(|r| r.message.contains("set here")),
         "{:#?}",
         a1.related
     );
