@@ -145,14 +145,43 @@ impl Env<'_> {
 
     /// Whether the project uses the library: its app is installed, a model module imports it,
     /// or (when part of `INSTALLED_APPS` cannot be read, so the app may be there) it is
-    /// pinned. With the app list fully known and the library absent from it and from the
+    /// pinned and a role could bind. With the app list fully known and the library absent from it and from the
     /// model modules, its code does not run: no pin file is read (most projects use none of
     /// the libraries; they pay a look at the settings and the parsed modules).
     pub fn uses(&self, c: &LibraryContract) -> bool {
         c.always_used
             || self.has_app(&c.apps, &c.app_prefixes)
             || self.imports(&c.packages)
-            || (self.apps.unknown.is_some() && self.pin(&c.distributions, &c.packages).is_some())
+            || (self.apps.unknown.is_some()
+                && c.roles.iter().any(|r| self.could_bind(r))
+                && self.pin(&c.distributions, &c.packages).is_some())
+    }
+
+    /// A cheap test before reading pin files: a role can bind only if its setting is set or a
+    /// model module's text names one of its classes (a subclass or a `through=` call names it;
+    /// a subclass of a project base defined outside the model modules is missed: silence).
+    fn could_bind(&self, role: &Role) -> bool {
+        let set = |s: &SettingRef| {
+            s.legacy
+                .iter()
+                .chain([&s.name])
+                .any(|n| self.settings.get(n).is_some())
+        };
+        if role.setting.as_ref().is_some_and(set) {
+            return true;
+        }
+        let names: Vec<&str> = role
+            .subclass_of
+            .iter()
+            .chain(&role.through_of)
+            .filter_map(|q| q.rsplit('.').next())
+            .collect();
+        self.modules.iter().any(|m| {
+            let text = m.file.text.as_bytes();
+            names
+                .iter()
+                .any(|n| memchr::memmem::find(text, n.as_bytes()).is_some())
+        })
     }
 
     /// The library version the project runs (its pin, else the newest release read). Read

@@ -465,3 +465,23 @@ fn a_declaration_inherited_from_a_project_base_is_reported_where_written() {
         a1.related
     );
 }
+
+/// With part of INSTALLED_APPS unreadable, the library's app may be there: a pin says the
+/// project uses it. Without the pin, silent.
+#[test]
+fn a_pin_counts_when_the_app_list_is_partly_unknown() {
+    let renamed = "    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name='my_token')\n";
+    let spec = token(renamed, &format!("{DRA}\nINSTALLED_APPS += plugins()"), "");
+    assert!(hits(&check(&spec), "DRA").is_empty());
+    let pinned = format!("{spec}# -- requirements.txt\ndj-rest-auth==7.2.0\n");
+    let d = check(&pinned);
+    assert_eq!(hits(&d, "DRA").len(), 1, "{d:#?}");
+    let d1 = d.iter().find(|d| d.code == "DRA001").unwrap();
+    assert!(
+        d1.notes
+            .iter()
+            .any(|n| n.contains("dj-rest-auth 7.2.0 (pinned in requirements.txt)")),
+        "{:#?}",
+        d1.notes
+    );
+}
