@@ -93,19 +93,77 @@ fn actual(root: &Path) -> BTreeSet<(String, u32, String)> {
         .collect()
 }
 
+/// Rule families whose rules are being written in parallel (issue 14: Django's custom user model,
+/// dj-rest-auth, wagtail, django-taggit, django-oscar). Their fixtures (`auth*`, `dra*`, `wag*`,
+/// `tag*`, `osc*`, `demo_wagtail`) keep their `# expect:` markers; until a family's rules land, its
+/// codes are left out of the comparison on both sides (every other code is compared as usual, so
+/// those fixtures must stay silent for the existing rules). The lead removes a prefix when its
+/// rules merge; `every_fixture_matches_its_expect_markers` fails once a family agrees everywhere,
+/// so an entry cannot outlive its reason.
+const PENDING_RULE_FAMILIES: &[&str] = &["AUTH", "DRA", "WAG", "TAG", "OSC"];
+
+/// The pending family of `code`, if any (`AUTH001` -> `AUTH`).
+fn pending_family(code: &str) -> Option<&'static str> {
+    PENDING_RULE_FAMILIES.iter().copied().find(|p| {
+        code.strip_prefix(p)
+            .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()))
+    })
+}
+
+type Found = BTreeSet<(String, u32, String)>;
+
+/// `(diagnostics of codes not pending, diagnostics of pending codes)`.
+fn split_pending(all: Found) -> (Found, Found) {
+    all.into_iter()
+        .partition(|(_, _, code)| pending_family(code).is_none())
+}
+
+#[test]
+fn pending_families_are_recognised() {
+    assert_eq!(pending_family("AUTH001"), Some("AUTH"));
+    assert_eq!(pending_family("OSC001"), Some("OSC"));
+    assert_eq!(pending_family("DOT001"), None);
+    assert_eq!(pending_family("TAGS"), None);
+}
+
 #[test]
 fn every_fixture_matches_its_expect_markers() {
     let mut failures = Vec::new();
     let names = fixture_names();
     assert!(names.len() >= 40, "only {} fixtures", names.len());
+    // per pending family: does every fixture agree on its codes, and how many markers has it?
+    let mut family_agrees: std::collections::BTreeMap<&str, (bool, usize)> = PENDING_RULE_FAMILIES
+        .iter()
+        .map(|p| (*p, (true, 0)))
+        .collect();
     for name in &names {
         let root = fixtures_dir().join(name);
-        let (want, got) = (expected(&root), actual(&root));
+        let (want, want_pending) = split_pending(expected(&root));
+        let (got, got_pending) = split_pending(actual(&root));
+        for family in PENDING_RULE_FAMILIES {
+            let of = |s: &Found| -> Found {
+                s.iter()
+                    .filter(|(_, _, c)| pending_family(c) == Some(family))
+                    .cloned()
+                    .collect()
+            };
+            let (w, g) = (of(&want_pending), of(&got_pending));
+            let entry = family_agrees.get_mut(family).unwrap();
+            entry.0 &= w == g;
+            entry.1 += w.len();
+        }
         if want != got {
             let missing: Vec<_> = want.difference(&got).collect();
             let extra: Vec<_> = got.difference(&want).collect();
             failures.push(format!(
                 "{name}:\n  missing {missing:?}\n  unexpected {extra:?}"
+            ));
+        }
+    }
+    for (family, (agrees, marked)) in family_agrees {
+        if agrees && marked > 0 {
+            failures.push(format!(
+                "{family}: every fixture now agrees on its {marked} markers: remove it from PENDING_RULE_FAMILIES"
             ));
         }
     }
@@ -218,7 +276,7 @@ fn every_file_checked_alone_reports_its_own_markers() {
     let mut still_known = Vec::new();
     for name in fixture_names() {
         let root = fixtures_dir().join(&name);
-        let want = expected(&root);
+        let want = split_pending(expected(&root)).0;
         let mut files = Vec::new();
         python_files(&root, &mut files);
         for file in files {
@@ -231,7 +289,7 @@ fn every_file_checked_alone_reports_its_own_markers() {
             let got: BTreeSet<(String, u32, String)> = result
                 .diagnostics
                 .iter()
-                .filter(|d| d.file.path == file)
+                .filter(|d| d.file.path == file && pending_family(d.code).is_none())
                 .map(|d| (rel.clone(), d.location().row, d.code.to_string()))
                 .collect();
             let mine: BTreeSet<_> = want.iter().filter(|(f, _, _)| *f == rel).cloned().collect();

@@ -88,14 +88,16 @@ class Project:
         files = self.files()
         if any(re.match(r"(.*/)?oauth2_provider/__init__\.py$", f.replace(os.sep, "/")) for f in files):
             return "vendors its own oauth2_provider package: not runnable against the real DOT"
-        # A project that never names DOT (the DJF fixtures of Django's own checks) is not a DOT
-        # project: tests/oracle/django_checks.py runs Django's checks on it instead.
+        # A project that never names DOT (the DJF fixtures of Django's own checks, the library
+        # fixtures auth*/dra*/wag*/tag*/osc*) is not a DOT project: tests/oracle/django_checks.py
+        # or tests/oracle/libs/ run it instead.
         if not any(
             "oauth2_provider" in open(os.path.join(self.path, f), encoding="utf-8", errors="replace").read()
             for f in files
             if f.endswith(".py")
         ):
-            return "does not use django-oauth-toolkit: Django's own checks are its oracle (tests/oracle/django_checks.py)"
+            return ("does not use django-oauth-toolkit: Django's own checks (tests/oracle/django_checks.py) "
+                    "or the libraries' oracle (tests/oracle/libs/) are its oracle")
         text = ""
         for f in files:
             if os.path.basename(f) in ("manage.py", "wsgi.py", "asgi.py"):
@@ -217,9 +219,17 @@ def run_one(project: Project, env_name: str, env: dict, log) -> dict:
     reason = project.not_runnable_reason()
     if reason:
         return {"runnable": False, "reason": reason, "operations": {}}
-    py = ensure_venv(env_name, env, log)
+    res = run_worker(ensure_venv(env_name, env, log), WORKER, project, "oracle-")
+    res.setdefault("runnable", True)
+    return res
+
+
+def run_worker(py: str, worker: str, project: Project, prefix: str, timeout: int = WORKER_TIMEOUT) -> dict:
+    """Runs `worker --project <copy> --out <file>` with a venv's python on a throw-away copy of
+    the project (no DJANGO_* or PYTHON* variable of ours leaks in): the JSON the worker wrote, with
+    `crashed` when it exited non-zero or timed out. Also used by tests/oracle/libs/run.py."""
     shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-    tmp = tempfile.mkdtemp(prefix="oracle-", dir=shm)
+    tmp = tempfile.mkdtemp(prefix=prefix, dir=shm)
     try:
         dest = os.path.join(tmp, "project")
         project.copy_to(dest)
@@ -229,16 +239,16 @@ def run_one(project: Project, env_name: str, env: dict, log) -> dict:
         env_vars["PYTHONHASHSEED"] = "0"
         try:
             proc = subprocess.run(
-                [py, WORKER, "--project", dest, "--out", out],
-                cwd=tmp, env=env_vars, capture_output=True, text=True, timeout=WORKER_TIMEOUT,
+                [py, worker, "--project", dest, "--out", out],
+                cwd=tmp, env=env_vars, capture_output=True, text=True, timeout=timeout,
             )
         except subprocess.TimeoutExpired:
-            return {"runnable": True, "crashed": f"worker timed out after {WORKER_TIMEOUT}s", "operations": {}}
+            return {"crashed": f"worker timed out after {timeout}s", "operations": {}}
         if os.path.exists(out):
             with open(out) as fh:
                 res = json.load(fh)
         else:
-            res = {"runnable": True, "operations": {}}
+            res = {"operations": {}}
         if proc.returncode != 0:
             res["crashed"] = f"worker exit {proc.returncode}: " + proc.stderr[-1500:]
         return res
@@ -246,21 +256,21 @@ def run_one(project: Project, env_name: str, env: dict, log) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def load_results() -> dict:
-    if os.path.exists(RESULTS):
-        with open(RESULTS) as fh:
+def load_results(path: str = RESULTS) -> dict:
+    if os.path.exists(path):
+        with open(path) as fh:
             data = json.load(fh)
         if data.get("schema") == SCHEMA:
             return data
     return {"schema": SCHEMA, "results": {}}
 
 
-def save_results(data: dict):
-    tmp = RESULTS + ".tmp"
+def save_results(data: dict, path: str = RESULTS):
+    tmp = path + ".tmp"
     with open(tmp, "w") as fh:
         json.dump(data, fh, indent=1, sort_keys=True)
         fh.write("\n")
-    os.replace(tmp, RESULTS)
+    os.replace(tmp, path)
 
 
 def main(argv=None) -> int:
