@@ -210,10 +210,10 @@ impl Env<'_> {
     }
 
     /// The project models playing `role`.
-    pub fn bind(&self, role: &Role) -> Vec<Bound> {
+    pub fn bind(&self, c: &LibraryContract, role: &Role) -> Vec<Bound> {
         let mut out: Vec<Bound> = Vec::new();
         if let Some(setting) = &role.setting
-            && let Some(b) = self.bind_setting(setting)
+            && let Some(b) = self.bind_setting(c, setting)
         {
             out.push(b);
         }
@@ -275,8 +275,8 @@ impl Env<'_> {
     }
 
     /// The model class a setting names, when it is a project model.
-    fn bind_setting(&self, s: &SettingRef) -> Option<Bound> {
-        let (value, via) = self.setting_value(s)?;
+    fn bind_setting(&self, c: &LibraryContract, s: &SettingRef) -> Option<Bound> {
+        let (value, via) = self.setting_value(c, s)?;
         let class = match s.format {
             SettingFormat::Label => {
                 let (label, model) = value.split_once('.')?;
@@ -308,9 +308,13 @@ impl Env<'_> {
         })
     }
 
-    /// A setting's string value (inside its dict, or a legacy top-level name), with the
-    /// statement that sets it.
-    pub fn setting_value(&self, s: &SettingRef) -> Option<(String, SettingValue)> {
+    /// A setting's string value (inside its dict, or a legacy top-level name the project's
+    /// version reads), with the statement that sets it.
+    pub fn setting_value(
+        &self,
+        c: &LibraryContract,
+        s: &SettingRef,
+    ) -> Option<(String, SettingValue)> {
         if let Some(v) = self.settings.get(&s.name) {
             match (&s.dict_key, &v.value) {
                 (None, Value::Str(text)) => return Some((text.clone(), v.clone())),
@@ -323,10 +327,18 @@ impl Env<'_> {
                 _ => {}
             }
         }
-        s.legacy.iter().find_map(|name| {
+        let (text, v) = s.legacy.iter().find_map(|name| {
             let v = self.settings.get(name)?;
             Some((v.value.as_str()?.to_string(), v.clone()))
-        })
+        })?;
+        // Set, but read only by older releases: a pin must show one.
+        if let Some(until) = s.legacy_until {
+            let (version, _) = self.pin(&c.distributions, &c.packages)?;
+            if version > until {
+                return None;
+            }
+        }
+        Some((text, v))
     }
 
     /// Whether Django registers the class as a model: concrete (not abstract, not a proxy) and

@@ -93,6 +93,8 @@ pub struct SettingRef {
     /// Older top-level settings read when the dict does not have the key.
     #[serde(default)]
     pub legacy: Vec<String>,
+    /// The last library version reading `legacy` (a pin must show it is in use).
+    pub legacy_until: Option<Version>,
     pub format: SettingFormat,
     /// The library's default, for messages.
     pub default: Option<String>,

@@ -68,7 +68,7 @@ pub(crate) fn bind_role(
     since: Option<Version>,
     until: Option<Version>,
 ) -> Option<(Usage, Vec<Bound>)> {
-    let bound = env.bind(c.role(role)?);
+    let bound = env.bind(c, c.role(role)?);
     if bound.is_empty() {
         return None;
     }
