@@ -15,7 +15,7 @@ fn main() {
         .filter(|p| p.is_dir())
         .collect();
     dirs.sort();
-    let mut contracts = String::from("pub const CONTRACTS: &[(&str, &str)] = &[\n");
+    let mut contracts = String::from("pub const CONTRACTS: &[(&str, &str, &[&str])] = &[\n");
     let mut docs = String::from("pub const DOCS: &[(&str, &str, &str)] = &[\n");
     for dir in dirs {
         println!("cargo:rerun-if-changed={}", dir.display());
@@ -28,9 +28,25 @@ fn main() {
         }
         println!("cargo:rerun-if-changed={}", contract.display());
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        // The rule codes the contract's items carry (`code = "X"` lines), so that a run can ask
+        // whether a code is a contract's without parsing the data (a unit test checks them
+        // against the parsed contracts).
+        let mut codes: Vec<String> = text
+            .lines()
+            .filter_map(|l| {
+                let v = l
+                    .trim()
+                    .strip_prefix("code")?
+                    .trim_start()
+                    .strip_prefix('=')?;
+                Some(v.trim().trim_matches('"').to_string())
+            })
+            .collect();
+        codes.sort();
+        codes.dedup();
         let _ = writeln!(
             contracts,
-            "    ({name:?}, include_str!({:?})),",
+            "    ({name:?}, include_str!({:?}), &{codes:?}),",
             contract.display().to_string()
         );
         let mut files: Vec<_> = std::fs::read_dir(&dir)

@@ -29,19 +29,63 @@ mod data {
     include!(concat!(env!("OUT_DIR"), "/library_data.rs"));
 }
 
-/// Every embedded contract, parsed once. The files are validated by a unit test, so this cannot
-/// fail in a released binary.
-pub fn contracts() -> &'static [LibraryContract] {
-    static ALL: OnceLock<Vec<LibraryContract>> = OnceLock::new();
+/// An embedded contract, parsed in two steps: its top-level keys (which say whether a project
+/// uses the library) first, the whole file only for a project that does. Most projects use
+/// none of the libraries and never parse their items.
+pub struct Entry {
+    pub dir: &'static str,
+    text: &'static str,
+    /// The rule codes of its items.
+    pub codes: &'static [&'static str],
+    header: OnceLock<Header>,
+    full: OnceLock<LibraryContract>,
+}
+
+impl Entry {
+    /// The top-level keys: the text up to the first table.
+    pub fn header(&self) -> &Header {
+        self.header.get_or_init(|| {
+            let end = self
+                .text
+                .match_indices("\n[")
+                .next()
+                .map_or(self.text.len(), |(i, _)| i);
+            match toml::from_str(&self.text[..end]) {
+                Ok(h) => h,
+                Err(e) => panic!("rules/{}/contract.toml is invalid: {e}", self.dir),
+            }
+        })
+    }
+    /// The whole contract.
+    pub fn contract(&self) -> &LibraryContract {
+        self.full.get_or_init(|| match toml::from_str(self.text) {
+            Ok(c) => c,
+            Err(e) => panic!("rules/{}/contract.toml is invalid: {e}", self.dir),
+        })
+    }
+}
+
+/// Every embedded contract. The files are validated by a unit test, so parsing cannot fail in
+/// a released binary.
+pub fn entries() -> &'static [Entry] {
+    static ALL: OnceLock<Vec<Entry>> = OnceLock::new();
     ALL.get_or_init(|| {
         data::CONTRACTS
             .iter()
-            .map(|(dir, text)| match toml::from_str(text) {
-                Ok(c) => c,
-                Err(e) => panic!("rules/{dir}/contract.toml is invalid: {e}"),
+            .map(|&(dir, text, codes)| Entry {
+                dir,
+                text,
+                codes,
+                header: OnceLock::new(),
+                full: OnceLock::new(),
             })
             .collect()
     })
+}
+
+/// Every embedded contract, parsed whole.
+pub fn contracts() -> Vec<&'static LibraryContract> {
+    entries().iter().map(Entry::contract).collect()
 }
 
 /// The doc of a contract rule (`rules/<library>/<CODE>.md`); empty when there is none (a test
@@ -79,9 +123,9 @@ const fn str_eq(a: &str, b: &str) -> bool {
 
 /// Whether `code` is one of the contracts' rule codes.
 pub fn is_contract_code(code: &str) -> bool {
-    contracts().iter().any(|c| {
-        c.relations.iter().any(|r| r.code == code) || c.db_fields.iter().any(|d| d.code == code)
-    })
+    data::CONTRACTS
+        .iter()
+        .any(|(_, _, codes)| codes.contains(&code))
 }
 
 /// What the evaluation reads: the project, its settings and apps, the model modules Django
@@ -148,13 +192,22 @@ impl Env<'_> {
     /// pinned and a role could bind. With the app list fully known and the library absent from it and from the
     /// model modules, its code does not run: no pin file is read (most projects use none of
     /// the libraries; they pay a look at the settings and the parsed modules).
-    pub fn uses(&self, c: &LibraryContract) -> bool {
-        c.always_used
-            || self.has_app(&c.apps, &c.app_prefixes)
-            || self.imports(&c.packages)
+    pub fn uses(&self, e: &Entry) -> bool {
+        let h = e.header();
+        if !h.gate_settings.is_empty()
+            && !h
+                .gate_settings
+                .iter()
+                .any(|s| self.settings.get(s).is_some())
+        {
+            return false;
+        }
+        h.always_used
+            || self.has_app(&h.apps, &h.app_prefixes)
+            || self.imports(&h.packages)
             || (self.apps.unknown.is_some()
-                && c.roles.iter().any(|r| self.could_bind(r))
-                && self.pin(&c.distributions, &c.packages).is_some())
+                && e.contract().roles.iter().any(|r| self.could_bind(r))
+                && self.pin(&h.distributions, &h.packages).is_some())
     }
 
     /// A cheap test before reading pin files: a role can bind only if its setting is set or a

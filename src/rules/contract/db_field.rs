@@ -55,8 +55,7 @@ fn diagnostic(
 
 pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let has = |c: &LibraryContract| c.db_fields.iter().any(|d| d.code == code);
-    for c in super::used(env, has) {
+    for c in super::used(env, code) {
         let mut usage = None;
         for item in c.db_fields.iter().filter(|d| d.code == code) {
             if !applies_here(env, item) {

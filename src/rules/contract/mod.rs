@@ -48,14 +48,12 @@ pub(crate) fn with_env(ctx: &Analysis, f: impl FnOnce(&Env) -> Vec<Diagnostic>) 
     f(&env)
 }
 
-/// The contracts `has` selects that the project uses.
-pub(crate) fn used(
-    env: &Env,
-    has: impl Fn(&LibraryContract) -> bool,
-) -> impl Iterator<Item = &'static LibraryContract> {
-    library::contracts()
+/// The contracts holding items of `code` that the project uses.
+pub(crate) fn used(env: &Env, code: &str) -> impl Iterator<Item = &'static LibraryContract> {
+    library::entries()
         .iter()
-        .filter(move |c| has(c) && env.uses(c))
+        .filter(move |e| e.codes.contains(&code) && env.uses(e))
+        .map(library::Entry::contract)
 }
 
 /// The models bound to `role`, with the library's usage (read only when some model binds,
@@ -248,8 +246,7 @@ pub(crate) fn relation_items(
     Vec<Bound>,
 )> {
     let mut out = Vec::new();
-    let has = |c: &LibraryContract| c.relations.iter().any(|r| r.code == code && pick(r));
-    for c in used(env, has) {
+    for c in used(env, code) {
         let mut usage = None;
         for item in c.relations.iter().filter(|r| r.code == code && pick(r)) {
             if let Some((u, bound)) =
