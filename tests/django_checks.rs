@@ -53,7 +53,9 @@ fn every_djf_fixture_is_recorded() {
     let recorded: Recorded = serde_json::from_str(&text).unwrap();
     for entry in std::fs::read_dir(repo.join("fixtures")).unwrap().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if (name.starts_with("djf") || name.starts_with("ok_djf"))
+        if ["djf", "ok_djf", "djm", "ok_djm"]
+            .iter()
+            .any(|p| name.starts_with(p))
             && entry.path().join("manage.py").is_file()
         {
             let versions = recorded.get(&name);

@@ -521,8 +521,10 @@ fn ten_thousand_models_in_one_file() {
     let (_d, root) = tempdir();
     let text = ten_thousand_models(false);
     dot_project(&root, &text);
-    // The project keeps DOT's own IDToken (DOT017, on the settings): not what this test counts.
-    let run = check(&root, &[".", "--ignore", "DOT017"]);
+    // The project keeps DOT's own IDToken (DOT017, on the settings), and `Model1` points at
+    // `app.Model0`, which is not defined (every tenth class is a token): Django's E300 / E307
+    // (DJF300, DJF307). Neither is what this test counts.
+    let run = check(&root, &[".", "--ignore", "DOT017,DJF300,DJF307"]);
     assert_dot001_at_bad(&run, &text);
     assert_eq!(run.concise().len(), 1, "{}", run.describe());
 }

@@ -77,7 +77,7 @@ impl<'p> LazyGraph<'p> {
     pub fn is_built(&self) -> bool {
         self.cell.get().is_some()
     }
-    /// What the graph is (or will be) built from: the settings, apps and model modules.
+    /// What the graph is built from (the settings and installed apps the rules may consult).
     pub fn inputs(&self) -> &Inputs<'p> {
         &self.inputs
     }

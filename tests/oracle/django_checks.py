@@ -5,11 +5,12 @@
 
 Each PYTHON has one Django installed (`.venv-dj42/bin/python`, `.venv-dj52/bin/python`; create
 them with `python3 -m venv .venv-dj52 && .venv-dj52/bin/pip install "Django>=5.2,<5.3"`). For
-every fixture named `djf*` or `ok_djf*`, the script runs, in a child process with the fixture on
+every fixture named `djf*`, `djm*`, `ok_djf*` or `ok_djm*`, the script runs, in a child process with the fixture on
 `sys.path` and its settings module (from manage.py), `django.setup()` and
 `django.core.checks.run_checks()` — what `manage.py check` runs — keeping the messages that
 `SILENCED_SYSTEM_CHECKS` does not silence, as `manage.py check` does. It keeps the check IDs of the
-family the DJF rules implement (`FAMILY`) as `[id, object, message]` (object: `app_label.Model.field`)
+family the DJF / DJM rules implement (`FAMILY`) as `[id, object, message]` (object: `app_label.Model.field`,
+or `app_label.Model` for a model check)
 and compares them with the tool's JSON output on the same fixture (`django_check`,
 `django_object`, and the message after `<object>: (<id>) `): the same IDs on the same objects
 with the same messages, or a disagreement is printed and the exit code is 1.
@@ -34,6 +35,10 @@ FAMILY = {
     "fields.E001", "fields.E002", "fields.E003",
     "fields.E302", "fields.E303", "fields.E304", "fields.E305",
     "fields.E320", "fields.E321",
+    # Relation targets, related-name validity, to_field; model field checks (issue 15).
+    "fields.E300", "fields.E301", "fields.E306", "fields.E307", "fields.E308", "fields.E309",
+    "fields.E310", "fields.E311", "fields.E312",
+    "models.E005", "models.E006", "models.E025", "models.E026",
 }
 
 CHILD = r"""
@@ -65,7 +70,7 @@ print(json.dumps({"django": django.get_version(), "messages": out}))
 def fixtures():
     return sorted(
         n for n in os.listdir(FIXTURES)
-        if (n.startswith("djf") or n.startswith("ok_djf"))
+        if n.startswith(("djf", "ok_djf", "djm", "ok_djm"))
         and os.path.isfile(os.path.join(FIXTURES, n, "manage.py"))
     )
 
@@ -84,7 +89,7 @@ def django_side(python, name):
 def tool_side(binary, name):
     root = os.path.join(FIXTURES, name)
     r = subprocess.run(
-        [binary, "check", root, "--output-format", "json", "--select", "DJF", "--exit-zero"],
+        [binary, "check", root, "--output-format", "json", "--select", "DJF,DJM", "--exit-zero"],
         capture_output=True, text=True,
     )
     if r.returncode != 0:

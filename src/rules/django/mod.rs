@@ -28,19 +28,36 @@ use crate::project::SourceModule;
 use crate::settings::{Settings, Value};
 use crate::syntax::Span;
 
+pub(crate) mod field_name_clash;
 pub(crate) mod field_name_double_underscore;
 pub(crate) mod field_name_pk;
 pub(crate) mod field_name_trailing_underscore;
+pub(crate) mod foreign_object_target_not_unique;
+pub(crate) mod invalid_related_name;
+pub(crate) mod lazy_reference_missing;
+pub(crate) mod multiple_primary_keys;
+pub(crate) mod parent_field_clash;
+pub(crate) mod property_accessor_clash;
+pub(crate) mod relation_model_not_installed;
+pub(crate) mod relation_to_swapped_model;
 pub(crate) mod reverse_accessor_clash;
 pub(crate) mod reverse_accessor_field_clash;
 pub(crate) mod reverse_query_name_clash;
+pub(crate) mod reverse_query_name_double_underscore;
 pub(crate) mod reverse_query_name_field_clash;
+pub(crate) mod reverse_query_name_trailing_underscore;
 pub(crate) mod set_default_without_default;
 pub(crate) mod set_null_not_nullable;
+pub(crate) mod to_field_missing;
+pub(crate) mod to_field_not_unique;
 
 mod clashes;
 mod field_names;
+mod model_checks;
 mod on_delete;
+mod related_name_checks;
+mod relation_targets;
+mod to_fields;
 
 /// What the Django checks run on: the project's model graph and the silenced check IDs.
 pub struct Context<'p> {

@@ -1,0 +1,10 @@
+//! DJF310: no subset of a ForeignObject's target fields is unique (Django's `fields.E310`): Django refuses to start
+//! (`manage.py check`, `runserver`, `migrate` all stop on it). See `to_fields` for the shared
+//! check.
+
+use crate::diagnostic::Diagnostic;
+use crate::models::Analysis;
+
+pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    super::to_fields::check(ctx, "DJF310", "fields.E310")
+}

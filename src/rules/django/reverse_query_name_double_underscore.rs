@@ -1,0 +1,10 @@
+//! DJF309: a reverse query name contains `__` (Django's `fields.E309`): Django refuses to start
+//! (`manage.py check`, `runserver`, `migrate` all stop on it). See `related_name_checks` for the shared
+//! check.
+
+use crate::diagnostic::Diagnostic;
+use crate::models::Analysis;
+
+pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    super::related_name_checks::check(ctx, "DJF309", "fields.E309")
+}
