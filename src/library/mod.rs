@@ -38,7 +38,15 @@ pub struct Entry {
     /// The rule codes of its items.
     pub codes: &'static [&'static str],
     header: OnceLock<Header>,
+    roles: OnceLock<Vec<Role>>,
     full: OnceLock<LibraryContract>,
+}
+
+/// The roles of a contract, parsed from the text before its first item.
+#[derive(serde::Deserialize)]
+struct RolesPart {
+    #[serde(default)]
+    roles: Vec<Role>,
 }
 
 impl Entry {
@@ -52,6 +60,24 @@ impl Entry {
                 .map_or(self.text.len(), |(i, _)| i);
             match toml::from_str(&self.text[..end]) {
                 Ok(h) => h,
+                Err(e) => panic!("rules/{}/contract.toml is invalid: {e}", self.dir),
+            }
+        })
+    }
+    /// The roles alone (the text up to the first item; the full contract when parsed): enough
+    /// to tell whether a role could bind.
+    pub fn roles(&self) -> &[Role] {
+        if let Some(c) = self.full.get() {
+            return &c.roles;
+        }
+        self.roles.get_or_init(|| {
+            let end = ["\n[[relations]]", "\n[[db_fields]]"]
+                .iter()
+                .filter_map(|t| self.text.find(t))
+                .min()
+                .unwrap_or(self.text.len());
+            match toml::from_str::<RolesPart>(&self.text[..end]) {
+                Ok(p) => p.roles,
                 Err(e) => panic!("rules/{}/contract.toml is invalid: {e}", self.dir),
             }
         })
@@ -77,6 +103,7 @@ pub fn entries() -> &'static [Entry] {
                 text,
                 codes,
                 header: OnceLock::new(),
+                roles: OnceLock::new(),
                 full: OnceLock::new(),
             })
             .collect()
@@ -206,7 +233,7 @@ impl Env<'_> {
             || self.has_app(&h.apps, &h.app_prefixes)
             || self.imports(&h.packages)
             || (self.apps.unknown.is_some()
-                && e.contract().roles.iter().any(|r| self.could_bind(r))
+                && e.roles().iter().any(|r| self.could_bind(r))
                 && self.pin(&h.distributions, &h.packages).is_some())
     }
 

@@ -129,6 +129,19 @@ fn codes_rules_and_docs_agree() {
         assert_eq!(e.header().apps, c.apps);
         assert_eq!(e.header().packages, c.packages);
         assert_eq!(e.header().gate_settings, c.gate_settings);
+        // The roles parsed alone (before the whole file) are the contract's.
+        let alone = Entry {
+            dir: e.dir,
+            text: e.text,
+            codes: e.codes,
+            header: OnceLock::new(),
+            roles: OnceLock::new(),
+            full: OnceLock::new(),
+        };
+        let names: Vec<&str> = alone.roles().iter().map(|r| r.role.as_str()).collect();
+        let want: Vec<&str> = c.roles.iter().map(|r| r.role.as_str()).collect();
+        assert_eq!(names, want, "{}", e.dir);
+        assert!(!names.is_empty());
         // A gate names every setting a role is bound by, and only such contracts have one.
         if !c.gate_settings.is_empty() {
             for r in &c.roles {
