@@ -1,37 +1,78 @@
-//! Embeds the generic library contracts (`rules/<library>/contract.toml` files declaring
-//! `schema = 2`) and their rule docs (`rules/<library>/<CODE>.md`), so that no library's name
-//! is written in `src/`: adding a library is adding a folder under `rules/`.
+//! Embeds the data under `rules/` without naming a library in `src/`: every rule's
+//! documentation (`rules/<folder>/<CODE>.md`) and every library contract
+//! (`rules/<library>/contract.toml`), listed in `$OUT_DIR/embedded.rs`, sorted by path; for
+//! the generic contracts (`schema = 2`), the rule codes their items carry.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
-    println!("cargo:rerun-if-changed={}", root.display());
-    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let rules = root.join("rules");
+    println!("cargo:rerun-if-changed=rules");
+    let mut docs: Vec<(String, String)> = Vec::new();
+    let mut contracts: Vec<String> = Vec::new();
+    let mut folders: Vec<_> = std::fs::read_dir(&rules)
         .expect("rules/ is readable")
-        .flatten()
+        .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.is_dir())
         .collect();
-    dirs.sort();
-    let mut contracts = String::from("pub const CONTRACTS: &[(&str, &str, &[&str])] = &[\n");
-    let mut docs = String::from("pub const DOCS: &[(&str, &str, &str)] = &[\n");
-    for dir in dirs {
-        println!("cargo:rerun-if-changed={}", dir.display());
-        let contract = dir.join("contract.toml");
-        let Ok(text) = std::fs::read_to_string(&contract) else {
-            continue;
-        };
+    folders.sort();
+    for folder in folders {
+        println!("cargo:rerun-if-changed={}", folder.display());
+        let folder_name = folder.file_name().unwrap().to_string_lossy().into_owned();
+        let mut files: Vec<_> = std::fs::read_dir(&folder)
+            .expect("a rules folder is readable")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        for file in files {
+            let rel = format!("rules/{folder_name}/{file}");
+            if file == "contract.toml" {
+                contracts.push(rel);
+            } else if let Some(code) = file.strip_suffix(".md").filter(|c| is_code(c)) {
+                docs.push((code.to_string(), rel));
+            }
+        }
+    }
+    let mut out = String::new();
+    out.push_str("/// Every rule document: (code, path from the repository root, text).\n");
+    out.push_str("pub const DOCS: &[(&str, &str, &str)] = &[\n");
+    for (code, rel) in &docs {
+        let abs = root.join(rel);
+        let _ = writeln!(
+            out,
+            "    ({code:?}, {rel:?}, include_str!({:?})),",
+            abs.display().to_string()
+        );
+    }
+    out.push_str("];\n\n/// Every library contract: (path from the repository root, text).\n");
+    out.push_str("pub const CONTRACTS: &[(&str, &str)] = &[\n");
+    for rel in &contracts {
+        let abs = root.join(rel);
+        let _ = writeln!(
+            out,
+            "    ({rel:?}, include_str!({:?})),",
+            abs.display().to_string()
+        );
+    }
+    out.push_str("];\n\n");
+    // The generic contracts (`schema = 2`) and the rule codes their items carry (`code = "X"`
+    // lines), so that a run can ask whether a code is a contract's, or whether a project could
+    // be concerned, without parsing the data (a unit test checks them against the parsed
+    // contracts).
+    out.push_str(
+        "/// Every generic (`schema = 2`) contract: (path from the repository root, its rule codes).\n",
+    );
+    out.push_str("pub const CONTRACT_CODES: &[(&str, &[&str])] = &[\n");
+    for rel in &contracts {
+        let text = std::fs::read_to_string(root.join(rel)).expect("a contract is readable");
         if !text.lines().any(|l| l.trim() == "schema = 2") {
             continue;
         }
-        println!("cargo:rerun-if-changed={}", contract.display());
-        let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        // The rule codes the contract's items carry (`code = "X"` lines), so that a run can ask
-        // whether a code is a contract's without parsing the data (a unit test checks them
-        // against the parsed contracts).
-        let mut codes: Vec<String> = text
+        let mut codes: Vec<&str> = text
             .lines()
             .filter_map(|l| {
                 let v = l
@@ -39,35 +80,20 @@ fn main() {
                     .strip_prefix("code")?
                     .trim_start()
                     .strip_prefix('=')?;
-                Some(v.trim().trim_matches('"').to_string())
+                Some(v.trim().trim_matches('"'))
             })
             .collect();
-        codes.sort();
+        codes.sort_unstable();
         codes.dedup();
-        let _ = writeln!(
-            contracts,
-            "    ({name:?}, include_str!({:?}), &{codes:?}),",
-            contract.display().to_string()
-        );
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .expect("a rules folder is readable")
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "md"))
-            .collect();
-        files.sort();
-        for doc in files {
-            println!("cargo:rerun-if-changed={}", doc.display());
-            let code = doc.file_stem().unwrap().to_string_lossy().to_string();
-            let _ = writeln!(
-                docs,
-                "    ({code:?}, {name:?}, include_str!({:?})),",
-                doc.display().to_string()
-            );
-        }
+        let _ = writeln!(out, "    ({rel:?}, &{codes:?}),");
     }
-    contracts.push_str("];\n");
-    docs.push_str("];\n");
-    let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("library_data.rs");
-    std::fs::write(out, contracts + &docs).expect("OUT_DIR is writable");
+    out.push_str("];\n");
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set")).join("embedded.rs");
+    std::fs::write(dest, out).expect("OUT_DIR is writable");
+}
+
+/// A rule code: capitals then digits (`DOT001`, `E902`).
+fn is_code(s: &str) -> bool {
+    let letters = s.bytes().take_while(u8::is_ascii_uppercase).count();
+    letters > 0 && s.len() > letters && s[letters..].bytes().all(|b| b.is_ascii_digit())
 }

@@ -8,7 +8,30 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::codes::Rule;
 use crate::contract::Version;
+use crate::diagnostic::FixDetails;
+
+/// What the command line (or a test) asks for.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `--settings`: the settings module, dotted.
+    pub settings: Option<String>,
+    /// `--dot-version`: overrides the pinned version found in the project.
+    pub dot_version: Option<Version>,
+    /// `--exclude` globs.
+    pub exclude: Vec<String>,
+    /// Which codes are reported.
+    pub selection: Selection,
+    /// Codes ignored in files matching a glob.
+    pub per_file_ignores: Vec<(globset::GlobMatcher, Vec<String>)>,
+    /// Extra source roots (`src` in the configuration).
+    pub src: Vec<PathBuf>,
+    /// `--stdin-filename`: the buffer to check in place of that file's content on disk.
+    pub stdin: Option<(PathBuf, String)>,
+    /// How much of each fix the caller will use.
+    pub fix_details: FixDetails,
+}
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -131,7 +154,7 @@ fn validate(c: &Config) -> Result<(), String> {
 
 /// A code or a prefix of codes that exist (`DOT`, `DOT00`, `DOT001`, `E9`, `ALL`).
 pub fn is_selector(s: &str) -> bool {
-    s == "ALL" || crate::rules::RULES.iter().any(|r| r.code.starts_with(s))
+    s == "ALL" || Rule::ALL.iter().any(|r| r.code().starts_with(s))
 }
 
 /// The configuration for `start` (a file or directory): the nearest candidate above it.
@@ -170,7 +193,8 @@ pub struct Selection {
 }
 
 impl Selection {
-    pub fn enabled(&self, code: &str) -> bool {
+    pub fn enabled(&self, rule: Rule) -> bool {
+        let code = rule.code();
         let best = |list: &[String]| {
             list.iter()
                 .filter(|s| s.as_str() == "ALL" || code.starts_with(s.as_str()))
@@ -178,8 +202,8 @@ impl Selection {
                 .max()
         };
         let selected = if self.select.is_empty() {
-            (!crate::rules::DEFAULT_OFF.contains(&code)).then_some(0)
-        } else if crate::rules::DEFAULT_OFF.contains(&code) {
+            (!crate::codes::DEFAULT_OFF.contains(&rule)).then_some(0)
+        } else if crate::codes::DEFAULT_OFF.contains(&rule) {
             // Only an explicit code or a prefix longer than "ALL" turns these on.
             self.select
                 .iter()
@@ -241,15 +265,15 @@ mod tests {
             select: vec!["DOT001".into()],
             ignore: vec!["DOT".into()],
         };
-        assert!(s.enabled("DOT001"));
-        assert!(!s.enabled("DOT002"));
+        assert!(s.enabled(Rule::DOT001));
+        assert!(!s.enabled(Rule::DOT002));
         let s = Selection {
             select: vec![],
             ignore: vec!["DOT00".into()],
         };
-        assert!(!s.enabled("DOT003"));
-        assert!(s.enabled("DOT010"));
-        assert!(s.enabled("E999"));
+        assert!(!s.enabled(Rule::DOT003));
+        assert!(s.enabled(Rule::DOT010));
+        assert!(s.enabled(Rule::E999));
     }
 }
 
@@ -272,7 +296,7 @@ pub struct Overrides {
 pub fn resolve(
     inputs: &[PathBuf],
     flags: &Overrides,
-) -> Result<(crate::Options, String, Option<Loaded>), String> {
+) -> Result<(Options, String, Option<Loaded>), String> {
     let loaded =
         if flags.isolated {
             None
@@ -348,7 +372,7 @@ pub fn resolve(
             Ok((matcher, codes))
         })
         .collect::<Result<Vec<_>, String>>()?;
-    let options = crate::Options {
+    let options = Options {
         settings: flags.settings.clone().or(file.settings),
         dot_version,
         exclude,
@@ -361,7 +385,7 @@ pub fn resolve(
             .map(|s| relative(s))
             .collect(),
         stdin: None,
-        fix_details: crate::FixDetails::Full,
+        fix_details: FixDetails::Full,
     };
     let format = flags
         .output_format

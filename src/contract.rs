@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-const DOT_CONTRACT: &str = include_str!("../rules/django-oauth-toolkit/contract.toml");
+use crate::codes::Rule;
 
 /// A release number, compared numerically (`3.10.0` > `3.4.1`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -65,10 +65,15 @@ pub fn describe_range(since: Option<Version>, until: Option<Version>) -> String 
 #[serde(deny_unknown_fields)]
 pub struct Contract {
     pub library: String,
+    /// The library's short name in messages, also its rule codes' prefix (`DOT`).
+    pub short_name: String,
     pub package: String,
     pub models_module: String,
     pub settings_object: String,
     pub settings_dict: String,
+    /// Bytes whose presence makes a file worth parsing for this library (the prefilter's seeds):
+    /// its package and its settings' prefix.
+    pub mentions: Vec<String>,
     pub newest: Version,
     pub docs_url: String,
     pub roles: Vec<Role>,
@@ -100,6 +105,14 @@ pub struct Role {
     pub evidence: String,
 }
 
+/// A rule code in the data, which must name one of our rules.
+fn rule_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Rule>, D::Error> {
+    let code = String::deserialize(d)?;
+    Rule::from_code(&code)
+        .map(Some)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown rule `{code}`")))
+}
+
 fn error() -> String {
     "error".to_string()
 }
@@ -126,7 +139,9 @@ pub struct Relation {
     pub related_name: Option<String>,
     pub reverse_query_name: Option<String>,
     pub reverse_since: Option<Version>,
-    pub rule: Option<String>,
+    /// The rule that checks this relation's reverse names (`rule = "DOT001"`).
+    #[serde(default, deserialize_with = "rule_code")]
+    pub rule: Option<Rule>,
     pub failing_operation: String,
     pub failure: Option<String>,
     pub evidence: String,
@@ -223,20 +238,38 @@ impl Contract {
             .iter()
             .find(|r| r.role == role && r.field == field)
     }
+    /// The settings object's module and name (`oauth2_provider.settings`, `oauth2_settings`).
+    pub fn settings_object_parts(&self) -> (&str, &str) {
+        self.settings_object
+            .rsplit_once('.')
+            .unwrap_or(("", self.settings_object.as_str()))
+    }
     /// Qualified name of an abstract model, e.g. `oauth2_provider.models.AbstractRefreshToken`.
     pub fn abstract_qualname(&self, role: &Role) -> String {
         format!("{}.{}", self.models_module, role.abstract_class)
     }
 }
 
-/// django-oauth-toolkit's contract. The embedded file is validated by a unit test, so this
-/// cannot fail in a released binary.
-pub fn dot() -> &'static Contract {
-    static CONTRACT: OnceLock<Contract> = OnceLock::new();
-    CONTRACT.get_or_init(|| match toml::from_str(DOT_CONTRACT) {
-        Ok(c) => c,
-        Err(e) => panic!("embedded contract.toml is invalid: {e}"),
+/// The embedded library contracts (`rules/<library>/contract.toml`, listed by `build.rs`) of
+/// this schema, parsed once, in path order; the generic ones (`schema = 2`, read by
+/// `crate::library`) are skipped. A unit test checks that every embedded contract of this
+/// schema parses, so none is dropped in a released binary.
+pub fn all() -> &'static [Contract] {
+    static CONTRACTS: OnceLock<Vec<Contract>> = OnceLock::new();
+    CONTRACTS.get_or_init(|| {
+        crate::embedded::swappable_contracts()
+            .filter_map(|(_, text)| toml::from_str(text).ok())
+            .collect()
     })
+}
+
+/// The contract whose roles are swappable models, bound by the model analysis
+/// (`models::Analysis` holds one contract; the first embedded one of this schema).
+pub fn swappable_models() -> &'static Contract {
+    match all().first() {
+        Some(c) => c,
+        None => panic!("no embedded contract.toml parses"),
+    }
 }
 
 #[cfg(test)]
@@ -245,7 +278,18 @@ mod tests {
 
     #[test]
     fn embedded_contract_parses_and_is_consistent() {
-        let c = dot();
+        for (path, text) in crate::embedded::swappable_contracts() {
+            if let Err(e) = toml::from_str::<Contract>(text) {
+                panic!("{path} is invalid: {e}");
+            }
+        }
+        // Every embedded contract is of this schema or a generic one, which `all()` skips.
+        assert_eq!(
+            all().len() + crate::embedded::CONTRACT_CODES.len(),
+            crate::embedded::CONTRACTS.len()
+        );
+        let c = swappable_models();
+        assert_eq!(c.library, "django-oauth-toolkit");
         assert_eq!(c.roles.len(), 6);
         for rel in &c.relations {
             assert!(c.role(&rel.role).is_some(), "{}", rel.role);
@@ -266,6 +310,14 @@ mod tests {
         }
         let rt = c.relation("refresh_token", "access_token").unwrap();
         assert_eq!(rt.reverse_query_name.as_deref(), Some("refresh_token"));
+        assert_eq!(rt.rule, Some(Rule::DOT001));
+        let bad = crate::embedded::swappable_contracts()
+            .next()
+            .unwrap()
+            .1
+            .replacen("rule = \"DOT001\"", "rule = \"DOT01\"", 1);
+        let err = toml::from_str::<Contract>(&bad).unwrap_err().to_string();
+        assert!(err.contains("unknown rule `DOT01`"), "{err}");
         assert_eq!(c.newest, Version(3, 4, 1));
     }
 

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::codes::Rule;
 use crate::source::{LineIndex, Location};
 use crate::syntax::Span;
 
@@ -98,6 +99,19 @@ impl Edit {
     }
 }
 
+/// How much of a fix is built. A fix whose edits need a scan of the whole project (the rename
+/// of DOT001 / DOT002) costs a read of every file; an output that shows only whether a fix
+/// exists does not need its edits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FixDetails {
+    /// Every edit, message and related location (fixing, diffs, full / JSON / SARIF output).
+    #[default]
+    Full,
+    /// Whether a fix exists and its applicability, as far as known without scanning the
+    /// project (concise and CI annotation formats).
+    Summary,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
     pub applicability: Applicability,
@@ -114,6 +128,8 @@ pub struct Related {
 
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
+    /// The rule that made it; `code` and `name` are its code and name.
+    pub rule: Rule,
     pub code: &'static str,
     pub name: &'static str,
     pub severity: Severity,
@@ -140,16 +156,16 @@ pub struct DjangoCheck {
 
 impl Diagnostic {
     pub fn new(
-        code: &'static str,
-        name: &'static str,
+        rule: Rule,
         severity: Severity,
         file: Arc<SourceFile>,
         span: Span,
         message: impl Into<String>,
     ) -> Diagnostic {
         Diagnostic {
-            code,
-            name,
+            rule,
+            code: rule.code(),
+            name: rule.name(),
             severity,
             message: message.into(),
             file,

@@ -119,11 +119,13 @@ pub fn django_models_name(module: &Arc<SourceModule>, name: &str) -> Option<Stri
     via_module
 }
 
-/// How `module` can spell DOT's `oauth2_settings`, if it imports it.
-pub fn oauth2_settings_name(module: &Arc<SourceModule>) -> Option<String> {
+/// How `module` can spell the object at `qualname` (a library's settings object, such as the
+/// contract's `settings_object`), if it imports it by name.
+pub fn imported_name(module: &Arc<SourceModule>, qualname: &str) -> Option<String> {
+    let (from, name) = qualname.rsplit_once('.')?;
     module.index.bindings.iter().find_map(|(local, b)| match b {
         Binding::Import(ImportTarget::Member { module: m, name: n }, _)
-            if m == "oauth2_provider.settings" && n == "oauth2_settings" =>
+            if m == from && n == name =>
         {
             Some(local.clone())
         }

@@ -185,7 +185,14 @@ mod tests {
     use crate::syntax::Span;
 
     fn diag_with(file: Arc<SourceFile>, edits: Vec<Edit>, a: Applicability) -> Diagnostic {
-        Diagnostic::new("DOT001", "n", Severity::Error, file, Span::new(0, 1), "m").fix(Some(Fix {
+        Diagnostic::new(
+            crate::rules::Rule::DOT001,
+            Severity::Error,
+            file,
+            Span::new(0, 1),
+            "m",
+        )
+        .fix(Some(Fix {
             applicability: a,
             message: "f".into(),
             edits,

@@ -23,7 +23,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "django-model-lint",
     version,
-    about = "Static checks of Django models against django-oauth-toolkit's contract for swapped models"
+    about = "Static checks of Django models: Django's own model checks, and the contracts of the libraries whose models a project swaps or writes"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -210,10 +210,7 @@ fn fix_footer(
             writeln!(out, "warning: {skipped}")?;
         }
         if n > 0 {
-            let migrations = summary
-                .fixed
-                .iter()
-                .any(|(_, codes)| codes.iter().any(|c| c.starts_with("DOT")));
+            let migrations = summary.changes_migrations();
             writeln!(
                 out,
                 "Fixed {n} diagnostic{}.{}",
@@ -502,10 +499,11 @@ fn main() -> ExitCode {
             out.finish(rendered, code, &target)
         }
         Command::Rule { code, all } => match code {
-            Some(code) if !all => match RULES.iter().find(|r| r.code.eq_ignore_ascii_case(&code)) {
+            Some(code) if !all => match RULES.iter().find(|r| r.code().eq_ignore_ascii_case(&code))
+            {
                 Some(rule) => {
                     let mut out = stdout();
-                    let written = out.write_all(rule.doc.as_bytes());
+                    let written = out.write_all(rule.doc().as_bytes());
                     out.finish(written, ExitCode::SUCCESS, "to stdout")
                 }
                 None => {
@@ -527,8 +525,8 @@ fn main() -> ExitCode {
                         writeln!(
                             out,
                             "{:<7} {:<31} {:<8} {}",
-                            r.code,
-                            r.name,
+                            r.code(),
+                            r.name(),
                             r.severity.as_str(),
                             r.summary
                         )?;

@@ -151,7 +151,7 @@ pub struct Analysis<'p> {
     /// skipped for the others.
     pub reported: Option<&'p (dyn Fn(&Diagnostic) -> bool + Sync)>,
     /// How much of each fix to build.
-    pub fix_details: crate::FixDetails,
+    pub fix_details: crate::diagnostic::FixDetails,
     /// The model graph and settings Django's own checks (DJF / DJM rules) run on; `None` when
     /// they do not run for this project.
     pub django: Option<&'p crate::rules::django::Context<'p>>,
@@ -164,12 +164,14 @@ const FIELD_NAMES: &[&str] = &[
     "ForeignObject",
 ];
 
-fn field_kind_of_qualname(q: &str) -> Option<String> {
+/// The field class `q` names, when it is one of Django's or of the library's (`package`).
+fn field_kind_of_qualname(q: &str, package: &str) -> Option<String> {
     let last = q.rsplit('.').next()?;
     let fieldish = last.ends_with("Field") || FIELD_NAMES.contains(&last);
     let known_lib = q.starts_with("django.db.models")
         || q.starts_with("django.contrib.")
-        || q.starts_with("oauth2_provider.");
+        || q.strip_prefix(package)
+            .is_some_and(|rest| rest.starts_with('.'));
     (fieldish && known_lib).then(|| last.to_string())
 }
 
@@ -227,7 +229,7 @@ impl<'p> Analysis<'p> {
             unclear: None,
             models: Vec::new(),
             reported: None,
-            fix_details: crate::FixDetails::Full,
+            fix_details: crate::diagnostic::FixDetails::Full,
             django: None,
         }
     }
@@ -382,11 +384,13 @@ impl<'p> Analysis<'p> {
             return None;
         };
         let kind = match self.resolver.resolve_expr(module, func) {
-            Symbol::External(q) => field_kind_of_qualname(&q),
+            Symbol::External(q) => field_kind_of_qualname(&q, &self.contract.package),
             Symbol::Class(c) => self.resolver.mro(&c).iter().find_map(|a| match a {
-                Ancestor::External(q) => field_kind_of_qualname(q),
-                Ancestor::Project(p) => field_kind_of_qualname(&p.qualname())
-                    .filter(|_| p.module.name.starts_with(&self.contract.package)),
+                Ancestor::External(q) => field_kind_of_qualname(q, &self.contract.package),
+                Ancestor::Project(p) => {
+                    field_kind_of_qualname(&p.qualname(), &self.contract.package)
+                        .filter(|_| p.module.name.starts_with(&self.contract.package))
+                }
             }),
             // Unresolvable callee: fall back on its spelling (`fields.OneToOneField`).
             _ => func

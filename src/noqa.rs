@@ -192,7 +192,7 @@ pub fn unused(
             let bad: Vec<(&String, bool)> = ours
                 .iter()
                 .filter(|c| !here.contains(&c.as_str()))
-                .map(|c| (*c, crate::rules::RULES.iter().any(|r| r.code == c.as_str())))
+                .map(|c| (*c, crate::codes::Rule::from_code(c).is_some()))
                 .collect();
             if bad.is_empty() {
                 continue;
@@ -237,8 +237,7 @@ pub fn unused(
                 .collect();
             out.push(
                 Diagnostic::new(
-                    "DML100",
-                    "unused-noqa",
+                    crate::codes::Rule::DML100,
                     Severity::Warning,
                     file.clone(),
                     Span::new(comment_start as u32, directive_end as u32),

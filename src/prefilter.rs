@@ -10,15 +10,24 @@
 //! Everything here over-approximates: an `import` line inside a docstring only makes one more
 //! file read, never one less.
 
-/// Bytes whose presence makes a file worth parsing: it mentions the library or its settings.
-pub const SEEDS: &[&str] = &["oauth2_provider", "OAUTH2_PROVIDER"];
+/// Bytes whose presence makes a file worth parsing: it mentions a library or its settings (each
+/// contract's `mentions`).
+pub fn seeds() -> &'static [String] {
+    static SEEDS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    SEEDS.get_or_init(|| {
+        crate::contract::all()
+            .iter()
+            .flat_map(|c| c.mentions.iter().cloned())
+            .collect()
+    })
+}
 
-/// Whether `text` mentions one of the [`SEEDS`].
+/// Whether `text` mentions one of the [`seeds`].
 pub fn mentions_library(text: &str) -> bool {
     static FINDERS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
         std::sync::OnceLock::new();
     FINDERS
-        .get_or_init(|| SEEDS.iter().map(memchr::memmem::Finder::new).collect())
+        .get_or_init(|| seeds().iter().map(memchr::memmem::Finder::new).collect())
         .iter()
         .any(|f| f.find(text.as_bytes()).is_some())
 }

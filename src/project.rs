@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use crate::codes::Rule;
 use crate::diagnostic::{Diagnostic, Severity, SourceFile};
 use crate::discover::Listing;
 use crate::index::{self, ModuleIndex};
@@ -41,8 +42,7 @@ pub fn read_source(path: &Path) -> Result<String, String> {
 pub fn io_error(path: &Path, reason: &str) -> Diagnostic {
     let file = Arc::new(SourceFile::new(path.to_path_buf(), String::new()));
     Diagnostic::new(
-        "E902",
-        "io-error",
+        Rule::E902,
         Severity::Error,
         file,
         syntax::Span::default(),
@@ -560,8 +560,7 @@ fn parse_module(
         let mut sink = lock(sink);
         for err in &syntax.errors {
             sink.push(Diagnostic::new(
-                "E999",
-                "syntax-error",
+                Rule::E999,
                 Severity::Error,
                 file.clone(),
                 err.span,

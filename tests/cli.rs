@@ -235,11 +235,11 @@ fn rule_prints_docs_and_the_table() {
 #[test]
 fn rule_docs_have_the_required_sections() {
     for rule in django_model_lint::rules::RULES {
-        let heading = format!("# {}: {}", rule.code, rule.name);
+        let heading = format!("# {}: {}", rule.code(), rule.name());
         assert!(
-            rule.doc.starts_with(&heading),
+            rule.doc().starts_with(&heading),
             "{} doc must start with `{heading}`",
-            rule.code
+            rule.code()
         );
         for section in [
             "## What it does",
@@ -248,21 +248,21 @@ fn rule_docs_have_the_required_sections() {
             "## Use instead",
             "## Fix safety",
         ] {
-            if rule.code.starts_with('E') && section.contains("instead") {
+            if rule.code().starts_with('E') && section.contains("instead") {
                 continue;
             }
             assert!(
-                rule.doc.contains(section),
+                rule.doc().contains(section),
                 "{} doc lacks {section}",
-                rule.code
+                rule.code()
             );
         }
         let sev = format!("**Severity:** {}", rule.severity.as_str());
         assert!(
-            rule.doc.contains(&sev)
-                || ["DOT003", "DOT006", "DOT008", "DOT010", "DOT013"].contains(&rule.code),
+            rule.doc().contains(&sev)
+                || ["DOT003", "DOT006", "DOT008", "DOT010", "DOT013"].contains(&rule.code()),
             "{} doc severity",
-            rule.code
+            rule.code()
         );
     }
 }

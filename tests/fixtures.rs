@@ -188,9 +188,13 @@ fn every_rule_has_a_fixture_that_fires_and_one_that_is_silent() {
     }
     for rule in django_model_lint::rules::RULES
         .iter()
-        .filter(|r| r.code.starts_with("DOT"))
+        .filter(|r| r.code().starts_with("DOT"))
     {
-        assert!(fired.contains(rule.code), "no fixture fires {}", rule.code);
+        assert!(
+            fired.contains(rule.code()),
+            "no fixture fires {}",
+            rule.code()
+        );
     }
     let silent = fixture_names()
         .into_iter()

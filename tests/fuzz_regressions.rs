@@ -230,8 +230,7 @@ fn plan_keeps_the_fixes_that_parse() {
     };
     // Drops the comment: fine. Drops the `)`: does not parse.
     let good = Diagnostic::new(
-        "DML100",
-        "t",
+        django_model_lint::rules::Rule::DML100,
         Severity::Warning,
         file.clone(),
         Span::new(5, 10),
@@ -239,8 +238,7 @@ fn plan_keeps_the_fixes_that_parse() {
     )
     .fix(fix(5, 10, ""));
     let bad = Diagnostic::new(
-        "DML100",
-        "t",
+        django_model_lint::rules::Rule::DML100,
         Severity::Warning,
         file.clone(),
         Span::new(17, 18),

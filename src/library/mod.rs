@@ -25,14 +25,11 @@ use crate::syntax::{Expr, ExprKind, Span};
 
 pub use schema::*;
 
-mod data {
-    include!(concat!(env!("OUT_DIR"), "/library_data.rs"));
-}
-
 /// An embedded contract, parsed in two steps: its top-level keys (which say whether a project
 /// uses the library) first, the whole file only for a project that does. Most projects use
 /// none of the libraries and never parse their items.
 pub struct Entry {
+    /// Its folder under `rules/`.
     pub dir: &'static str,
     text: &'static str,
     /// The rule codes of its items.
@@ -96,11 +93,14 @@ impl Entry {
 pub fn entries() -> &'static [Entry] {
     static ALL: OnceLock<Vec<Entry>> = OnceLock::new();
     ALL.get_or_init(|| {
-        data::CONTRACTS
+        crate::embedded::CONTRACT_CODES
             .iter()
-            .map(|&(dir, text, codes)| Entry {
-                dir,
-                text,
+            .map(|&(path, codes)| Entry {
+                dir: path
+                    .strip_prefix("rules/")
+                    .and_then(|p| p.strip_suffix("/contract.toml"))
+                    .unwrap_or(path),
+                text: text_of(path),
                 codes,
                 header: OnceLock::new(),
                 roles: OnceLock::new(),
@@ -110,49 +110,24 @@ pub fn entries() -> &'static [Entry] {
     })
 }
 
+/// The embedded text of the contract at `path`.
+fn text_of(path: &str) -> &'static str {
+    crate::embedded::CONTRACTS
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map_or("", |(_, text)| text)
+}
+
 /// Every embedded contract, parsed whole.
 pub fn contracts() -> Vec<&'static LibraryContract> {
     entries().iter().map(Entry::contract).collect()
 }
 
-/// The doc of a contract rule (`rules/<library>/<CODE>.md`); empty when there is none (a test
-/// checks every registered rule has one).
-pub const fn doc(code: &str) -> &'static str {
-    let mut i = 0;
-    while i < data::DOCS.len() {
-        if str_eq(data::DOCS[i].0, code) {
-            return data::DOCS[i].2;
-        }
-        i += 1;
-    }
-    ""
-}
-
-/// The `rules/` folder holding a contract rule's doc.
-pub fn doc_folder(code: &str) -> Option<&'static str> {
-    data::DOCS.iter().find(|d| d.0 == code).map(|d| d.1)
-}
-
-const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
 /// Whether `code` is one of the contracts' rule codes.
 pub fn is_contract_code(code: &str) -> bool {
-    data::CONTRACTS
+    crate::embedded::CONTRACT_CODES
         .iter()
-        .any(|(_, _, codes)| codes.contains(&code))
+        .any(|(_, codes)| codes.contains(&code))
 }
 
 /// What the evaluation reads: the project, its settings and apps, the model modules Django

@@ -131,8 +131,7 @@ mod tests {
         let path = PathBuf::from("/p/we,ird:dir/100%/m.py");
         let file = Arc::new(SourceFile::new(path, text));
         let d = Diagnostic::new(
-            "DOT001",
-            "refresh-token-reverse-name",
+            crate::rules::Rule::DOT001,
             Severity::Warning,
             file,
             Span::new(0, 1),

@@ -96,7 +96,7 @@ pub(super) fn item(d: &Diagnostic) -> JsonDiagnostic {
         name: d.name,
         noqa_row: Some(location.row),
         severity: d.severity,
-        url: super::rule_url(d.code),
+        url: super::rule_url(d.rule),
         help: d.help.clone(),
         notes: d.notes.clone(),
         related: d

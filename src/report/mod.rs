@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::Rule;
 
 mod full;
 mod github;
@@ -277,27 +278,10 @@ fn percent_encode(s: &str) -> String {
 /// below the `repository` URL of Cargo.toml (the one place that names it).
 pub const RULE_DOCS: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/");
 
-/// A rule's documentation file, relative to the repository root: `rules/<library>/<CODE>.md`,
-/// the tool's own rules (`DML…`) under `rules/django-model-lint/`, Django's checks (`DJF…`,
-/// `DJM…`) under `rules/django/` (as `rules/mod.rs` embeds them).
-pub fn rule_doc_path(code: &str) -> String {
-    // A library contract's rule: its doc is in the contract's folder.
-    if let Some(folder) = crate::library::doc_folder(code) {
-        return format!("rules/{folder}/{code}.md");
-    }
-    let library = if code.starts_with("DML") {
-        "django-model-lint"
-    } else if code.starts_with("DJF") || code.starts_with("DJM") {
-        "django"
-    } else {
-        "django-oauth-toolkit"
-    };
-    format!("rules/{library}/{code}.md")
-}
-
-/// Where a rule's documentation lives (the `url` of JSON, SARIF's `helpUri`).
-pub fn rule_url(code: &str) -> String {
-    format!("{RULE_DOCS}{}", rule_doc_path(code))
+/// Where a rule's documentation lives (the `url` of JSON, SARIF's `helpUri`): the file the
+/// binary embeds as its documentation, `rules/<folder>/<CODE>.md`.
+pub fn rule_url(rule: Rule) -> String {
+    format!("{RULE_DOCS}{}", rule.info().doc_path())
 }
 
 #[cfg(test)]
@@ -326,13 +310,18 @@ mod tests {
     #[test]
     fn rule_urls_name_the_embedded_documentation() {
         for rule in crate::rules::RULES {
-            let url = rule_url(rule.code);
+            let url = rule_url(rule.rule);
             let path = url.strip_prefix(RULE_DOCS).expect("below RULE_DOCS");
             assert!(path.starts_with("rules/"), "{url}");
             let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
             let text = std::fs::read_to_string(&file)
-                .unwrap_or_else(|e| panic!("{}: {url} names {}: {e}", rule.code, file.display()));
-            assert_eq!(text, rule.doc, "{url} is not {}'s documentation", rule.code);
+                .unwrap_or_else(|e| panic!("{}: {url} names {}: {e}", rule.code(), file.display()));
+            assert_eq!(
+                text,
+                rule.doc(),
+                "{url} is not {}'s documentation",
+                rule.code()
+            );
         }
     }
 

@@ -25,18 +25,18 @@ pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic], cwd: &Path) -> io
     // The rules with results, in registry order; results refer to them by index.
     let rules: Vec<&crate::rules::RuleInfo> = RULES
         .iter()
-        .filter(|r| diagnostics.iter().any(|d| d.code == r.code))
+        .filter(|r| diagnostics.iter().any(|d| d.code == r.code()))
         .collect();
     let rule_objects: Vec<Value> = rules
         .iter()
         .map(|r| {
             json!({
-                "id": r.code,
-                "name": r.name,
+                "id": r.code(),
+                "name": r.name(),
                 "shortDescription": { "text": r.summary },
-                "fullDescription": { "text": r.doc, "markdown": r.doc },
-                "help": { "text": r.doc, "markdown": r.doc },
-                "helpUri": super::rule_url(r.code),
+                "fullDescription": { "text": r.doc(), "markdown": r.doc() },
+                "help": { "text": r.doc(), "markdown": r.doc() },
+                "helpUri": super::rule_url(r.rule),
                 "defaultConfiguration": { "level": r.severity.as_str() },
             })
         })
@@ -50,7 +50,7 @@ pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic], cwd: &Path) -> io
                 "message": { "text": d.message },
                 "locations": [physical(&d.file, d.span, cwd)],
             });
-            if let Some(i) = rules.iter().position(|r| r.code == d.code) {
+            if let Some(i) = rules.iter().position(|r| r.code() == d.code) {
                 result["ruleIndex"] = json!(i);
             }
             if !d.related.is_empty() {

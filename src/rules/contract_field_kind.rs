@@ -9,9 +9,28 @@ use crate::contract::in_range;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::index::{Binding, ImportTarget};
 use crate::models::Analysis;
+use crate::models::DotModel;
+use crate::resolve::ClassRef;
+use crate::rules::Rule;
 use crate::syntax::ExprKind;
+use crate::syntax::Span;
+
+/// A DOT006 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT006, severity, model, owner, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_models = &ctx.contract.models_module;
+    let lib_name = &ctx.contract.library;
     let mut out = Vec::new();
     for model in ctx.active_models() {
         for rel in ctx
@@ -33,15 +52,12 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 edits: vec![Edit::replace(span, text)],
             });
             out.push(
-                super::model_diag(
-                    ctx,
-                    "DOT006",
-                    Severity::Warning,
+                diagnostic(ctx, Severity::Warning,
                     model,
                     &owner,
                     field.func.span,
                     format!(
-                        "`{}.{}` is a {}, but django-oauth-toolkit declares it a OneToOneField and assumes one row per {}",
+                        "`{}.{}` is a {}, but {lib_name} declares it a OneToOneField and assumes one row per {}",
                         owner.info().name,
                         rel.field,
                         field.kind,
@@ -49,7 +65,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     ),
                 )
                 .help("use models.OneToOneField")
-                .note(super::breaks_note(
+                .note(super::breaks_note(ctx.contract,
                     &rel.failing_operation,
                     Some("1:1 lookups such as get(source_refresh_token_id=…) raise MultipleObjectsReturned once two rows share a target"),
                     None,
@@ -78,26 +94,23 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 continue;
             }
             out.push(
-                super::model_diag(
+                diagnostic(
                     ctx,
-                    "DOT006",
                     Severity::parse(&fc.severity),
                     model,
                     &owner,
                     field.func.span,
                     format!(
-                        "`{}.{}` is a {}, not django-oauth-toolkit's {}",
+                        "`{}.{}` is a {}, not {lib_name}'s {}",
                         owner.info().name,
                         fc.field,
                         field.kind,
                         fc.class
                     ),
                 )
-                .help(format!(
-                    "declare it with oauth2_provider.models.{}",
-                    fc.class
-                ))
+                .help(format!("declare it with {lib_models}.{}", fc.class))
                 .note(super::breaks_note(
+                    ctx.contract,
                     &fc.effect,
                     None,
                     fc.since,

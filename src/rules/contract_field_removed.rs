@@ -15,10 +15,27 @@ use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::index::{Binding, Member, MemberKind};
 use crate::models::{Analysis, DotModel};
 use crate::project::SourceModule;
+use crate::resolve::ClassRef;
 use crate::resolve::Symbol;
+use crate::rules::Rule;
+use crate::syntax::Span;
 use crate::syntax::{Expr, ExprKind};
 
+/// A DOT005 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT005, severity, model, owner, span, message)
+}
+
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
     let mut out = Vec::new();
     for model in ctx.active_models() {
         for used in ctx
@@ -47,14 +64,13 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                         f.failure
                     ),
                     None => format!(
-                        "field `{name}` of {} is {what} in `{}`, but django-oauth-toolkit uses it by name",
+                        "field `{name}` of {} is {what} in `{}`, but {lib_name} uses it by name",
                         model.role.abstract_class,
                         owner.info().name
                     ),
                 };
-                let mut d = super::model_diag(
+                let mut d = diagnostic(
                     ctx,
-                    "DOT005",
                     Severity::Error,
                     model,
                     &owner,
@@ -72,7 +88,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     edits: Vec::new(),
                 }));
                 if failures.is_empty() {
-                    d = d.note(super::breaks_note(
+                    d = d.note(super::breaks_note(ctx.contract,
                         "token issue, validation, revocation, clear_expired() or the admin, wherever the field is used",
                         None,
                         used.since,
@@ -82,6 +98,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 }
                 for f in &failures {
                     d = d.note(super::breaks_note(
+                        ctx.contract,
                         &f.operation,
                         Some(&f.failure),
                         f.since,

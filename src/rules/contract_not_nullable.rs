@@ -9,8 +9,27 @@
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::edits;
 use crate::models::Analysis;
+use crate::models::DotModel;
+use crate::resolve::ClassRef;
+use crate::rules::Rule;
+use crate::syntax::Span;
+
+/// A DOT004 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT004, severity, model, owner, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
+    let lib_package = &ctx.contract.package;
     let mut out = Vec::new();
     for model in ctx.active_models() {
         let relation_fields = ctx.relation_fields(model).filter(|r| r.null).map(|r| {
@@ -45,7 +64,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                         (
                             kw.value.span,
                             format!(
-                                "`{}.{name}` is declared null=False, but django-oauth-toolkit stores None in it",
+                                "`{}.{name}` is declared null=False, but {lib_name} stores None in it",
                                 owner.info().name
                             ),
                             e,
@@ -62,7 +81,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     (
                         field.call.span,
                         format!(
-                            "`{}.{name}` is re-declared without null=True, but django-oauth-toolkit stores None in it",
+                            "`{}.{name}` is re-declared without null=True, but {lib_name} stores None in it",
                             owner.info().name
                         ),
                         edits::append_argument(text, &field.call, arg)
@@ -77,10 +96,10 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 edits,
             });
             out.push(
-                super::model_diag(ctx, "DOT004", Severity::Error, model, &owner, span, message)
+                diagnostic(ctx, Severity::Error, model, &owner, span, message)
                     .help("add null=True, blank=True")
                     .note(format!(
-                        "This breaks: {failure}, in every django-oauth-toolkit version. Evidence in django-oauth-toolkit's oauth2_provider package: {evidence}."
+                        "This breaks: {failure}, in every {lib_name} version. Evidence in {lib_name}'s {lib_package} package: {evidence}."
                     ))
                     .fix(fix),
             );

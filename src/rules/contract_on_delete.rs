@@ -8,8 +8,26 @@ use crate::contract::Version;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::edits;
 use crate::models::Analysis;
+use crate::models::DotModel;
+use crate::resolve::ClassRef;
+use crate::rules::Rule;
+use crate::syntax::Span;
+
+/// A DOT003 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT003, severity, model, owner, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
     let mut out = Vec::new();
     for model in ctx.active_models() {
         for rel in ctx.relation_fields(model) {
@@ -38,21 +56,20 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
             let expected = &rel.on_delete;
             let fix = edits::django_models_name(&owner.module, expected).map(|name| Fix {
                 applicability: Applicability::Unsafe,
-                message: format!("Use on_delete={name} as django-oauth-toolkit does"),
+                message: format!("Use on_delete={name} as {lib_name} does"),
                 edits: vec![Edit::replace(kw.value.span, name)],
             });
             let help_name = edits::django_models_name(&owner.module, expected)
                 .unwrap_or_else(|| format!("models.{expected}"));
             out.push(
-                super::model_diag(
+                diagnostic(
                     ctx,
-                    "DOT003",
                     severity,
                     model,
                     &owner,
                     kw.value.span,
                     format!(
-                        "`{}.{}` uses on_delete={value}; django-oauth-toolkit declares it {expected}",
+                        "`{}.{}` uses on_delete={value}; {lib_name} declares it {expected}",
                         owner.info().name,
                         rel.field
                     ),
@@ -60,6 +77,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 .help(format!("use on_delete={help_name}"))
                 .note(format!("With {value}, {}.", effect.effect))
                 .note(super::breaks_note(
+                    ctx.contract,
                     &rel.failing_operation,
                     None,
                     None::<Version>,

@@ -5,9 +5,27 @@
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::edits;
+use crate::models::DotModel;
 use crate::models::{Analysis, Target};
+use crate::resolve::ClassRef;
+use crate::rules::Rule;
+use crate::syntax::Span;
+
+/// A DOT009 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT009, severity, model, owner, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let (lib_settings_module, lib_settings_name) = ctx.contract.settings_object_parts();
     let mut out = Vec::new();
     for model in ctx.active_models() {
         for rel in ctx.relation_fields(model) {
@@ -42,7 +60,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 }
                 _ => role.default.clone(),
             };
-            let replacement = edits::oauth2_settings_name(&owner.module)
+            let replacement = edits::imported_name(&owner.module, &ctx.contract.settings_object)
                 .map(|n| format!("{n}.{}", role.dict_key));
             let fix = Some(match &replacement {
                 Some(r) => Fix {
@@ -52,14 +70,17 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 },
                 None => Fix {
                     applicability: Applicability::Display,
-                    message: format!("Point it at oauth2_settings.{}", role.dict_key),
+                    message: format!(
+                        "Point it at {}.{}",
+                        settings_object_name(ctx),
+                        role.dict_key
+                    ),
                     edits: Vec::new(),
                 },
             });
             out.push(
-                super::model_diag(
+                diagnostic(
                     ctx,
-                    "DOT009",
                     Severity::Error,
                     model,
                     &owner,
@@ -72,10 +93,11 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     ),
                 )
                 .help(format!(
-                    "use oauth2_settings.{} (from oauth2_provider.settings import oauth2_settings)",
+                    "use {lib_settings_name}.{} (from {lib_settings_module} import {lib_settings_name})",
                     role.dict_key
                 ))
                 .note(super::breaks_note(
+                    ctx.contract,
                     &rel.failing_operation,
                     Some("ValueError when DOT assigns an instance of the active model"),
                     None,
@@ -87,6 +109,12 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// The last part of the contract's settings object (`oauth2_settings`).
+fn settings_object_name<'c>(ctx: &Analysis<'c>) -> &'c str {
+    let object = ctx.contract.settings_object.as_str();
+    object.rsplit('.').next().unwrap_or(object)
 }
 
 #[cfg(test)]

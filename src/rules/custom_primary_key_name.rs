@@ -6,8 +6,26 @@
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::models::Analysis;
+use crate::models::DotModel;
+use crate::resolve::ClassRef;
+use crate::rules::Rule;
+use crate::syntax::Span;
+
+/// A DOT011 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT011, severity, model, owner, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
     let pk = &ctx.contract.primary_key;
     if ctx.dot_version > pk.until {
         return Vec::new();
@@ -34,20 +52,17 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     continue;
                 }
                 out.push(
-                    super::model_diag(
-                        ctx,
-                        "DOT011",
-                        Severity::Error,
+                    diagnostic(ctx, Severity::Error,
                         model,
                         class,
                         kw.value.span,
                         format!(
-                            "`{}.{}` is the primary key, but django-oauth-toolkit {} looks token rows up by a field named `id`",
+                            "`{}.{}` is the primary key, but {lib_name} {} looks token rows up by a field named `id`",
                             class.info().name, member.name, ctx.dot_version
                         ),
                     )
-                    .help("upgrade django-oauth-toolkit to 3.4 or later, or keep the primary key named `id`")
-                    .note(super::breaks_note(&pk.effect, None, None, Some(pk.until), &pk.evidence))
+                    .help(format!("upgrade {lib_name} to 3.4 or later, or keep the primary key named `id`"))
+                    .note(super::breaks_note(ctx.contract, &pk.effect, None, None, Some(pk.until), &pk.evidence))
                     .fix(Some(Fix {
                         applicability: Applicability::Display,
                         message: "Upgrade DOT to ≥ 3.4 or keep `id`".to_string(),

@@ -7,8 +7,26 @@
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::edits;
 use crate::models::Analysis;
+use crate::models::DotModel;
+use crate::resolve::ClassRef;
+use crate::rules::Rule;
+use crate::syntax::Span;
+
+/// A DOT012 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT012, severity, model, owner, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
     let dc = &ctx.contract.device_code;
     if ctx.dot_version < dc.since {
         return Vec::new();
@@ -34,10 +52,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 edits: vec![e],
             });
         out.push(
-            super::model_diag(
-                ctx,
-                "DOT012",
-                Severity::Warning,
+            diagnostic(ctx, Severity::Warning,
                 model,
                 &owner,
                 kw.value.span,
@@ -47,7 +62,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 ),
             )
             .help("remove unique=True")
-            .note(format!("This breaks migrate on Oracle and strict MySQL, in django-oauth-toolkit ≥ {1}: {0}. Evidence in django-oauth-toolkit: {2}. This is inferred; SQLite cannot reproduce it.", dc.effect, dc.since, dc.evidence))
+            .note(format!("This breaks migrate on Oracle and strict MySQL, in {lib_name} ≥ {1}: {0}. Evidence in {lib_name}: {2}. This is inferred; SQLite cannot reproduce it.", dc.effect, dc.since, dc.evidence))
             .fix(fix),
         );
     }

@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::models::Analysis;
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
-    super::reverse_names::check(ctx, "DOT002")
+    super::reverse_names::check(ctx, super::Rule::DOT002)
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@
 //! swapped-out model contributes no reverse relations. A target or setting the tool cannot
 //! evaluate is not known to clash, and stays silent.
 
+use std::sync::Arc;
+
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::models::{ActiveSpec, Analysis, DotModel, Target};
 use crate::resolve::ClassRef;
@@ -18,6 +20,18 @@ use crate::settings::Value;
 use crate::syntax::Span;
 
 use super::reverse_names::{Via, reverse_name};
+use crate::project::SourceModule;
+use crate::rules::Rule;
+
+/// A DOT015 diagnostic located in `module`.
+fn diagnostic(
+    severity: Severity,
+    module: &Arc<SourceModule>,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::diag(Rule::DOT015, severity, module, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     if ctx.settings.is_none() {
@@ -74,9 +88,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 .contract
                 .role(&rel.to)
                 .map_or(rel.to.as_str(), |r| r.concrete.as_str());
-            let mut d = super::diag(
-                "DOT015",
-                Severity::Error,
+            let mut d = diagnostic(Severity::Error,
                 &owner.module,
                 span,
                 format!(

@@ -14,11 +14,29 @@ use crate::contract::{Role, in_range};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::index::{Binding, ImportTarget, MetaInfo};
 use crate::models::Analysis;
+use crate::models::DotModel;
 use crate::resolve::{Ancestor, ClassRef, Symbol};
+use crate::rules::Rule;
 use crate::source::slice;
+use crate::syntax::Span;
 use crate::syntax::{Expr, ExprKind};
 
+/// A DOT007 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT007, severity, model, owner, span, message)
+}
+
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
+    let lib_package = &ctx.contract.package;
     let mut out = Vec::new();
     for model in ctx.active_models() {
         let role = model.role;
@@ -38,10 +56,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 .collect::<Vec<_>>()
                 .join(", ");
             out.push(
-                super::model_diag(
-                    ctx,
-                    "DOT007",
-                    Severity::Warning,
+                diagnostic(ctx, Severity::Warning,
                     model,
                     &owner,
                     meta.name_span,
@@ -55,7 +70,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     "keep ({dot}) unique: add it to `{attr}`, or delete the override to inherit DOT's"
                 ))
                 .note(format!(
-                    "Without it the database accepts duplicate tokens or codes. Evidence in django-oauth-toolkit's oauth2_provider package: {}.",
+                    "Without it the database accepts duplicate tokens or codes. Evidence in {lib_name}'s {lib_package} package: {}.",
                     role.evidence
                 ))
                 .fix(Some(Fix {
@@ -70,10 +85,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
         let fix = base.as_ref().and_then(|b| meta_fix(&owner, meta, b));
         let parent = base.clone().unwrap_or_else(|| role.abstract_class.clone());
         out.push(
-            super::model_diag(
-                ctx,
-                "DOT007",
-                Severity::Warning,
+            diagnostic(ctx, Severity::Warning,
                 model,
                 &owner,
                 meta.name_span,
@@ -85,7 +97,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
             )
             .help(format!("declare `class Meta({parent}.Meta):`"))
             .note(format!(
-                "This breaks uniqueness: the parent Meta's unique_together / UniqueConstraint and indexes are lost, so duplicate tokens or codes become possible. Evidence in django-oauth-toolkit's oauth2_provider package: {}.",
+                "This breaks uniqueness: the parent Meta's unique_together / UniqueConstraint and indexes are lost, so duplicate tokens or codes become possible. Evidence in {lib_name}'s {lib_package} package: {}.",
                 role.evidence
             ))
             .fix(fix),

@@ -19,7 +19,21 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::edits;
 use crate::models::{ActiveSpec, Analysis, DotModel, Target};
 use crate::resolve::ClassRef;
+use crate::rules::Rule;
 use crate::syntax::{ExprKind, Span, Stmt};
+
+/// A DOT016 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT016, severity, model, owner, span, message)
+}
 
 /// A place that needs a setting: the model, the class that declares (or inherits) the
 /// relation, the relation's field name and the span to point at.
@@ -62,22 +76,24 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     }
     needs
         .into_iter()
-        .filter_map(|(setting, needs)| diagnostic(ctx, settings, setting, &needs))
+        .filter_map(|(setting, needs)| missing_setting(ctx, settings, setting, &needs))
         .collect()
 }
 
-fn diagnostic(
+fn missing_setting(
     ctx: &Analysis,
     settings: &crate::settings::Settings,
     setting: &str,
     needs: &[Need],
 ) -> Option<Diagnostic> {
+    let (_, lib_settings_name) = ctx.contract.settings_object_parts();
+    let lib_name = &ctx.contract.library;
     let role = ctx.contract.roles.iter().find(|r| r.setting == setting)?;
     let first = needs.first()?;
     let module = ctx.project.module(&settings.module)?;
     let text = &module.file.text;
     let line = format!("{setting} = {}", edits::quoted(text, &role.default));
-    let (anchor, at) = insertion_point(&module.syntax.body, text);
+    let (anchor, at) = insertion_point(&module.syntax.body, text, &ctx.contract.settings_dict);
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let content = if at as usize == text.len() && !text.is_empty() && !text.ends_with('\n') {
         format!("{newline}{line}{newline}")
@@ -90,15 +106,12 @@ fn diagnostic(
     } else {
         Applicability::Safe
     };
-    let mut d = super::model_diag(
-        ctx,
-        "DOT016",
-        Severity::Error,
+    let mut d = diagnostic(ctx, Severity::Error,
         first.model,
         &first.owner,
         first.span,
         format!(
-            "`{}.{}` points at django-oauth-toolkit's swappable {} model, but the settings do not define {setting}",
+            "`{}.{}` points at {lib_name}'s swappable {} model, but the settings do not define {setting}",
             first.model.name(),
             first.field,
             role.concrete
@@ -119,7 +132,7 @@ fn diagnostic(
     }
     Some(
         d.note(format!(
-            "This breaks makemigrations in every django-oauth-toolkit version: Django's migration autodetector resolves the swappable dependency with getattr(settings, \"{setting}\") and raises AttributeError (DOT issues #240, #1017, #980). manage.py check and DOT's own code pass, because DOT reads its default through oauth2_settings."
+            "This breaks makemigrations in every {lib_name} version: Django's migration autodetector resolves the swappable dependency with getattr(settings, \"{setting}\") and raises AttributeError (DOT issues #240, #1017, #980). manage.py check and DOT's own code pass, because DOT reads its default through {lib_settings_name}."
         ))
         .fix(Some(Fix {
             applicability,
@@ -171,7 +184,7 @@ pub(super) fn relation_site(
 
 /// After the settings module's last top-level `OAUTH2_PROVIDER_*_MODEL` assignment (the span
 /// to show, and the offset of the next line), else at the end of the file.
-fn insertion_point(body: &[Stmt], text: &str) -> (Span, u32) {
+fn insertion_point(body: &[Stmt], text: &str, prefix: &str) -> (Span, u32) {
     let last = body
         .iter()
         .filter_map(|s| match s {
@@ -179,7 +192,7 @@ fn insertion_point(body: &[Stmt], text: &str) -> (Span, u32) {
                 .iter()
                 .any(|t| {
                     matches!(&t.kind, ExprKind::Name(n)
-                        if n.starts_with("OAUTH2_PROVIDER_") && n.ends_with("_MODEL"))
+                        if n.strip_prefix(prefix).is_some_and(|r| r.starts_with('_')) && n.ends_with("_MODEL"))
                 })
                 .then_some(*span),
             _ => None,

@@ -4,12 +4,14 @@
 
 use std::sync::Arc;
 
-use crate::contract::{Version, describe_range};
+use crate::contract::{Contract, Version, describe_range};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::models::{Analysis, DotModel};
 use crate::project::SourceModule;
 use crate::resolve::ClassRef;
 use crate::syntax::Span;
+
+pub use crate::codes::{DEFAULT_OFF, Rule};
 
 pub(crate) mod contract;
 mod contract_field_kind;
@@ -36,504 +38,431 @@ pub(crate) mod unresolved_settings;
 
 /// A rule's identity: code, kebab name, default severity, one-line summary and its doc.
 pub struct RuleInfo {
-    pub code: &'static str,
-    pub name: &'static str,
+    pub rule: Rule,
     pub severity: Severity,
     pub summary: &'static str,
-    pub doc: &'static str,
     pub check: Option<fn(&Analysis) -> Vec<Diagnostic>>,
 }
 
-macro_rules! tool_doc {
-    ($code:literal) => {
-        include_str!(concat!("../../rules/django-model-lint/", $code, ".md"))
-    };
+impl RuleInfo {
+    /// The rule's code, e.g. `DOT001`.
+    pub fn code(&self) -> &'static str {
+        self.rule.code()
+    }
+    /// The rule's kebab name.
+    pub fn name(&self) -> &'static str {
+        self.rule.name()
+    }
+    /// The rule's documentation (`rules/<folder>/<CODE>.md`, embedded).
+    pub fn doc(&self) -> &'static str {
+        self.embedded_doc().2
+    }
+    /// Where the documentation lives, from the repository root (`rules/<folder>/<CODE>.md`).
+    pub fn doc_path(&self) -> &'static str {
+        self.embedded_doc().1
+    }
+    fn embedded_doc(&self) -> &'static (&'static str, &'static str, &'static str) {
+        &crate::embedded::DOCS[doc_index(self.rule.code())]
+    }
 }
 
-/// Rules reported only when selected explicitly (`--select DML100`), like ruff's RUF100.
-pub const DEFAULT_OFF: &[&str] = &["DML100"];
-
-macro_rules! django_doc {
-    ($code:literal) => {
-        include_str!(concat!("../../rules/django/", $code, ".md"))
-    };
+/// The index of `code`'s document in the embedded documents (`DOCS.len()` when it has none,
+/// which the assertion below rules out for every rule).
+const fn doc_index(code: &str) -> usize {
+    let docs = crate::embedded::DOCS;
+    let mut i = 0;
+    while i < docs.len() {
+        if same(docs[i].0, code) {
+            return i;
+        }
+        i += 1;
+    }
+    i
 }
 
-macro_rules! doc {
-    ($code:literal) => {
-        include_str!(concat!("../../rules/django-oauth-toolkit/", $code, ".md"))
-    };
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
-pub static RULES: &[RuleInfo] = &[
+pub const RULES: &[RuleInfo] = &[
     RuleInfo {
-        code: "DOT001",
-        name: "refresh-token-reverse-name",
+        rule: Rule::DOT001,
         severity: Severity::Error,
         summary: "active RefreshToken re-declares `access_token` without the `refresh_token` reverse query name",
-        doc: doc!("DOT001"),
         check: Some(refresh_token_reverse_name::check),
     },
     RuleInfo {
-        code: "DOT002",
-        name: "id-token-reverse-name",
+        rule: Rule::DOT002,
         severity: Severity::Error,
         summary: "active AccessToken re-declares `id_token` without the `access_token` reverse query name",
-        doc: doc!("DOT002"),
         check: Some(id_token_reverse_name::check),
     },
     RuleInfo {
-        code: "DOT003",
-        name: "contract-on-delete",
+        rule: Rule::DOT003,
         severity: Severity::Error,
         summary: "a contract relation is re-declared with another `on_delete`",
-        doc: doc!("DOT003"),
         check: Some(contract_on_delete::check),
     },
     RuleInfo {
-        code: "DOT004",
-        name: "contract-not-nullable",
+        rule: Rule::DOT004,
         severity: Severity::Error,
         summary: "a field DOT writes `None` to is not nullable",
-        doc: doc!("DOT004"),
         check: Some(contract_not_nullable::check),
     },
     RuleInfo {
-        code: "DOT005",
-        name: "contract-field-removed",
+        rule: Rule::DOT005,
         severity: Severity::Error,
         summary: "a field DOT uses by name is removed or shadowed",
-        doc: doc!("DOT005"),
         check: Some(contract_field_removed::check),
     },
     RuleInfo {
-        code: "DOT006",
-        name: "contract-field-kind",
+        rule: Rule::DOT006,
         severity: Severity::Error,
         summary: "a contract field is re-declared as another kind of field",
-        doc: doc!("DOT006"),
         check: Some(contract_field_kind::check),
     },
     RuleInfo {
-        code: "DOT007",
-        name: "meta-drops-parent-constraints",
+        rule: Rule::DOT007,
         severity: Severity::Warning,
         summary: "`class Meta` does not inherit the parent's Meta and loses its constraints",
-        doc: doc!("DOT007"),
         check: Some(meta_drops_parent_constraints::check),
     },
     RuleInfo {
-        code: "DOT008",
-        name: "token-models-swapped-apart",
+        rule: Rule::DOT008,
         severity: Severity::Error,
         summary: "AccessToken and RefreshToken are not swapped together into one app",
-        doc: doc!("DOT008"),
         check: Some(token_models_swapped_apart::check),
     },
     RuleInfo {
-        code: "DOT009",
-        name: "contract-target-mismatch",
+        rule: Rule::DOT009,
         severity: Severity::Error,
         summary: "a contract relation points at a model other than the active one",
-        doc: doc!("DOT009"),
         check: Some(contract_target_mismatch::check),
     },
     RuleInfo {
-        code: "DOT010",
-        name: "reverse-name-shadowed",
+        rule: Rule::DOT010,
         severity: Severity::Error,
         summary: "an attribute shadows a reverse name DOT relies on",
-        doc: doc!("DOT010"),
         check: Some(reverse_name_shadowed::check),
     },
     RuleInfo {
-        code: "DOT011",
-        name: "custom-primary-key-name",
+        rule: Rule::DOT011,
         severity: Severity::Error,
         summary: "a token model's primary key is not named `id` (DOT ≤ 3.3)",
-        doc: doc!("DOT011"),
         check: Some(custom_primary_key_name::check),
     },
     RuleInfo {
-        code: "DOT012",
-        name: "device-code-unique",
+        rule: Rule::DOT012,
         severity: Severity::Warning,
         summary: "DeviceGrant `device_code` declared with `unique=True`",
-        doc: doc!("DOT012"),
         check: Some(device_code_unique::check),
     },
     RuleInfo {
-        code: "DOT013",
-        name: "model-setting-in-dict",
+        rule: Rule::DOT013,
         severity: Severity::Error,
         summary: "a model setting is inside the `OAUTH2_PROVIDER` dict",
-        doc: doc!("DOT013"),
         check: Some(model_setting_in_dict::check),
     },
     RuleInfo {
-        code: "DOT014",
-        name: "unknown-swapped-model",
+        rule: Rule::DOT014,
         severity: Severity::Error,
         summary: "an `OAUTH2_PROVIDER_*_MODEL` setting does not name a suitable model",
-        doc: doc!("DOT014"),
         check: Some(unknown_swapped_model::check),
     },
     RuleInfo {
-        code: "DOT015",
-        name: "inactive-model-clashes",
+        rule: Rule::DOT015,
         severity: Severity::Error,
         summary: "an inactive DOT model keeps DOT's fixed reverse names and clashes with the active one",
-        doc: doc!("DOT015"),
         check: Some(inactive_model_clashes::check),
     },
     RuleInfo {
-        code: "DOT016",
-        name: "missing-swappable-setting",
+        rule: Rule::DOT016,
         severity: Severity::Error,
         summary: "a swapped model points at a DOT model whose `OAUTH2_PROVIDER_*_MODEL` setting is not defined (makemigrations fails)",
-        doc: doc!("DOT016"),
         check: Some(missing_swappable_setting::check),
     },
     RuleInfo {
-        code: "DOT017",
-        name: "stock-id-token-dependency",
+        rule: Rule::DOT017,
         severity: Severity::Error,
         summary: "a swapped AccessToken keeps DOT's IDToken, which DOT creates only in its 0004 migration (migrate fails)",
-        doc: doc!("DOT017"),
         check: Some(stock_id_token_dependency::check),
     },
     RuleInfo {
-        code: "DOT018",
-        name: "swapped-app-migrates-after-dot",
+        rule: Rule::DOT018,
         severity: Severity::Error,
         summary: "the app holding swapped models migrates after DOT's migrations that need it (migrate fails)",
-        doc: doc!("DOT018"),
         check: Some(swapped_app_migrates_after_dot::check),
     },
     RuleInfo {
-        code: "DJF001",
-        name: "field-name-trailing-underscore",
+        rule: Rule::DJF001,
         severity: Severity::Error,
         summary: "a field name ends with an underscore (fields.E001)",
-        doc: django_doc!("DJF001"),
         check: Some(django::field_name_trailing_underscore::check),
     },
     RuleInfo {
-        code: "DJF002",
-        name: "field-name-double-underscore",
+        rule: Rule::DJF002,
         severity: Severity::Error,
         summary: "a field name contains `__` (fields.E002)",
-        doc: django_doc!("DJF002"),
         check: Some(django::field_name_double_underscore::check),
     },
     RuleInfo {
-        code: "DJF003",
-        name: "field-name-pk",
+        rule: Rule::DJF003,
         severity: Severity::Error,
         summary: "a field is named `pk` (fields.E003)",
-        doc: django_doc!("DJF003"),
         check: Some(django::field_name_pk::check),
     },
     RuleInfo {
-        code: "DJF302",
-        name: "reverse-accessor-field-clash",
+        rule: Rule::DJF302,
         severity: Severity::Error,
         summary: "a reverse accessor clashes with a field of the target model (fields.E302)",
-        doc: django_doc!("DJF302"),
         check: Some(django::reverse_accessor_field_clash::check),
     },
     RuleInfo {
-        code: "DJF303",
-        name: "reverse-query-name-field-clash",
+        rule: Rule::DJF303,
         severity: Severity::Error,
         summary: "a reverse query name clashes with a field of the target model (fields.E303)",
-        doc: django_doc!("DJF303"),
         check: Some(django::reverse_query_name_field_clash::check),
     },
     RuleInfo {
-        code: "DJF304",
-        name: "reverse-accessor-clash",
+        rule: Rule::DJF304,
         severity: Severity::Error,
         summary: "a reverse accessor clashes with another relation's reverse accessor (fields.E304)",
-        doc: django_doc!("DJF304"),
         check: Some(django::reverse_accessor_clash::check),
     },
     RuleInfo {
-        code: "DJF305",
-        name: "reverse-query-name-clash",
+        rule: Rule::DJF305,
         severity: Severity::Error,
         summary: "a reverse query name clashes with another relation's reverse name (fields.E305)",
-        doc: django_doc!("DJF305"),
         check: Some(django::reverse_query_name_clash::check),
     },
     RuleInfo {
-        code: "DJF320",
-        name: "set-null-not-nullable",
+        rule: Rule::DJF320,
         severity: Severity::Error,
         summary: "`on_delete=SET_NULL` on a field that is not `null=True` (fields.E320)",
-        doc: django_doc!("DJF320"),
         check: Some(django::set_null_not_nullable::check),
     },
     RuleInfo {
-        code: "DJF321",
-        name: "set-default-without-default",
+        rule: Rule::DJF321,
         severity: Severity::Error,
         summary: "`on_delete=SET_DEFAULT` on a field without a default (fields.E321)",
-        doc: django_doc!("DJF321"),
         check: Some(django::set_default_without_default::check),
     },
     RuleInfo {
-        code: "DJF300",
-        name: "relation-model-not-installed",
+        rule: Rule::DJF300,
         severity: Severity::Error,
         summary: "a relation points at a model that is not installed or is abstract",
-        doc: django_doc!("DJF300"),
         check: Some(django::relation_model_not_installed::check),
     },
     RuleInfo {
-        code: "DJF301",
-        name: "relation-to-swapped-model",
+        rule: Rule::DJF301,
         severity: Severity::Error,
         summary: "a relation points at a model swapped out by its setting",
-        doc: django_doc!("DJF301"),
         check: Some(django::relation_to_swapped_model::check),
     },
     RuleInfo {
-        code: "DJF306",
-        name: "invalid-related-name",
+        rule: Rule::DJF306,
         severity: Severity::Error,
         summary: "related_name is not a valid Python identifier (nor ends with `+`)",
-        doc: django_doc!("DJF306"),
         check: Some(django::invalid_related_name::check),
     },
     RuleInfo {
-        code: "DJF307",
-        name: "lazy-reference-missing",
+        rule: Rule::DJF307,
         severity: Severity::Error,
         summary: "a lazy reference names a model or app that does not exist",
-        doc: django_doc!("DJF307"),
         check: Some(django::lazy_reference_missing::check),
     },
     RuleInfo {
-        code: "DJF308",
-        name: "reverse-query-name-trailing-underscore",
+        rule: Rule::DJF308,
         severity: Severity::Error,
         summary: "a reverse query name ends with an underscore",
-        doc: django_doc!("DJF308"),
         check: Some(django::reverse_query_name_trailing_underscore::check),
     },
     RuleInfo {
-        code: "DJF309",
-        name: "reverse-query-name-double-underscore",
+        rule: Rule::DJF309,
         severity: Severity::Error,
         summary: "a reverse query name contains `__`",
-        doc: django_doc!("DJF309"),
         check: Some(django::reverse_query_name_double_underscore::check),
     },
     RuleInfo {
-        code: "DJF310",
-        name: "foreign-object-target-not-unique",
+        rule: Rule::DJF310,
         severity: Severity::Error,
         summary: "no subset of a ForeignObject's target fields is unique",
-        doc: django_doc!("DJF310"),
         check: Some(django::foreign_object_target_not_unique::check),
     },
     RuleInfo {
-        code: "DJF311",
-        name: "to-field-not-unique",
+        rule: Rule::DJF311,
         severity: Severity::Error,
         summary: "a foreign key's target field is not unique",
-        doc: django_doc!("DJF311"),
         check: Some(django::to_field_not_unique::check),
     },
     RuleInfo {
-        code: "DJF312",
-        name: "to-field-missing",
+        rule: Rule::DJF312,
         severity: Severity::Error,
         summary: "a `to_field` names no field of the related model",
-        doc: django_doc!("DJF312"),
         check: Some(django::to_field_missing::check),
     },
     RuleInfo {
-        code: "DJM005",
-        name: "parent-field-clash",
+        rule: Rule::DJM005,
         severity: Severity::Error,
         summary: "fields of two multi-table parents clash",
-        doc: django_doc!("DJM005"),
         check: Some(django::parent_field_clash::check),
     },
     RuleInfo {
-        code: "DJM006",
-        name: "field-name-clash",
+        rule: Rule::DJM006,
         severity: Severity::Error,
         summary: "a field clashes with another field of the model or a parent (name or attname)",
-        doc: django_doc!("DJM006"),
         check: Some(django::field_name_clash::check),
     },
     RuleInfo {
-        code: "DJM025",
-        name: "property-accessor-clash",
+        rule: Rule::DJM025,
         severity: Severity::Error,
         summary: "a property clashes with an inherited relation's attname",
-        doc: django_doc!("DJM025"),
         check: Some(django::property_accessor_clash::check),
     },
     RuleInfo {
-        code: "DJM026",
-        name: "multiple-primary-keys",
+        rule: Rule::DJM026,
         severity: Severity::Error,
         summary: "more than one field has `primary_key=True`",
-        doc: django_doc!("DJM026"),
         check: Some(django::multiple_primary_keys::check),
     },
     RuleInfo {
-        code: "AUTH001",
-        name: "user-groups-query-name",
+        rule: Rule::AUTH001,
         severity: Severity::Error,
         summary: "the active custom user model re-declares `groups` so that Group's reverse query name to it is not `user`",
-        doc: crate::library::doc("AUTH001"),
         check: Some(contract::auth001),
     },
     RuleInfo {
-        code: "AUTH002",
-        name: "user-permissions-query-name",
+        rule: Rule::AUTH002,
         severity: Severity::Error,
         summary: "the active custom user model re-declares `user_permissions` so that Permission's reverse query name to it is not `user`",
-        doc: crate::library::doc("AUTH002"),
         check: Some(contract::auth002),
     },
     RuleInfo {
-        code: "AUTH003",
-        name: "user-groups-accessor",
+        rule: Rule::AUTH003,
         severity: Severity::Warning,
         summary: "the active custom user model re-declares `groups` so that Group's reverse accessor is not `user_set`",
-        doc: crate::library::doc("AUTH003"),
         check: Some(contract::auth003),
     },
     RuleInfo {
-        code: "AUTH004",
-        name: "user-is-active-field",
+        rule: Rule::AUTH004,
         severity: Severity::Error,
         summary: "the active custom user model has no `is_active` database field (password reset fails)",
-        doc: crate::library::doc("AUTH004"),
         check: Some(contract::auth004),
     },
     RuleInfo {
-        code: "AUTH005",
-        name: "user-is-superuser-field",
+        rule: Rule::AUTH005,
         severity: Severity::Warning,
         summary: "the active custom user model has no `is_superuser` database field while ModelBackend's `with_perm` is used",
-        doc: crate::library::doc("AUTH005"),
         check: Some(contract::auth005),
     },
     RuleInfo {
-        code: "AUTH006",
-        name: "user-email-field",
+        rule: Rule::AUTH006,
         severity: Severity::Warning,
         summary: "the field `EMAIL_FIELD` names (default `email`) is not a field of the active custom user model",
-        doc: crate::library::doc("AUTH006"),
         check: Some(contract::auth006),
     },
     RuleInfo {
-        code: "DRA001",
-        name: "token-model-user-relation",
+        rule: Rule::DRA001,
         severity: Severity::Error,
         summary: "the token model's `user` is not a OneToOneField with reverse accessor `auth_token` (logout leaves the token valid)",
-        doc: crate::library::doc("DRA001"),
         check: Some(contract::dra001),
     },
     RuleInfo {
-        code: "DRA002",
-        name: "token-model-field",
+        rule: Rule::DRA002,
         severity: Severity::Error,
         summary: "the token model lacks the field `user` or `key`",
-        doc: crate::library::doc("DRA002"),
         check: Some(contract::dra002),
     },
     RuleInfo {
-        code: "WAG001",
-        name: "form-fields-related-name",
+        rule: Rule::WAG001,
         severity: Severity::Error,
         summary: "a form field model's relation to its form page has related_name other than `form_fields`",
-        doc: crate::library::doc("WAG001"),
         check: Some(contract::wag001),
     },
     RuleInfo {
-        code: "WAG002",
-        name: "renditions-related-name",
+        rule: Rule::WAG002,
         severity: Severity::Error,
         summary: "the custom rendition model's `image` has related_name other than `renditions`",
-        doc: crate::library::doc("WAG002"),
         check: Some(contract::wag002),
     },
     RuleInfo {
-        code: "WAG003",
-        name: "rendition-image-on-delete",
+        rule: Rule::WAG003,
         severity: Severity::Warning,
         summary: "the custom rendition model's `image` is not `on_delete=CASCADE`",
-        doc: crate::library::doc("WAG003"),
         check: Some(contract::wag003),
     },
     RuleInfo {
-        code: "TAG001",
-        name: "through-tag-related-name",
+        rule: Rule::TAG001,
         severity: Severity::Error,
-        summary: "a taggit through model's `tag` has no related_name (or hides it with `+`)",
-        doc: crate::library::doc("TAG001"),
+        summary: "a custom tag through model's `tag` has no related_name (or hides it with `+`)",
         check: Some(contract::tag001),
     },
     RuleInfo {
-        code: "TAG002",
-        name: "through-tag-query-name",
+        rule: Rule::TAG002,
         severity: Severity::Error,
-        summary: "a taggit through model's `tag` has a related_query_name other than its related_name",
-        doc: crate::library::doc("TAG002"),
+        summary: "a custom tag through model's `tag` has a related_query_name other than its related_name",
         check: Some(contract::tag002),
     },
     RuleInfo {
-        code: "OSC001",
-        name: "forked-relation-reverse-name",
+        rule: Rule::OSC001,
         severity: Severity::Error,
-        summary: "a forked Oscar model re-declares a relation with another reverse name than the one Oscar's code uses",
-        doc: crate::library::doc("OSC001"),
+        summary: "a model of a forked library app re-declares a relation with another reverse name than the one the library's code uses",
         check: Some(contract::osc001),
     },
     RuleInfo {
-        code: "DML001",
-        name: "unresolved-settings",
+        rule: Rule::DML001,
         severity: Severity::Warning,
         summary: "which model is active for a role cannot be determined, so its checks did not run",
-        doc: tool_doc!("DML001"),
         check: Some(unresolved_settings::check),
     },
     RuleInfo {
-        code: "DML100",
-        name: "unused-noqa",
+        rule: Rule::DML100,
         severity: Severity::Warning,
         summary: "a `# noqa` directive names a code that suppresses nothing here, or an unknown code",
-        doc: tool_doc!("DML100"),
         check: None,
     },
     RuleInfo {
-        code: "E902",
-        name: "io-error",
+        rule: Rule::E902,
         severity: Severity::Error,
         summary: "a file or directory cannot be read",
-        doc: doc!("E902"),
         check: None,
     },
     RuleInfo {
-        code: "E999",
-        name: "syntax-error",
+        rule: Rule::E999,
         severity: Severity::Error,
         summary: "a file cannot be parsed",
-        doc: doc!("E999"),
         check: None,
     },
 ];
 
-pub fn rule(code: &str) -> &'static RuleInfo {
-    RULES.iter().find(|r| r.code == code).unwrap_or(&RULES[0])
+// `RULES` lists every rule once, in `Rule`'s order (`Rule::info` indexes it), and every rule
+// has its document under `rules/`.
+const _: () = {
+    assert!(RULES.len() == Rule::ALL.len());
+    let mut i = 0;
+    while i < RULES.len() {
+        assert!(RULES[i].rule as usize == i);
+        assert!(doc_index(RULES[i].rule.code()) < crate::embedded::DOCS.len());
+        i += 1;
+    }
+};
+
+impl Rule {
+    /// The rule's registration: severity, summary, doc and check.
+    pub fn info(self) -> &'static RuleInfo {
+        &RULES[self as usize]
+    }
 }
 
 /// Runs every rule over the analysed project.
@@ -547,21 +476,13 @@ pub fn run_all(ctx: &Analysis) -> Vec<Diagnostic> {
 
 /// A diagnostic located in `module`, with the rule's identity.
 pub(crate) fn diag(
-    code: &'static str,
+    rule: Rule,
     severity: Severity,
     module: &Arc<SourceModule>,
     span: Span,
     message: impl Into<String>,
 ) -> Diagnostic {
-    let info = rule(code);
-    Diagnostic::new(
-        code,
-        info.name,
-        severity,
-        module.file.clone(),
-        span,
-        message,
-    )
+    Diagnostic::new(rule, severity, module.file.clone(), span, message)
 }
 
 /// A diagnostic about `model`, declared in `owner` (the model itself or a project base class),
@@ -569,14 +490,14 @@ pub(crate) fn diag(
 /// declaration is inherited, and the analysis' assumptions.
 pub(crate) fn model_diag(
     ctx: &Analysis,
-    code: &'static str,
+    rule: Rule,
     severity: Severity,
     model: &DotModel,
     owner: &ClassRef,
     span: Span,
     message: impl Into<String>,
 ) -> Diagnostic {
-    let mut d = diag(code, severity, &owner.module, span, message);
+    let mut d = diag(rule, severity, &owner.module, span, message);
     if !owner.same(&model.class) {
         d = d.related(
             model.class.module.file.clone(),
@@ -605,8 +526,9 @@ pub(crate) fn model_diag(
     d
 }
 
-/// The note naming what fails at runtime, in which DOT versions, and the evidence.
+/// The note naming what fails at runtime, in which versions of the contract's library, and the evidence.
 pub(crate) fn breaks_note(
+    contract: &Contract,
     operation: &str,
     failure: Option<&str>,
     since: Option<Version>,
@@ -618,12 +540,13 @@ pub(crate) fn breaks_note(
         None => operation.to_string(),
     };
     let versions = match (since, until) {
-        (None, None) => "every django-oauth-toolkit version".to_string(),
-        _ => format!("django-oauth-toolkit {}", describe_range(since, until)),
+        (None, None) => format!("every {} version", contract.library),
+        _ => format!("{} {}", contract.library, describe_range(since, until)),
     };
     // The evidence cites DOT's own files (`models.py:1290`), never the project's: say so.
     format!(
-        "This breaks {what}, in {versions}. Evidence in django-oauth-toolkit's oauth2_provider package: {evidence}."
+        "This breaks {what}, in {versions}. Evidence in {}'s {} package: {evidence}.",
+        contract.library, contract.package
     )
 }
 
@@ -636,8 +559,8 @@ pub(crate) mod testing {
         let (dir, project) = crate::project::fixture(spec);
         let root = project.root.clone();
         drop(project);
-        let options = crate::Options::default();
-        let result = crate::check_paths(&[root], &options).expect("check runs");
+        let options = crate::config::Options::default();
+        let result = crate::commands::check::check_paths(&[root], &options).expect("check runs");
         drop(dir);
         result.diagnostics
     }

@@ -7,12 +7,29 @@
 //! same model (oracle: `ok_model_setting_mirrored`). A value the tool cannot evaluate on either
 //! side is not known to differ, and stays silent.
 
+use std::sync::Arc;
+
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::models::Analysis;
+use crate::project::SourceModule;
+use crate::rules::Rule;
 use crate::settings::Value;
 use crate::syntax::ExprKind;
+use crate::syntax::Span;
+
+/// A DOT013 diagnostic located in `module`.
+fn diagnostic(
+    severity: Severity,
+    module: &Arc<SourceModule>,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::diag(Rule::DOT013, severity, module, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
+    let (_, lib_settings_name) = ctx.contract.settings_object_parts();
     let Some(settings) = &ctx.settings else {
         return Vec::new();
     };
@@ -48,7 +65,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                         "give both the same value, or delete the key from {}",
                         ctx.contract.settings_dict
                     ),
-                    "Django swaps in the top-level setting's model (Meta.swappable), while DOT's own code resolves the model through oauth2_settings, where the dict wins: the two use different tables (DOT issue #571).".to_string(),
+                    format!("Django swaps in the top-level setting's model (Meta.swappable), while DOT's own code resolves the model through {lib_settings_name}, where the dict wins: the two use different tables (DOT issue #571)."),
                 ),
                 (None, _) => (
                     format!(
@@ -57,14 +74,14 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                     ),
                     format!("set it as a top-level setting: {} = {in_dict_shown}", role.setting),
                     if severity == Severity::Error {
-                        "This breaks startup and migrations: DOT's default model stays registered beside the custom one, and both claim DOT's fixed reverse names (fields.E304/E305; DOT issue #571; docs/settings.rst:792-797 in django-oauth-toolkit 3.4.1).".to_string()
+                        format!("This breaks startup and migrations: DOT's default model stays registered beside the custom one, and both claim DOT's fixed reverse names (fields.E304/E305; DOT issue #571; docs/settings.rst:792-797 in {lib_name} 3.4.1).")
                     } else {
-                        "DOT still finds the model through oauth2_settings, but Django keeps DOT's default table and admin for it, an unused duplicate model. The oracle found DOT's operations unaffected on 1.7.1, 2.4.0 and 3.4.1 (docs/settings.rst:792-797 in django-oauth-toolkit 3.4.1).".to_string()
+                        format!("DOT still finds the model through {lib_settings_name}, but Django keeps DOT's default table and admin for it, an unused duplicate model. The oracle found DOT's operations unaffected on 1.7.1, 2.4.0 and 3.4.1 (docs/settings.rst:792-797 in {lib_name} 3.4.1).")
                     },
                 ),
             };
             Some(
-                super::diag("DOT013", severity, &dict.module, key.span, message)
+                diagnostic(severity, &dict.module, key.span, message)
                 .help(help)
                 .note(note)
                 .fix(Some(Fix {

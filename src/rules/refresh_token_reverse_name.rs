@@ -11,7 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::models::Analysis;
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
-    super::reverse_names::check(ctx, "DOT001")
+    super::reverse_names::check(ctx, super::Rule::DOT001)
 }
 
 #[cfg(test)]

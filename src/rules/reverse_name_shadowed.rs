@@ -8,8 +8,27 @@
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::index::MemberKind;
 use crate::models::Analysis;
+use crate::models::DotModel;
+use crate::resolve::ClassRef;
+use crate::rules::Rule;
+use crate::syntax::Span;
+
+/// A DOT010 diagnostic about `model`, declared in `owner`, with the evidence (see
+/// `rules::model_diag`).
+fn diagnostic(
+    ctx: &Analysis,
+    severity: Severity,
+    model: &DotModel,
+    owner: &ClassRef,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::model_diag(ctx, Rule::DOT010, severity, model, owner, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
+    let lib_package = &ctx.contract.package;
     let mut out = Vec::new();
     for rel in &ctx.contract.relations {
         let Some(name) = rel.reverse_query_name.as_deref() else {
@@ -40,27 +59,24 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 Severity::Warning
             };
             out.push(
-                super::model_diag(
-                    ctx,
-                    "DOT010",
-                    severity,
+                diagnostic(ctx, severity,
                     model,
                     &owner,
                     member.name_span,
                     format!(
-                        "`{}` defines {what} named `{name}`, the reverse name of {}.{} that django-oauth-toolkit queries",
+                        "`{}` defines {what} named `{name}`, the reverse name of {}.{} that {lib_name} queries",
                         owner.info().name, source.concrete, rel.field
                     ),
                 )
                 .help(format!("rename this attribute; never rename DOT's related_name `{name}`"))
                 .note(if severity == Severity::Error {
                     format!(
-                        "This breaks startup (Django fields.E302/E303) and OIDC token issue (ValueError when DOT creates the ID token). Renaming DOT's related_name instead breaks {} (evidence in django-oauth-toolkit's oauth2_provider package: {}).",
+                        "This breaks startup (Django fields.E302/E303) and OIDC token issue (ValueError when DOT creates the ID token). Renaming DOT's related_name instead breaks {} (evidence in {lib_name}'s {lib_package} package: {}).",
                         rel.failing_operation, rel.evidence
                     )
                 } else {
                     format!(
-                        "Django silently replaces this {what} with the reverse accessor (no system check reports it), so the project's own code using it breaks. Renaming DOT's related_name instead breaks {} (evidence in django-oauth-toolkit's oauth2_provider package: {}).",
+                        "Django silently replaces this {what} with the reverse accessor (no system check reports it), so the project's own code using it breaks. Renaming DOT's related_name instead breaks {} (evidence in {lib_name}'s {lib_package} package: {}).",
                         rel.failing_operation, rel.evidence
                     )
                 })

@@ -11,6 +11,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::edits;
 use crate::models::{Analysis, DotModel, FieldDecl};
 use crate::resolve::ClassRef;
+use crate::rules::Rule;
 use crate::syntax::{Expr, ExprKind, Span, UseKind};
 
 /// Where the effective reverse query name comes from. The variants are named after Django's
@@ -89,14 +90,15 @@ pub fn reverse_name(
     })
 }
 
-/// DOT001 / DOT002: every relation the contract marks with `code`.
-pub fn check(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
+/// DOT001 / DOT002: every relation the contract marks with `rule`.
+pub fn check(ctx: &Analysis, rule: Rule) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
     let mut out = Vec::new();
     for rel in ctx
         .contract
         .relations
         .iter()
-        .filter(|r| r.rule.as_deref() == Some(code))
+        .filter(|r| r.rule == Some(rule))
     {
         let Some(required) = rel.reverse_query_name.as_deref() else {
             continue;
@@ -127,12 +129,12 @@ pub fn check(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
                     value.span,
                     if reverse.query.is_none() {
                         format!(
-                            "related_name `{}` hides the reverse relation that django-oauth-toolkit queries as `{required}` on {target}",
+                            "related_name `{}` hides the reverse relation that {lib_name} queries as `{required}` on {target}",
                             reverse.written
                         )
                     } else {
                         format!(
-                            "related_name `{}` replaces django-oauth-toolkit's `{required}` reverse query name on {target}",
+                            "related_name `{}` replaces {lib_name}'s `{required}` reverse query name on {target}",
                             reverse.written
                         )
                     },
@@ -142,7 +144,7 @@ pub fn check(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
                 Via::RelatedQueryName(value) => (
                     value.span,
                     format!(
-                        "related_query_name `{}` replaces django-oauth-toolkit's `{required}` reverse query name on {target}",
+                        "related_query_name `{}` replaces {lib_name}'s `{required}` reverse query name on {target}",
                         reverse.written
                     ),
                     format!("use related_query_name=\"{required}\", or remove it"),
@@ -151,7 +153,7 @@ pub fn check(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
                 Via::DefaultRelatedName | Via::ModelName => (
                     field.call.span,
                     format!(
-                        "`{field_name}` is re-declared without related_name, so its reverse query name is `{}`, not django-oauth-toolkit's `{required}`",
+                        "`{field_name}` is re-declared without related_name, so its reverse query name is `{}`, not {lib_name}'s `{required}`",
                         reverse.query.as_deref().unwrap_or_default()
                     ),
                     format!("add related_name=\"{required}\""),
@@ -165,9 +167,10 @@ pub fn check(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
                     ),
                 ),
             };
-            let mut d = super::model_diag(ctx, code, Severity::Error, model, &owner, span, message)
+            let mut d = super::model_diag(ctx, rule, Severity::Error, model, &owner, span, message)
                 .help(help)
                 .note(super::breaks_note(
+                    ctx.contract,
                     &rel.failing_operation,
                     rel.failure.as_deref(),
                     rel.reverse_since,
@@ -179,11 +182,11 @@ pub fn check(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
             // project does not pay for it).
             if ctx.is_reported(&d) {
                 d = match ctx.fix_details {
-                    crate::FixDetails::Full => {
+                    crate::diagnostic::FixDetails::Full => {
                         let renames = renamed_names(&reverse, required);
                         with_rename_fix(ctx, d, edit, &renames, required)
                     }
-                    crate::FixDetails::Summary => d.fix(edit.map(|e| Fix {
+                    crate::diagnostic::FixDetails::Summary => d.fix(edit.map(|e| Fix {
                         applicability: Applicability::Unsafe,
                         message: format!(
                             "Set the reverse query name to `{required}`, renaming any uses of the old name"

@@ -11,11 +11,27 @@
 //! A project whose migration creating the AccessToken already depends on DOT's 0004 (or a later
 //! DOT migration) is not reported; unreadable migrations or settings: silent.
 
+use std::sync::Arc;
+
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::migrations::{self, AppMigrations, Dep};
 use crate::models::{ActiveSpec, Analysis};
+use crate::project::SourceModule;
+use crate::rules::Rule;
+use crate::syntax::Span;
+
+/// A DOT017 diagnostic located in `module`.
+fn diagnostic(
+    severity: Severity,
+    module: &Arc<SourceModule>,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::diag(Rule::DOT017, severity, module, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
     if !ctx.settings_known() || super::missing_swappable_setting::settings_may_hide(ctx) {
         return Vec::new();
     }
@@ -90,13 +106,11 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     let application_here = matches!(ctx.active.get("application"),
         Some(ActiveSpec::Model { label: l, .. }) if l == label);
     let pin = format!("(\"{package}\", \"{creating}\")");
-    let mut d = super::diag(
-        "DOT017",
-        Severity::Error,
+    let mut d = diagnostic(Severity::Error,
         &at_setting.module,
         at_setting.stmt_span,
         format!(
-            "{} is swapped into `{label}` but the {} stays django-oauth-toolkit's own, which DOT creates only in its migration {creating}",
+            "{} is swapped into `{label}` but the {} stays {lib_name}'s own, which DOT creates only in its migration {creating}",
             ctx.contract.role("access_token").map_or("AccessToken", |r| r.concrete.as_str()),
             id_role.concrete
         ),
@@ -121,12 +135,12 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     }
     let failure = if id_setting.is_some() {
         format!(
-            "This breaks migrate on a fresh database in every django-oauth-toolkit version: the migration makemigrations writes for `{label}` depends on swappable_dependency(settings.{}), which Django resolves to (\"{package}\", \"__first__\"), so \"Related model '{package}.idtoken' cannot be resolved\" (oracle: 1.7.1, 2.4.0, 3.4.1; {}).",
+            "This breaks migrate on a fresh database in every {lib_name} version: the migration makemigrations writes for `{label}` depends on swappable_dependency(settings.{}), which Django resolves to (\"{package}\", \"__first__\"), so \"Related model '{package}.idtoken' cannot be resolved\" (oracle: 1.7.1, 2.4.0, 3.4.1; {}).",
             id_role.setting, ctx.contract.migrations.creates_evidence
         )
     } else {
         format!(
-            "This breaks makemigrations in every django-oauth-toolkit version ({} is not defined: AttributeError, DOT #240); defining it as DOT's default only moves the failure to migrate, whose generated dependency (\"{package}\", \"__first__\") comes before DOT creates the IDToken (oracle: 1.7.1, 2.4.0, 3.4.1).",
+            "This breaks makemigrations in every {lib_name} version ({} is not defined: AttributeError, DOT #240); defining it as DOT's default only moves the failure to migrate, whose generated dependency (\"{package}\", \"__first__\") comes before DOT creates the IDToken (oracle: 1.7.1, 2.4.0, 3.4.1).",
             id_role.setting
         )
     };

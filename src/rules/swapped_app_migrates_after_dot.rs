@@ -17,15 +17,31 @@
 //! swaps a model into the app. An app whose migrations already `run_before` a DOT migration
 //! early enough is not reported; unreadable migrations or settings: silent.
 
+use std::sync::Arc;
+
 use std::collections::BTreeMap;
 
 use crate::contract::Version;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::migrations::{self, AppMigrations, Dep};
 use crate::models::{ActiveSpec, Analysis};
+use crate::project::SourceModule;
+use crate::rules::Rule;
 use crate::settings::SettingValue;
+use crate::syntax::Span;
+
+/// A DOT018 diagnostic located in `module`.
+fn diagnostic(
+    severity: Severity,
+    module: &Arc<SourceModule>,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::diag(Rule::DOT018, severity, module, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_name = &ctx.contract.library;
     if !ctx.settings_known() || super::missing_swappable_setting::settings_may_hide(ctx) {
         return Vec::new();
     }
@@ -113,16 +129,13 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
             .copied();
         let mut d = match (initial, first_setting) {
             (Some(m), _) => Diagnostic::new(
-                "DOT018",
-                super::rule("DOT018").name,
+                Rule::DOT018,
                 Severity::Error,
                 m.file.clone(),
                 m.class_span,
                 message,
             ),
-            (None, Some(s)) => {
-                super::diag("DOT018", Severity::Error, &s.module, s.stmt_span, message)
-            }
+            (None, Some(s)) => diagnostic(Severity::Error, &s.module, s.stmt_span, message),
             (None, None) => continue,
         };
         if initial.is_some()
@@ -144,7 +157,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
                 }
             ))
             .note(format!(
-                "This breaks migrate on a fresh database in django-oauth-toolkit {}: {} (issues #634, #1221).",
+                "This breaks migrate on a fresh database in {lib_name} {}: {} (issues #634, #1221).",
                 needed_by.2, needed_by.1
             ))
             .note(format!(
@@ -167,6 +180,7 @@ fn needed_by(
     roles: &BTreeMap<&str, &SettingValue>,
     stock: &dyn Fn(&str) -> bool,
 ) -> Option<(String, String, String)> {
+    let lib_package = &ctx.contract.package;
     let facts = &ctx.contract.migrations;
     let created = |role: &str| facts.creates.get(role).cloned().unwrap_or_default();
     let holds = |role: &str| roles.contains_key(role);
@@ -203,7 +217,7 @@ fn needed_by(
     Some((
         facts.renders_state.clone(),
         format!(
-            "it runs Python code, which renders the migration state while DOT's models already point at the swapped models: \"ValueError: The field oauth2_provider.… was declared with a lazy reference to '<app>.…', but app '<app>' isn't installed\" (oracle: 2.4.0; {})",
+            "it runs Python code, which renders the migration state while DOT's models already point at the swapped models: \"ValueError: The field {lib_package}.… was declared with a lazy reference to '<app>.…', but app '<app>' isn't installed\" (oracle: 2.4.0; {})",
             facts.renders_state_evidence
         ),
         match until {

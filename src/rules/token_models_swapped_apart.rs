@@ -4,8 +4,23 @@
 //! resolved`, circular dependency) — error. Both swapped into different apps: DOT 3.4.1's check
 //! W011 and migration ordering trouble — warning.
 
+use std::sync::Arc;
+
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::models::{ActiveSpec, Analysis};
+use crate::project::SourceModule;
+use crate::rules::Rule;
+use crate::syntax::Span;
+
+/// A DOT008 diagnostic located in `module`.
+fn diagnostic(
+    severity: Severity,
+    module: &Arc<SourceModule>,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::diag(Rule::DOT008, severity, module, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
     let (Some(at_role), Some(rt_role)) = (
@@ -36,7 +51,10 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
             edits: Vec::new(),
         })
     };
-    let note = "This breaks makemigrations and migrate: AccessToken and RefreshToken reference each other (DOT issues #487, #634, #871; docs/advanced_topics.rst:112-120 and check oauth2_provider.W011 in django-oauth-toolkit 3.4.1).";
+    let note = format!(
+        "This breaks makemigrations and migrate: AccessToken and RefreshToken reference each other (DOT issues #487, #634, #871; docs/advanced_topics.rst:112-120 and check {}.W011 in {} 3.4.1).",
+        ctx.contract.package, ctx.contract.library
+    );
     match (swapped("access_token"), swapped("refresh_token")) {
         (Some((label, s)), None) | (None, Some((label, s))) => {
             let (set, unset) = if swapped("access_token").is_some() {
@@ -44,7 +62,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
             } else {
                 (rt_role, at_role)
             };
-            vec![super::diag("DOT008", Severity::Error, &s.module, s.stmt_span, format!(
+            vec![diagnostic(Severity::Error, &s.module, s.stmt_span, format!(
                 "`{}` is swapped to app `{label}` but `{}` is not: {} and {} must be swapped together",
                 set.setting, unset.setting, at_role.concrete, rt_role.concrete
             ))
@@ -53,7 +71,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
             .fix(display("Swap both token models into one app"))]
         }
         (Some((at_label, at_s)), Some((rt_label, rt_s))) if at_label != rt_label => {
-            vec![super::diag("DOT008", Severity::Warning, &rt_s.module, rt_s.stmt_span, format!(
+            vec![diagnostic(Severity::Warning, &rt_s.module, rt_s.stmt_span, format!(
                 "{} is swapped into app `{rt_label}` but {} into app `{at_label}`; they must live in one app",
                 rt_role.concrete, at_role.concrete
             ))

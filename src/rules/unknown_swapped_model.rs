@@ -5,12 +5,28 @@
 //! `models.E002`, `ImproperlyConfigured`, the `RuntimeError` of a model without an app), or DOT
 //! runs on the wrong model.
 
+use std::sync::Arc;
+
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::models::{ActiveSpec, Analysis, is_abstract};
+use crate::project::SourceModule;
 use crate::resolve::Symbol;
+use crate::rules::Rule;
 use crate::settings::Value;
+use crate::syntax::Span;
+
+/// A DOT014 diagnostic located in `module`.
+fn diagnostic(
+    severity: Severity,
+    module: &Arc<SourceModule>,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::diag(Rule::DOT014, severity, module, span, message)
+}
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
+    let lib_models = &ctx.contract.models_module;
     let Some(settings) = &ctx.settings else {
         return Vec::new();
     };
@@ -40,9 +56,9 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
             continue;
         };
         out.push(
-            super::diag("DOT014", Severity::Error, &setting.module, span, format!("{} = \"{text}\": {problem}", role.setting))
+            diagnostic(Severity::Error, &setting.module, span, format!("{} = \"{text}\": {problem}", role.setting))
                 .help(format!(
-                    "point it at a concrete model (`app_label.ModelName`) that subclasses oauth2_provider.models.{}",
+                    "point it at a concrete model (`app_label.ModelName`) that subclasses {lib_models}.{}",
                     role.abstract_class
                 ))
                 .note("This breaks startup: Django raises models.E001/E002 or ImproperlyConfigured, or DOT runs its code on the wrong model.")
@@ -62,17 +78,15 @@ fn problem_with(
     label: &str,
     model: &str,
 ) -> Option<String> {
+    let lib_models = &ctx.contract.models_module;
+    let lib_name = &ctx.contract.library;
     let Some(app) = ctx.apps.iter().find(|a| a.label == label) else {
         return Some(format!("no installed app has the label `{label}`"));
     };
     // DOT's own app, installed or vendored into the project: its model for the role.
     if label == ctx.contract.package {
-        return (!model.eq_ignore_ascii_case(&role.concrete)).then(|| {
-            format!(
-                "django-oauth-toolkit's {model} is not its {} model",
-                role.concrete
-            )
-        });
+        return (!model.eq_ignore_ascii_case(&role.concrete))
+            .then(|| format!("{lib_name}'s {model} is not its {} model", role.concrete));
     }
     if !app.in_project {
         return None;
@@ -114,7 +128,7 @@ fn problem_with(
                     )
                 }
                 None => format!(
-                    "`{class_name}` does not subclass oauth2_provider.models.{}",
+                    "`{class_name}` does not subclass {lib_models}.{}",
                     role.abstract_class
                 ),
             })

@@ -11,8 +11,19 @@ use crate::contract::Role;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::models::{ActiveSpec, Analysis, DotModel};
 use crate::project::SourceModule;
+use crate::rules::Rule;
 use crate::settings::Value;
 use crate::syntax::Span;
+
+/// A DML001 diagnostic located in `module`.
+fn diagnostic(
+    severity: Severity,
+    module: &Arc<SourceModule>,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    super::diag(Rule::DML001, severity, module, span, message)
+}
 
 /// One thing the tool could not tell, and the roles it leaves unchecked.
 pub(crate) struct Unchecked<'a> {
@@ -45,9 +56,7 @@ pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
         Some(at) => at,
         None => return Vec::new(),
     };
-    let mut d = super::diag(
-        "DML001",
-        Severity::Warning,
+    let mut d = diagnostic(Severity::Warning,
         &module,
         span,
         format!(

@@ -8,6 +8,7 @@
 //! Only models the graph sees whole are judged (every base known): a base the tool cannot read
 //! may declare the field. Primary span: the model's class name.
 
+use crate::codes::Rule;
 use crate::diagnostic::Diagnostic;
 use crate::index::MemberKind;
 use crate::library::{self, DbFieldItem, Env, LibraryContract};
@@ -18,7 +19,7 @@ use crate::syntax::ExprKind;
 use super::Evidence;
 
 fn diagnostic(
-    code: &'static str,
+    rule: Rule,
     (c, usage, item, bound): (
         &LibraryContract,
         &library::Usage,
@@ -30,7 +31,7 @@ fn diagnostic(
 ) -> Diagnostic {
     let class = &bound.class;
     super::diag(
-        code,
+        rule,
         library::severity(&item.severity),
         c,
         usage,
@@ -53,11 +54,11 @@ fn diagnostic(
     )
 }
 
-pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
+pub(crate) fn check(env: &Env, rule: Rule) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for c in super::used(env, code) {
+    for c in super::used(env, rule.code()) {
         let mut usage = None;
-        for item in c.db_fields.iter().filter(|d| d.code == code) {
+        for item in c.db_fields.iter().filter(|d| d.code == rule.code()) {
             if !applies_here(env, item) {
                 continue;
             }
@@ -91,7 +92,7 @@ pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
                 }
                 for (field, how) in wanted {
                     if !fields.contains(&field.as_str()) {
-                        out.push(diagnostic(code, (c, &usage, item, &b), &field, &how));
+                        out.push(diagnostic(rule, (c, &usage, item, &b), &field, &how));
                     }
                 }
             }

@@ -13,6 +13,7 @@
 //! installed app). They run on the Django context (settings found, model modules among the
 //! inputs); the graph is asked for only once a role can bind.
 
+use crate::codes::Rule;
 use crate::contract::{Version, describe_range};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::library::{self, Bound, Consumer, Env, LibraryContract, Usage};
@@ -89,7 +90,7 @@ pub(crate) struct Evidence<'a> {
 /// inherited from a project base, the failing operation with the library's versions and lines.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn diag(
-    code: &'static str,
+    rule: Rule,
     severity: Severity,
     contract: &LibraryContract,
     usage: &Usage,
@@ -99,7 +100,7 @@ pub(crate) fn diag(
     message: String,
     ev: &Evidence,
 ) -> Diagnostic {
-    let mut d = super::diag(code, severity, &owner.module, span, message);
+    let mut d = super::diag(rule, severity, &owner.module, span, message);
     if !owner.same(&bound.class) {
         d = d.related(
             bound.class.module.file.clone(),
@@ -190,44 +191,44 @@ pub(crate) fn consumer_notes(mut d: Diagnostic, installed: &[&Consumer]) -> Diag
     d
 }
 
-/// The codes the contract rules report, each checked by the rule file its items name.
+/// The rules the contract rules report, each checked by the rule files its items name.
 macro_rules! contract_checks {
-    ($($fn_name:ident => $code:literal),* $(,)?) => {
+    ($($fn_name:ident => $rule:ident),* $(,)?) => {
         $(
             pub(crate) fn $fn_name(ctx: &Analysis) -> Vec<Diagnostic> {
-                run(ctx, $code)
+                run(ctx, Rule::$rule)
             }
         )*
     };
 }
 
 contract_checks! {
-    auth001 => "AUTH001",
-    auth002 => "AUTH002",
-    auth003 => "AUTH003",
-    auth004 => "AUTH004",
-    auth005 => "AUTH005",
-    auth006 => "AUTH006",
-    dra001 => "DRA001",
-    dra002 => "DRA002",
-    wag001 => "WAG001",
-    wag002 => "WAG002",
-    wag003 => "WAG003",
-    tag001 => "TAG001",
-    tag002 => "TAG002",
-    osc001 => "OSC001",
+    auth001 => AUTH001,
+    auth002 => AUTH002,
+    auth003 => AUTH003,
+    auth004 => AUTH004,
+    auth005 => AUTH005,
+    auth006 => AUTH006,
+    dra001 => DRA001,
+    dra002 => DRA002,
+    wag001 => WAG001,
+    wag002 => WAG002,
+    wag003 => WAG003,
+    tag001 => TAG001,
+    tag002 => TAG002,
+    osc001 => OSC001,
 }
 
-/// Every item of `code`, whatever kind, in every contract.
-fn run(ctx: &Analysis, code: &'static str) -> Vec<Diagnostic> {
+/// Every item of `rule`, whatever kind, in every contract.
+fn run(ctx: &Analysis, rule: Rule) -> Vec<Diagnostic> {
     with_env(ctx, |env| {
         let mut out = Vec::new();
-        out.extend(reverse_name::check(env, code));
-        out.extend(related_name_required::check(env, code));
-        out.extend(query_name_equals::check(env, code));
-        out.extend(relation_kind::check(env, code));
-        out.extend(on_delete::check(env, code));
-        out.extend(db_field::check(env, code));
+        out.extend(reverse_name::check(env, rule));
+        out.extend(related_name_required::check(env, rule));
+        out.extend(query_name_equals::check(env, rule));
+        out.extend(relation_kind::check(env, rule));
+        out.extend(on_delete::check(env, rule));
+        out.extend(db_field::check(env, rule));
         out
     })
 }

@@ -5,13 +5,14 @@
 //!
 //! Primary span: the `on_delete` value. An `on_delete` that cannot be resolved is silent.
 
+use crate::codes::Rule;
 use crate::diagnostic::Diagnostic;
 use crate::library::{self, Env, RelationItem};
 
 use super::Evidence;
 
 fn diagnostic(
-    code: &'static str,
+    rule: Rule,
     decl: &library::Decl,
     (c, usage, item, bound): (
         &library::LibraryContract,
@@ -27,7 +28,7 @@ fn diagnostic(
     let effect = effect.map(|e| format!(": {e}")).unwrap_or_default();
     let help = format!("use on_delete=models.{want}");
     super::diag(
-        code,
+        rule,
         library::severity(&item.severity),
         c,
         usage,
@@ -51,9 +52,11 @@ fn diagnostic(
     )
 }
 
-pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
+pub(crate) fn check(env: &Env, rule: Rule) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (c, usage, item, bound) in super::relation_items(env, code, |r| r.on_delete.is_some()) {
+    for (c, usage, item, bound) in
+        super::relation_items(env, rule.code(), |r| r.on_delete.is_some())
+    {
         let Some(want) = &item.on_delete else {
             continue;
         };
@@ -78,7 +81,7 @@ pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
                 }
                 let effect = item.on_delete_effects.get(got);
                 out.push(diagnostic(
-                    code,
+                    rule,
                     &decl,
                     (c, &usage, item, b),
                     (got, want, effect),

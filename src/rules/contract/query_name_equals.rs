@@ -6,6 +6,7 @@
 //!
 //! Primary span: the `related_query_name=` value.
 
+use crate::codes::Rule;
 use crate::diagnostic::Diagnostic;
 use crate::django::Arg;
 use crate::library::{self, Env, RelationItem};
@@ -13,7 +14,7 @@ use crate::library::{self, Env, RelationItem};
 use super::Evidence;
 
 fn diagnostic(
-    code: &'static str,
+    rule: Rule,
     decl: &library::Decl,
     (c, usage, item, bound): (
         &library::LibraryContract,
@@ -27,7 +28,7 @@ fn diagnostic(
         .keyword_span("related_query_name")
         .unwrap_or_else(|| decl.call_span());
     super::diag(
-        code,
+        rule,
         library::severity(&item.severity),
         c,
         usage,
@@ -51,10 +52,10 @@ fn diagnostic(
     )
 }
 
-pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
+pub(crate) fn check(env: &Env, rule: Rule) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (c, usage, item, bound) in
-        super::relation_items(env, code, |r| r.query_name_equals_related_name)
+        super::relation_items(env, rule.code(), |r| r.query_name_equals_related_name)
     {
         for b in &bound {
             for decl in super::item_decls(env, c, item, b) {
@@ -75,7 +76,7 @@ pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
                 if query == name {
                     continue;
                 }
-                out.push(diagnostic(code, &decl, (c, &usage, item, b), (query, name)));
+                out.push(diagnostic(rule, &decl, (c, &usage, item, b), (query, name)));
             }
         }
     }

@@ -10,6 +10,7 @@
 //!
 //! Primary span: the `related_name=` value when written (`None`, `""`), else the field call.
 
+use crate::codes::Rule;
 use crate::diagnostic::Diagnostic;
 use crate::django::Arg;
 use crate::library::{self, Env, RelationItem};
@@ -17,7 +18,7 @@ use crate::library::{self, Env, RelationItem};
 use super::Evidence;
 
 fn diagnostic(
-    code: &'static str,
+    rule: Rule,
     decl: &library::Decl,
     (c, usage, item, bound): (
         &library::LibraryContract,
@@ -31,7 +32,7 @@ fn diagnostic(
         .keyword_span("related_name")
         .unwrap_or_else(|| decl.call_span());
     super::diag(
-        code,
+        rule,
         library::severity(&item.severity),
         c,
         usage,
@@ -55,9 +56,11 @@ fn diagnostic(
     )
 }
 
-pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
+pub(crate) fn check(env: &Env, rule: Rule) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (c, usage, item, bound) in super::relation_items(env, code, |r| r.related_name_required) {
+    for (c, usage, item, bound) in
+        super::relation_items(env, rule.code(), |r| r.related_name_required)
+    {
         for b in &bound {
             for decl in super::item_decls(env, c, item, b) {
                 let what = match &decl.related_name {
@@ -65,7 +68,7 @@ pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
                     Arg::Str(s) if s.is_empty() => "has an empty related_name",
                     _ => continue,
                 };
-                out.push(diagnostic(code, &decl, (c, &usage, item, b), what));
+                out.push(diagnostic(rule, &decl, (c, &usage, item, b), what));
             }
         }
     }

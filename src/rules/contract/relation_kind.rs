@@ -5,13 +5,14 @@
 //!
 //! Primary span: the field call.
 
+use crate::codes::Rule;
 use crate::diagnostic::Diagnostic;
 use crate::library::{self, Env, RelationItem};
 
 use super::Evidence;
 
 fn diagnostic(
-    code: &'static str,
+    rule: Rule,
     decl: &library::Decl,
     (c, usage, item, bound): (
         &library::LibraryContract,
@@ -22,7 +23,7 @@ fn diagnostic(
     want: &str,
 ) -> Diagnostic {
     super::diag(
-        code,
+        rule,
         library::severity(&item.severity),
         c,
         usage,
@@ -47,9 +48,11 @@ fn diagnostic(
     )
 }
 
-pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
+pub(crate) fn check(env: &Env, rule: Rule) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (c, usage, item, bound) in super::relation_items(env, code, |r| r.kind_required.is_some()) {
+    for (c, usage, item, bound) in
+        super::relation_items(env, rule.code(), |r| r.kind_required.is_some())
+    {
         let Some(want) = &item.kind_required else {
             continue;
         };
@@ -59,7 +62,7 @@ pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
                 if decl.kind.is_none() || decl.kind_name == *want {
                     continue;
                 }
-                out.push(diagnostic(code, &decl, (c, &usage, item, b), want));
+                out.push(diagnostic(rule, &decl, (c, &usage, item, b), want));
             }
         }
     }

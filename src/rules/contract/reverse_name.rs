@@ -10,6 +10,7 @@
 //! else the field call. An item that also requires a relation kind leaves a declaration of
 //! another kind to the relation-kind rule (one diagnostic per mistake).
 
+use crate::codes::Rule;
 use crate::diagnostic::Diagnostic;
 use crate::django::Arg;
 use crate::library::{self, Env, RelationItem};
@@ -18,7 +19,7 @@ use super::Evidence;
 
 /// The diagnostic: the names found against the names the library uses.
 fn diagnostic(
-    code: &'static str,
+    rule: Rule,
     env: &Env,
     found: &Found,
     (c, usage, item, bound): (
@@ -65,7 +66,7 @@ fn diagnostic(
         format!("use related_name=\"{n}\" (or delete the re-declaration and inherit the library's field)")
     });
     let diag = super::diag(
-        code,
+        rule,
         severity,
         c,
         usage,
@@ -91,10 +92,10 @@ struct Found {
     query: Option<(String, String)>,
 }
 
-pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
+pub(crate) fn check(env: &Env, rule: Rule) -> Vec<Diagnostic> {
     let pick = |r: &RelationItem| r.reverse_accessor.is_some() || r.reverse_query_name.is_some();
     let mut out = Vec::new();
-    for (c, usage, item, bound) in super::relation_items(env, code, pick) {
+    for (c, usage, item, bound) in super::relation_items(env, rule.code(), pick) {
         for b in &bound {
             for decl in super::item_decls(env, c, item, b) {
                 if item
@@ -127,7 +128,7 @@ pub(crate) fn check(env: &Env, code: &'static str) -> Vec<Diagnostic> {
                     accessor,
                     query,
                 };
-                out.push(diagnostic(code, env, &found, (c, &usage, item, b)));
+                out.push(diagnostic(rule, env, &found, (c, &usage, item, b)));
             }
         }
     }

@@ -19,6 +19,7 @@ use crate::diagnostic::Diagnostic;
 use crate::django::{Field, FieldOrigin, Graph, Model, ModelId, Name, RelKind, Swapped, Target};
 use crate::models::Analysis;
 use crate::project::SourceModule;
+use crate::rules::Rule;
 use crate::syntax::Span;
 
 use super::{Context, checked, field_site, object};
@@ -26,7 +27,7 @@ use super::{Context, checked, field_site, object};
 /// Field classes that are not in `_meta.fields` / `_meta.many_to_many` (private fields).
 const PRIVATE_FIELDS: &[&str] = &["GenericRelation", "GenericForeignKey"];
 
-pub(crate) fn check(ctx: &Analysis, code: &'static str, id: &'static str) -> Vec<Diagnostic> {
+pub(crate) fn check(ctx: &Analysis, rule: Rule, id: &'static str) -> Vec<Diagnostic> {
     let Some(dj) = super::context(ctx) else {
         return Vec::new();
     };
@@ -44,7 +45,7 @@ pub(crate) fn check(ctx: &Analysis, code: &'static str, id: &'static str) -> Vec
                 if c.id != id {
                     continue;
                 }
-                if let Some(d) = diagnostic(dj, graph, code, ModelId(mi), field, &c) {
+                if let Some(d) = diagnostic(dj, graph, rule, ModelId(mi), field, &c) {
                     out.push(d);
                 }
             }
@@ -183,7 +184,7 @@ fn clashes_of<'g>(graph: &'g Graph, mi: ModelId, fi: usize, field: &'g Field) ->
 fn diagnostic(
     dj: &Context,
     graph: &Graph,
-    code: &'static str,
+    rule: Rule,
     mi: ModelId,
     field: &Field,
     clash: &Clash,
@@ -201,7 +202,7 @@ fn diagnostic(
     }
     let mut d = super::django_diag(
         dj,
-        code,
+        rule,
         clash.id,
         site,
         object(model, &field.name),

@@ -5,5 +5,5 @@ use crate::diagnostic::Diagnostic;
 use crate::models::Analysis;
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
-    super::field_names::check(ctx, "DJF002", "fields.E002")
+    super::field_names::check(ctx, crate::rules::Rule::DJF002, "fields.E002")
 }

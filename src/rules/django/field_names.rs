@@ -5,6 +5,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::django::{FieldOrigin, ModelId};
 use crate::models::Analysis;
+use crate::rules::Rule;
 
 /// Which of the three a name violates, if any, with Django's message.
 pub(crate) fn violation(name: &str) -> Option<(&'static str, &'static str)> {
@@ -27,7 +28,7 @@ pub(crate) fn violation(name: &str) -> Option<(&'static str, &'static str)> {
 
 /// The diagnostics of `id` (one of the three) on every model Django checks: each concrete
 /// model's local fields, those copied from abstract parents included (Django checks each copy).
-pub(crate) fn check(ctx: &Analysis, code: &'static str, id: &'static str) -> Vec<Diagnostic> {
+pub(crate) fn check(ctx: &Analysis, rule: Rule, id: &'static str) -> Vec<Diagnostic> {
     let Some(dj) = super::context(ctx) else {
         return Vec::new();
     };
@@ -62,7 +63,7 @@ pub(crate) fn check(ctx: &Analysis, code: &'static str, id: &'static str) -> Vec
             };
             let Some(mut d) = super::django_diag(
                 dj,
-                code,
+                rule,
                 id,
                 site,
                 super::object(model, &field.name),

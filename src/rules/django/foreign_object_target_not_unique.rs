@@ -6,5 +6,5 @@ use crate::diagnostic::Diagnostic;
 use crate::models::Analysis;
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
-    super::to_fields::check(ctx, "DJF310", "fields.E310")
+    super::to_fields::check(ctx, crate::rules::Rule::DJF310, "fields.E310")
 }

@@ -6,5 +6,5 @@ use crate::diagnostic::Diagnostic;
 use crate::models::Analysis;
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
-    super::relation_targets::check(ctx, "DJF307", "fields.E307")
+    super::relation_targets::check(ctx, crate::rules::Rule::DJF307, "fields.E307")
 }

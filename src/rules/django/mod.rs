@@ -25,6 +25,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::django::{Field, FieldOrigin, Graph, LazyGraph, Model, ModelId, Swapped};
 use crate::models::Analysis;
 use crate::project::SourceModule;
+use crate::rules::Rule;
 use crate::settings::{Settings, Value};
 use crate::syntax::Span;
 
@@ -135,7 +136,7 @@ pub(crate) fn field_site(model: &Model, field: &Field) -> Option<(Arc<SourceModu
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn django_diag(
     ctx: &Context,
-    code: &'static str,
+    rule: Rule,
     id: &'static str,
     site: (Arc<SourceModule>, Span),
     object: String,
@@ -148,7 +149,7 @@ pub(crate) fn django_diag(
     let (module, span) = site;
     Some(
         super::diag(
-            code,
+            rule,
             Severity::Error,
             &module,
             span,

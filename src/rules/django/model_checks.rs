@@ -25,6 +25,7 @@ use crate::django::{Field, FieldOrigin, Graph, Lit, Model, ModelId, RelKind, Tar
 use crate::index::MemberKind;
 use crate::models::Analysis;
 use crate::resolve::{Ancestor, Resolver};
+use crate::rules::Rule;
 
 use super::{checked, field_site, object};
 
@@ -386,7 +387,7 @@ fn is_builtin_property(class: &crate::resolve::ClassRef, name_span: crate::synta
         })
 }
 
-pub(crate) fn check(ctx: &Analysis, code: &'static str, id: &'static str) -> Vec<Diagnostic> {
+pub(crate) fn check(ctx: &Analysis, code: Rule, id: &'static str) -> Vec<Diagnostic> {
     let Some(dj) = super::context(ctx) else {
         return Vec::new();
     };

@@ -6,5 +6,5 @@ use crate::diagnostic::Diagnostic;
 use crate::models::Analysis;
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
-    super::model_checks::check(ctx, "DJM026", "models.E026")
+    super::model_checks::check(ctx, crate::rules::Rule::DJM026, "models.E026")
 }

@@ -9,6 +9,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::django::{FieldOrigin, Lit, ModelId};
 use crate::models::Analysis;
+use crate::rules::Rule;
 use crate::syntax::ExprKind;
 
 const FIELD_CLASSES: &[&str] = &[
@@ -23,7 +24,7 @@ fn is_rule(qualname: &str, rule: &str) -> bool {
         || qualname == format!("django.db.models.deletion.{rule}")
 }
 
-pub(crate) fn check(ctx: &Analysis, code: &'static str, id: &'static str) -> Vec<Diagnostic> {
+pub(crate) fn check(ctx: &Analysis, code: Rule, id: &'static str) -> Vec<Diagnostic> {
     let Some(dj) = super::context(ctx) else {
         return Vec::new();
     };

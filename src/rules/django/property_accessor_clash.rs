@@ -6,5 +6,5 @@ use crate::diagnostic::Diagnostic;
 use crate::models::Analysis;
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
-    super::model_checks::check(ctx, "DJM025", "models.E025")
+    super::model_checks::check(ctx, crate::rules::Rule::DJM025, "models.E025")
 }

@@ -15,6 +15,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::django::{Arg, Field, FieldOrigin, Model, ModelId, Name, NameSource, RelKind};
 use crate::models::Analysis;
+use crate::rules::Rule;
 
 use super::{checked, field_site, object};
 
@@ -106,7 +107,7 @@ pub(crate) fn findings(model: &Model, field: &Field, id: &str) -> Vec<(String, S
     out
 }
 
-pub(crate) fn check(ctx: &Analysis, code: &'static str, id: &'static str) -> Vec<Diagnostic> {
+pub(crate) fn check(ctx: &Analysis, code: Rule, id: &'static str) -> Vec<Diagnostic> {
     let Some(dj) = super::context(ctx) else {
         return Vec::new();
     };

@@ -29,6 +29,7 @@ use crate::django::{
     Field, FieldOrigin, Graph, Model, ModelId, RelKind, Swapped, Target, TargetVia,
 };
 use crate::models::Analysis;
+use crate::rules::Rule;
 
 use super::{Context, checked, field_site, object};
 
@@ -40,7 +41,7 @@ pub(crate) struct Finding {
     pub hint: String,
 }
 
-pub(crate) fn check(ctx: &Analysis, code: &'static str, id: &'static str) -> Vec<Diagnostic> {
+pub(crate) fn check(ctx: &Analysis, code: Rule, id: &'static str) -> Vec<Diagnostic> {
     let Some(dj) = super::context(ctx) else {
         return Vec::new();
     };
@@ -70,7 +71,7 @@ pub(crate) fn check(ctx: &Analysis, code: &'static str, id: &'static str) -> Vec
 fn diagnostic(
     dj: &Context,
     graph: &Graph,
-    code: &'static str,
+    code: Rule,
     mi: ModelId,
     field: &Field,
     f: Finding,

@@ -5,5 +5,5 @@ use crate::diagnostic::Diagnostic;
 use crate::models::Analysis;
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
-    super::clashes::check(ctx, "DJF302", "fields.E302")
+    super::clashes::check(ctx, crate::rules::Rule::DJF302, "fields.E302")
 }

@@ -6,5 +6,5 @@ use crate::diagnostic::Diagnostic;
 use crate::models::Analysis;
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
-    super::related_name_checks::check(ctx, "DJF309", "fields.E309")
+    super::related_name_checks::check(ctx, crate::rules::Rule::DJF309, "fields.E309")
 }

@@ -5,5 +5,5 @@ use crate::diagnostic::Diagnostic;
 use crate::models::Analysis;
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
-    super::on_delete::check(ctx, "DJF321", "fields.E321")
+    super::on_delete::check(ctx, crate::rules::Rule::DJF321, "fields.E321")
 }

@@ -5,5 +5,5 @@ use crate::diagnostic::Diagnostic;
 use crate::models::Analysis;
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
-    super::on_delete::check(ctx, "DJF320", "fields.E320")
+    super::on_delete::check(ctx, crate::rules::Rule::DJF320, "fields.E320")
 }

@@ -6,5 +6,5 @@ use crate::diagnostic::Diagnostic;
 use crate::models::Analysis;
 
 pub(crate) fn check(ctx: &Analysis) -> Vec<Diagnostic> {
-    super::to_fields::check(ctx, "DJF311", "fields.E311")
+    super::to_fields::check(ctx, crate::rules::Rule::DJF311, "fields.E311")
 }

@@ -15,6 +15,7 @@ use crate::diagnostic::Diagnostic;
 use crate::django::{Field, FieldOrigin, Graph, Lit, MetaOrigin, Model, ModelId, RelKind, Target};
 use crate::models::Analysis;
 use crate::resolve::Resolver;
+use crate::rules::Rule;
 use crate::syntax::{Expr, ExprKind};
 
 use super::{checked, field_site, object};
@@ -348,7 +349,7 @@ fn finding(ctx: &Analysis, graph: &Graph, field: &Field, id: &str) -> Option<(St
     }
 }
 
-pub(crate) fn check(ctx: &Analysis, code: &'static str, id: &'static str) -> Vec<Diagnostic> {
+pub(crate) fn check(ctx: &Analysis, code: Rule, id: &'static str) -> Vec<Diagnostic> {
     let Some(dj) = super::context(ctx) else {
         return Vec::new();
     };

@@ -1,0 +1,405 @@
+//! Analysis: one project's settings, apps, model modules and library models, read on demand
+//! (see `read`) and handed to the rules as an [`Analysis`].
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::inputs::{Group, absolute};
+use super::read::read_inputs;
+use super::settings::{django_checks_selected, django_installed_apps};
+use crate::config::Options;
+use crate::diagnostic::{self, Diagnostic};
+use crate::models::Analysis;
+use crate::project::{self, Project, SourceModule};
+use crate::resolve::ClassRef;
+use crate::{contract, discover, django, index, prefilter, resolve, rules, settings, versions};
+
+/// Builds one project's analysis and hands it to `f` with the input diagnostics met so far.
+/// `reported`: which diagnostics will be reported (see [`Analysis::reported`]); `None`
+/// (`--show-settings`): evaluate the settings even where the library is not used.
+pub(crate) fn analyze_project<T>(
+    root: &Path,
+    group: &Group<'_>,
+    explicit: &BTreeSet<PathBuf>,
+    options: &Options,
+    reported: Option<&(dyn Fn(&Diagnostic) -> bool + Sync)>,
+    f: impl FnOnce(&Analysis, Vec<Diagnostic>, Vec<Arc<diagnostic::SourceFile>>) -> T,
+) -> T {
+    // The library whose models the analysis binds (`rules/<library>/contract.toml`).
+    let library = contract::swappable_models();
+    let full = reported.is_none();
+    let mut extra_roots: Vec<PathBuf> = options.src.iter().map(|p| absolute(p)).collect();
+    extra_roots.extend(group.package_roots.iter().cloned());
+    let files = &group.files;
+    let project = Project::new(root.to_path_buf(), extra_roots, Some(group.listing.clone()));
+    let stdin = options
+        .stdin
+        .as_ref()
+        .map(|(p, text)| (absolute(p), text.clone()));
+    if let Some((path, text)) = &stdin {
+        project.set_override(path.clone(), text.clone());
+    }
+    let has_manage = project.file_exists(&root.join("manage.py"));
+    let want_noqa = options.selection.enabled(rules::Rule::DML100);
+    let named_explicitly = files.iter().any(|p| explicit.contains(*p));
+    let root_bytes = root.as_os_str().as_encoded_bytes();
+    let is_model_module = |p: &Path| {
+        let b = p.as_os_str().as_encoded_bytes();
+        prefilter::is_model_module(b.strip_prefix(root_bytes).unwrap_or(b))
+    };
+    let has_models = files.iter().any(|p| is_model_module(p));
+    // Conventional places count only in a manage.py project: a package's `settings.py` may be
+    // anything. Test configurations (pytest.ini, tox.ini, …) are read only where a settings
+    // module could matter, not for each of a tree's loose-script directories.
+    let discovery = settings::find_settings_module(
+        &project,
+        options.settings.as_deref(),
+        has_manage,
+        full || has_manage || has_models || named_explicitly,
+    );
+    // A project with no model module, no file named explicitly and no settings module has
+    // nothing a rule could check, and nothing of it is read: a tree of loose scripts is one
+    // such project per directory.
+    if !(full || want_noqa || named_explicitly || discovery.is_some() || has_models) {
+        let mut analysis =
+            Analysis::new(&project, library, None, Vec::new(), (library.newest, None));
+        analysis.reported = reported;
+        return f(&analysis, Vec::new(), Vec::new());
+    }
+    let version = match options.dot_version {
+        Some(v) => (v, Some("--dot-version".to_string())),
+        None => match versions::for_project(&project, &library.library, &library.package) {
+            Some((v, file)) => (v, Some(file)),
+            None => (library.newest, None),
+        },
+    };
+
+    // Files under PATHS worth reading: those named explicitly, the model modules, and what
+    // they import (see `read_inputs`). Every file, when unused `noqa` directives are wanted (a
+    // stale one can sit anywhere). Imports are followed only in a project that uses the
+    // library: it is pinned, its settings chain names it, or a model module does. Elsewhere a
+    // model module that names nothing of DOT's cannot hold a DOT model, and what it imports is
+    // never opened (the price: a settings-less package whose models.py only re-exports token
+    // models from another module, with no pin, is not analysed).
+    let uses_dot = full
+        || named_explicitly
+        || version.1.is_some()
+        || discovery.as_ref().is_some_and(|d| match d {
+            settings::Discovery::Found { module, .. } => {
+                settings::chain_mentions_library(&project, module)
+            }
+            settings::Discovery::Unclear(u) => u
+                .candidates
+                .iter()
+                .any(|m| settings::chain_mentions_library(&project, m)),
+        });
+    let (texts, mentioned) = read_inputs(
+        &project,
+        files,
+        |p| want_noqa || is_model_module(p) || explicit.contains(p),
+        stdin.as_ref(),
+        uses_dot,
+    );
+    // Settings are evaluated only where they can matter: a project that neither pins, names
+    // nor configures the library has nothing for a rule to check.
+    let uses_dot = uses_dot || mentioned;
+    // Django's own checks (DJF / DJM) concern every Django project: they run where a model
+    // module (or a file named explicitly) is among the inputs and the settings module is known.
+    let django_discovery = match &discovery {
+        Some(d @ settings::Discovery::Found { .. })
+            if !full && (has_models || named_explicitly) && django_checks_selected(options) =>
+        {
+            Some(d.clone())
+        }
+        _ => None,
+    };
+    let discovery = discovery.filter(|_| uses_dot);
+    let settings = discovery
+        .as_ref()
+        .and_then(|d| settings::load_settings(&project, d));
+    let unclear = match &discovery {
+        Some(settings::Discovery::Unclear(u)) => Some(u.clone()),
+        _ => settings.as_ref().and_then(|s| s.unclear.clone()),
+    };
+    let apps = settings
+        .as_ref()
+        .map(|s| settings::installed_apps(&project, s))
+        .unwrap_or_default();
+
+    // Models modules of the project's installed apps are where Django registers models. Those
+    // of the apps the OAUTH2_PROVIDER_*_MODEL settings name are loaded; the others only if they
+    // pass the prefilter below, like any input file (a single-file run stays fast).
+    let named: Vec<(String, String)> = settings
+        .as_ref()
+        .map(|s| {
+            library
+                .roles
+                .iter()
+                .filter_map(|r| {
+                    s.get(&r.setting)?
+                        .value
+                        .as_str()?
+                        .split_once('.')
+                        .map(|(l, m)| (l.to_string(), m.to_string()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut app_models: Vec<PathBuf> = Vec::new();
+    for app in apps.known.iter().filter(|a| a.in_project) {
+        let name = format!("{}.models", app.name);
+        let models: Vec<&str> = named
+            .iter()
+            .filter(|(label, _)| *label == app.label)
+            .map(|(_, model)| model.as_str())
+            .collect();
+        if models.is_empty() {
+            if let Some((path, _)) = project.module_path(&name) {
+                app_models.push(path);
+            }
+            continue;
+        }
+        // A named model may be defined elsewhere and imported into the models module:
+        // resolving its name loads the module that defines it.
+        if let Some(module) = project.module(&name) {
+            let resolver = resolve::Resolver::new(&project);
+            for model in models {
+                let class = module.index.model_name(model).unwrap_or(model);
+                resolver.resolve_name(&module, class);
+            }
+        }
+    }
+    // Settings that cannot be told between candidates: the models modules of the apps any
+    // candidate installs are read, so that a custom model whose activity is unknown is seen
+    // (and DML001 said) even when the run names a single file (manage.py, a settings file).
+    if let Some(unclear) = &unclear {
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        for candidate in &unclear.candidates {
+            let found = settings::Discovery::Found {
+                module: candidate.clone(),
+                found_by: String::new(),
+                choice: None,
+            };
+            let Some(s) = settings::load_settings(&project, &found) else {
+                continue;
+            };
+            for app in settings::installed_apps(&project, &s).known {
+                if app.in_project
+                    && seen.insert(app.name.clone())
+                    && let Some((path, _)) = project.module_path(&format!("{}.models", app.name))
+                {
+                    app_models.push(path);
+                }
+            }
+        }
+    }
+
+    let mut seeds: Vec<String> = prefilter::seeds().to_vec();
+    let mut unread: Vec<(PathBuf, String)> = app_models
+        .into_iter()
+        .filter(|p| {
+            files
+                .binary_search_by(|f| discover::bytes(f).cmp(discover::bytes(p)))
+                .is_err()
+        })
+        .filter_map(|p| Some((p.clone(), project::read_source(&p).ok()?)))
+        .collect();
+    let mut io_diags = Vec::new();
+    let mut noqa_files = Vec::new();
+    for (path, text) in texts {
+        match text {
+            Ok(t) => {
+                if want_noqa && memchr::memmem::find(t.as_bytes(), b"noqa").is_some() {
+                    noqa_files.push(Arc::new(diagnostic::SourceFile::new(
+                        path.clone(),
+                        t.clone(),
+                    )));
+                }
+                unread.push((path, t));
+            }
+            Err(reason) => io_diags.push(project::io_error(&path, &reason)),
+        }
+    }
+    loop {
+        let finders: Vec<memchr::memmem::Finder> = seeds
+            .iter()
+            .map(|s| memchr::memmem::Finder::new(s.as_bytes()))
+            .collect();
+        // The library's own names count anywhere; a class derived from it only where a class
+        // statement (or an alias) could derive from it again (see `prefilter::may_subclass`).
+        let (hits, rest): (Vec<_>, Vec<_>) = unread.into_iter().partition(|(path, text)| {
+            explicit.contains(path)
+                || finders
+                    .iter()
+                    .zip(&seeds)
+                    .enumerate()
+                    .any(|(i, (f, seed))| {
+                        f.find(text.as_bytes()).is_some()
+                            && (i < prefilter::seeds().len()
+                                || prefilter::may_subclass(text.as_bytes(), seed.as_bytes()))
+                    })
+        });
+        unread = rest;
+        if hits.is_empty() {
+            break;
+        }
+        let _: Vec<Option<Arc<SourceModule>>> = hits
+            .into_par_iter()
+            .map(|(path, text)| {
+                project.remember_text(path.clone(), text);
+                project.module_at(&path)
+            })
+            .collect();
+        let before = seeds.len();
+        let resolver = resolve::Resolver::new(&project);
+        let abstract_names: Vec<String> = library
+            .roles
+            .iter()
+            .map(|r| library.abstract_qualname(r))
+            .collect();
+        let abstract_refs: Vec<&str> = abstract_names.iter().map(String::as_str).collect();
+        let mut names: BTreeSet<String> = BTreeSet::new();
+        for module in project.loaded_modules() {
+            for index in 0..module.index.classes.len() {
+                let class = ClassRef {
+                    module: module.clone(),
+                    index,
+                };
+                if resolver.derives_from(&class, &abstract_refs) {
+                    names.insert(class.info().name.clone());
+                }
+            }
+        }
+        for n in names {
+            if !seeds.contains(&n) {
+                seeds.push(n);
+            }
+        }
+        if seeds.len() == before {
+            break;
+        }
+    }
+
+    // Django's settings: the same as DOT's where both are read.
+    let django_settings = django_discovery
+        .and_then(|d| match (&settings, &discovery) {
+            (Some(s), Some(_)) => Some(s.clone()),
+            _ => settings::load_settings(&project, &d),
+        })
+        .filter(|s| s.unclear.is_none());
+    let django_apps = django_settings
+        .as_ref()
+        .map(|s| django_installed_apps(&project, s))
+        .unwrap_or_default();
+    // The DOT rules see the modules loaded so far; the graph's model modules come after.
+    let modules = project.loaded_modules();
+    // Inputs that are all files named explicitly (an editor's run on save): only their
+    // diagnostics are wanted, and the graph parses only the models modules that can matter.
+    let focus =
+        (!files.is_empty() && files.iter().all(|p| explicit.contains(*p))).then(|| django::Focus {
+            files: files.iter().map(|p| p.to_path_buf()).collect(),
+            candidates: Vec::new(),
+        });
+    let django = django_settings.as_ref().map(|s| {
+        let (graph_modules, focus) = django_model_modules(&project, &django_apps, focus);
+        rules::django::Context {
+            graph: django::LazyGraph::new(django::Inputs {
+                project: &project,
+                settings: Some(s),
+                apps: &django_apps,
+                modules: graph_modules,
+                django: versions::for_project(&project, "django", "django")
+                    .map_or_else(|| django::builtin::data().newest(), |(v, _)| v),
+                focus,
+            }),
+            silenced: rules::django::silenced_checks(s),
+        }
+    });
+
+    let mut analysis = Analysis::new(&project, library, settings, apps.known, version);
+    analysis.apps_unknown = apps.unknown;
+    if let Some(unclear) = unclear {
+        analysis.set_unclear(unclear);
+    }
+    analysis.reported = reported;
+    analysis.fix_details = options.fix_details;
+    analysis.django = django.as_ref();
+    analysis.collect_models(&modules);
+    f(&analysis, io_diags, noqa_files)
+}
+
+/// The modules Django runs at start-up to register the project's models: each installed app's
+/// `models` module of the project and, for a `models/` package, the submodules it imports
+/// (transitively). Other modules are reached through the resolver when a model's base lives
+/// there. With a focus, a plain models module (not a package) that is not loaded yet is not
+/// parsed but left to the focus's candidates (`Graph::build` parses those that can matter).
+fn django_model_modules(
+    project: &Project,
+    apps: &settings::Apps,
+    mut focus: Option<django::Focus>,
+) -> (Vec<Arc<SourceModule>>, Option<django::Focus>) {
+    let mut roots: Vec<String> = apps
+        .known
+        .iter()
+        .filter(|a| a.in_project)
+        .map(|a| format!("{}.models", a.name))
+        .collect();
+    if let Some(focus) = focus.as_mut() {
+        let loaded: BTreeSet<String> = project
+            .loaded_modules()
+            .iter()
+            .map(|m| m.name.clone())
+            .collect();
+        roots.retain(|name| {
+            if loaded.contains(name) {
+                return true;
+            }
+            match project.module_path(name) {
+                Some((path, false)) => {
+                    focus.candidates.push((name.clone(), path));
+                    false
+                }
+                Some((_, true)) => true,
+                None => false,
+            }
+        });
+    }
+    let mut out: Vec<(Arc<SourceModule>, String)> = roots
+        .par_iter()
+        .filter_map(|name| Some((project.module(name)?, name.clone())))
+        .collect();
+    let mut seen: BTreeSet<String> = out.iter().map(|(m, _)| m.name.clone()).collect();
+    let mut i = 0;
+    while let Some((module, package)) = out.get(i).cloned() {
+        i += 1;
+        if !(module.is_package || module.name.starts_with(&format!("{package}."))) {
+            continue;
+        }
+        let mut imported: Vec<String> = module.index.star_imports.clone();
+        for binding in module.index.bindings.values() {
+            match binding {
+                index::Binding::Import(index::ImportTarget::Module(m), _) => {
+                    imported.push(m.clone());
+                }
+                index::Binding::Import(index::ImportTarget::Member { module: m, name }, _) => {
+                    imported.push(m.clone());
+                    imported.push(format!("{m}.{name}"));
+                }
+                _ => {}
+            }
+        }
+        let prefix = format!("{package}.");
+        for name in imported {
+            if !name.starts_with(&prefix) || !seen.insert(name.clone()) {
+                continue;
+            }
+            if let Some(m) = project.module(&name) {
+                out.push((m, package.clone()));
+            }
+        }
+    }
+    (out.into_iter().map(|(m, _)| m).collect(), focus)
+}

@@ -1,0 +1,340 @@
+//! Finding the inputs: the Python files under the paths given (or the `--stdin-filename`
+//! buffer), grouped by the project each belongs to.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Options;
+use crate::{discover, project};
+
+/// The Python files under `inputs`, as the walk's listing, and the paths that could not be read;
+/// with `--stdin-filename`, just that file (the buffer stands for it, and it need not exist on
+/// disk), in a listing that answers nothing.
+pub(crate) fn find_inputs(
+    inputs: &[PathBuf],
+    excludes: &discover::Excludes,
+    options: &Options,
+) -> (Arc<discover::Listing>, Vec<(PathBuf, String)>) {
+    match &options.stdin {
+        Some((path, _)) => (
+            Arc::new(discover::Listing::unwalked(vec![absolute(path)])),
+            Vec::new(),
+        ),
+        None => {
+            let found = discover::discover(inputs, excludes);
+            let listing =
+                discover::Listing::new(inputs, excludes, found.files).with_links(found.links);
+            (Arc::new(listing), found.errors)
+        }
+    }
+}
+
+/// Rayon's workers get 16 MiB stacks: files under `syntax`'s big-stack threshold (16 KiB) can
+/// nest at most ~16k levels, whose AST drop fits there (the 2 MiB default overflows near 20k).
+pub(crate) fn configure_threads() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Fails only if a pool was already built (by an embedding program): keep theirs.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .stack_size(16 << 20)
+            .build_global();
+    });
+}
+
+pub(crate) fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Groups input files by project: the nearest manage.py above each file, else the directory
+/// above its top-level package, or the repository top above a namespace package, `src/`, or a
+/// directory of scripts, docs or tests (see `RootCache::project_of`).
+pub(crate) fn group_files<'a>(
+    inputs: &[PathBuf],
+    listing: &'a Arc<discover::Listing>,
+) -> Vec<(PathBuf, Group<'a>)> {
+    group_files_in_chunks(inputs, listing, 2048)
+}
+
+/// The projects, sorted by the bytes of their root.
+pub(crate) fn group_files_in_chunks<'a>(
+    inputs: &[PathBuf],
+    listing: &'a Arc<discover::Listing>,
+    chunk: usize,
+) -> Vec<(PathBuf, Group<'a>)> {
+    // A tree has thousands of directories, each answered by a few lookups: chunks of the files
+    // are answered in parallel, each with its own memo (they share only a few ancestors).
+    let parts: Vec<Vec<Run<'a>>> = listing
+        .files()
+        .par_chunks(chunk)
+        .map(|chunk| runs(chunk, listing))
+        .collect();
+    let mut runs: Vec<Run<'a>> = parts.into_iter().flatten().collect();
+    // An input directory holding manage.py but no Python file under PATHS still has a project.
+    for input in inputs {
+        if input.join("manage.py").is_file() {
+            runs.push(Run {
+                root: input.clone(),
+                package_roots: Vec::new(),
+                files: &[],
+            });
+        }
+    }
+    // Stable, so a project's files stay sorted.
+    runs.sort_by(|a, b| discover::bytes(&a.root).cmp(discover::bytes(&b.root)));
+    runs.chunk_by(|a, b| discover::bytes(&a.root) == discover::bytes(&b.root))
+        .map(|same| {
+            let mut group = Group {
+                listing: listing.clone(),
+                ..Group::default()
+            };
+            for run in same {
+                group.files.extend(run.files.iter().map(PathBuf::as_path));
+                group
+                    .package_roots
+                    .extend(run.package_roots.iter().cloned());
+            }
+            (same[0].root.clone(), group)
+        })
+        .collect()
+}
+
+/// Consecutive files of one project.
+struct Run<'a> {
+    root: PathBuf,
+    package_roots: Vec<PathBuf>,
+    files: &'a [PathBuf],
+}
+
+/// Splits `chunk` (sorted) into runs of files of the same project. Files come sorted, so a
+/// directory's files, and a project's directories, are mostly consecutive: a directory is
+/// answered once per run of its files (and memoised across runs).
+fn runs<'a>(chunk: &'a [PathBuf], listing: &Arc<discover::Listing>) -> Vec<Run<'a>> {
+    let mut cache = project::RootCache::new(Some(listing.clone()));
+    let mut out: Vec<Run<'a>> = Vec::new();
+    let mut last_dir: Option<&Path> = None;
+    for (i, file) in chunk.iter().enumerate() {
+        let dir = file.parent().unwrap_or(Path::new("/"));
+        let same_dir = last_dir.is_some_and(|d| discover::bytes(d) == discover::bytes(dir));
+        last_dir = Some(dir);
+        if let Some(run) = out.last_mut().filter(|_| same_dir) {
+            run.files = &chunk[i - run.files.len()..=i];
+            continue;
+        }
+        let package_root = cache.package_root(dir);
+        let (package_root, root) = match cache.manage_root(dir) {
+            Some(root) => (package_root, root),
+            None => cache.project_of(&package_root),
+        };
+        match out.last_mut() {
+            Some(run) if discover::bytes(&run.root) == discover::bytes(&root) => {
+                run.files = &chunk[i - run.files.len()..=i];
+                if run.package_roots.last() != Some(&package_root) {
+                    run.package_roots.push(package_root);
+                }
+            }
+            _ => out.push(Run {
+                root,
+                package_roots: vec![package_root],
+                files: &chunk[i..=i],
+            }),
+        }
+    }
+    out
+}
+
+/// The input files of one project (sorted by their bytes), and the package roots they sit
+/// under.
+#[derive(Default)]
+pub(crate) struct Group<'a> {
+    pub(crate) files: Vec<&'a Path>,
+    pub(crate) package_roots: BTreeSet<PathBuf>,
+    pub(crate) listing: Arc<discover::Listing>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The inputs (`root` alone) and the walk's listing of the tree under `root`.
+    fn walked(root: &Path) -> ([PathBuf; 1], Arc<discover::Listing>) {
+        let inputs = [root.to_path_buf()];
+        let excludes = discover::Excludes::new(&[]).unwrap();
+        let found = discover::discover(&inputs, &excludes);
+        let listing = Arc::new(discover::Listing::new(&inputs, &excludes, found.files));
+        (inputs, listing)
+    }
+
+    #[test]
+    fn files_are_grouped_by_project_however_the_work_is_split() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let files = [
+            "proj/manage.py",
+            "proj/settings.py",
+            "proj/app/__init__.py",
+            "proj/app/models.py",
+            "proj/app/sub/deep.py",
+            "proj/app-b.py",
+            "lib/pkg/__init__.py",
+            "lib/pkg/a.py",
+            "lib/pkg/b/__init__.py",
+            "lib/pkg/b/c.py",
+            "lib/pkg.py",
+            "loose/script.py",
+        ];
+        discover::tests::touch_all(&root, &files);
+        let (inputs, listing) = walked(&root);
+        let rel = |p: &Path| {
+            p.strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        };
+        for chunk in [1, 2, 3, 5, 2048] {
+            let groups = group_files_in_chunks(&inputs, &listing, chunk);
+            let seen: Vec<(String, Vec<String>, Vec<String>)> = groups
+                .iter()
+                .map(|(r, g)| {
+                    (
+                        rel(r),
+                        g.files.iter().map(|f| rel(f)).collect(),
+                        g.package_roots.iter().map(|p| rel(p)).collect(),
+                    )
+                })
+                .collect();
+            let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            assert_eq!(
+                seen,
+                [
+                    (
+                        "lib".to_string(),
+                        owned(&[
+                            "lib/pkg.py",
+                            "lib/pkg/__init__.py",
+                            "lib/pkg/a.py",
+                            "lib/pkg/b/__init__.py",
+                            "lib/pkg/b/c.py"
+                        ]),
+                        owned(&["lib"]),
+                    ),
+                    (
+                        "loose".to_string(),
+                        owned(&["loose/script.py"]),
+                        owned(&["loose"]),
+                    ),
+                    (
+                        "proj".to_string(),
+                        owned(&[
+                            "proj/app-b.py",
+                            "proj/app/__init__.py",
+                            "proj/app/models.py",
+                            "proj/app/sub/deep.py",
+                            "proj/manage.py",
+                            "proj/settings.py"
+                        ]),
+                        owned(&["proj", "proj/app/sub"]),
+                    ),
+                ],
+                "chunks of {chunk}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_namespace_package_docs_and_tests_are_one_project_with_their_repository() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let files = [
+            "repo/aleksis/core/__init__.py",
+            "repo/aleksis/core/models.py",
+            "repo/aleksis/core/settings.py",
+            "repo/conftest.py",
+            "repo/docs/conf.py",
+            "repo/setup.py",
+            "repo/tests/test_x.py",
+            "repo/src/extra/__init__.py",
+            "repo/example/manage.py",
+            "repo/example/site/__init__.py",
+        ];
+        discover::tests::touch_all(&root, &files);
+        let (inputs, listing) = walked(&root);
+        let rel = |p: &Path| {
+            p.strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        };
+        let seen: Vec<(String, usize, Vec<String>)> = group_files(&inputs, &listing)
+            .iter()
+            .map(|(r, g)| {
+                (
+                    rel(r),
+                    g.files.len(),
+                    g.package_roots.iter().map(|p| rel(p)).collect(),
+                )
+            })
+            .collect();
+        let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            seen,
+            [
+                ("repo".to_string(), 8, owned(&["repo", "repo/src"])),
+                ("repo/example".to_string(), 2, owned(&["repo/example"])),
+            ]
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 48,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// On generated trees (packages, manage.py projects, loose scripts, nested projects),
+        /// however the files are chunked, every file lands in exactly one project, the same one,
+        /// and each project's files stay sorted.
+        #[test]
+        fn grouping_does_not_depend_on_the_chunks(
+            paths in proptest::collection::vec(
+                (proptest::collection::vec(0usize..4, 0..5), 0usize..5),
+                1..40,
+            )
+        ) {
+            const DIRS: [&str; 4] = ["a", "a-b", "p", "q.r"];
+            const FILES: [&str; 5] = ["__init__.py", "manage.py", "models.py", "x.py", "setup.py"];
+            let dir = tempfile::tempdir().unwrap();
+            let root = dir.path().to_path_buf();
+            for (dirs, file) in &paths {
+                let mut p = root.clone();
+                for d in dirs {
+                    p.push(DIRS[*d]);
+                }
+                std::fs::create_dir_all(&p).unwrap();
+                std::fs::write(p.join(FILES[*file]), "").unwrap();
+            }
+            let (inputs, listing) = walked(&root);
+            let flat = |chunk: usize| -> Vec<(PathBuf, Vec<PathBuf>, Vec<PathBuf>)> {
+                group_files_in_chunks(&inputs, &listing, chunk)
+                    .into_iter()
+                    .map(|(r, g)| {
+                        let files = g.files.iter().map(|f| f.to_path_buf()).collect();
+                        (r, files, g.package_roots.into_iter().collect())
+                    })
+                    .collect()
+            };
+            let whole = flat(usize::MAX);
+            let grouped: usize = whole.iter().map(|(_, f, _)| f.len()).sum();
+            proptest::prop_assert_eq!(grouped, listing.files().len());
+            for (_, files, _) in &whole {
+                proptest::prop_assert!(files.is_sorted_by(|a, b| discover::bytes(a) < discover::bytes(b)));
+            }
+            for chunk in [1, 2, 3, 7] {
+                proptest::prop_assert_eq!(&flat(chunk), &whole, "chunks of {}", chunk);
+            }
+        }
+    }
+}
