@@ -92,8 +92,10 @@ fn main() {
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }
 
-/// A rule code: capitals then digits (`DOT001`, `E902`).
+/// A rule code: capitals then digits (`DOT001`, `E902`), perhaps a `W` suffix (`DJF340W`).
 fn is_code(s: &str) -> bool {
     let letters = s.bytes().take_while(u8::is_ascii_uppercase).count();
-    letters > 0 && s.len() > letters && s[letters..].bytes().all(|b| b.is_ascii_digit())
+    // A Django warning sharing its number with an error takes a `W` suffix (`DJF340W`).
+    let digits = s.strip_suffix('W').unwrap_or(s);
+    letters > 0 && digits.len() > letters && digits[letters..].bytes().all(|b| b.is_ascii_digit())
 }

@@ -189,6 +189,9 @@ pub struct Relation {
     /// `contribute_to_class` for concrete models, fields/related.py:356).
     pub names: Option<ReverseNames>,
     to: RawTo,
+    /// `through=`, resolved as `to` is (with the same scope model); `None` when not given.
+    pub through: Option<Target>,
+    through_to: Option<RawTo>,
 }
 
 /// `to` before resolution.
@@ -392,6 +395,10 @@ impl Graph {
                             words.insert(c.info().name.clone());
                         }
                     }
+                }
+                // A `through=` naming no model of the graph yet: the module defining it names it.
+                if let Some(Target::Label { model, .. }) = &rel.through {
+                    words.insert(model.clone());
                 }
             }
             if touched && m.is_abstract {
@@ -841,6 +848,8 @@ impl Builder<'_, '_> {
                     parent_link: false,
                     names: None,
                     to: f.to.clone().map_or(RawTo::Missing, RawTo::Label),
+                    through: None,
+                    through_to: None,
                 }),
             })
             .collect();
@@ -981,6 +990,8 @@ impl Builder<'_, '_> {
                 parent_link: flag("parent_link") == Some(true),
                 names: None,
                 to: to.map_or(RawTo::Missing, |e| RawTo::Expr(module.clone(), e.clone())),
+                through: None,
+                through_to: kw("through").map(|e| RawTo::Expr(module.clone(), e.clone())),
             }
         });
         Some(Field {
@@ -1095,13 +1106,15 @@ impl Builder<'_, '_> {
                         },
                     })
                 });
-                resolved.push((fi, target, via, names));
+                let through = rel.through_to.as_ref().map(|t| self.resolve_to(id, t).0);
+                resolved.push((fi, target, via, names, through));
             }
-            for (fi, target, via, names) in resolved {
+            for (fi, target, via, names, through) in resolved {
                 if let Some(rel) = self.models[i].fields[fi].relation.as_mut() {
                     rel.target = target;
                     rel.via = via;
                     rel.names = names;
+                    rel.through = through;
                 }
             }
         }
@@ -1287,6 +1300,8 @@ fn add_parent_links(model: &mut Model, models: &[Model]) {
                 parent_link: true,
                 names: None,
                 to: RawTo::Model(p),
+                through: None,
+                through_to: None,
             }),
         });
     }

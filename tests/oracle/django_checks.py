@@ -39,6 +39,11 @@ FAMILY = {
     "fields.E300", "fields.E301", "fields.E306", "fields.E307", "fields.E308", "fields.E309",
     "fields.E310", "fields.E311", "fields.E312",
     "models.E005", "models.E006", "models.E025", "models.E026",
+    # Many-to-many and through models (fields.W342: ForeignKey(unique=True)).
+    "fields.E330", "fields.E331", "fields.E333", "fields.E334", "fields.E335",
+    "fields.E336", "fields.E337", "fields.E338", "fields.E339",
+    "fields.E340", "fields.W340", "fields.W341", "fields.W342", "fields.W344", "fields.W345",
+    "fields.W346",
 }
 
 CHILD = r"""
