@@ -49,7 +49,7 @@ def samples(lines):
             if m:
                 tid = int(m.group(3))
                 pid = int(m.group(2)) if m.group(2) else None
-                cur = {"comm": m.group(1), "tid": tid, "main": None if pid is None else pid == tid,
+                cur = {"comm": m.group(1), "tid": tid, "pid": pid, "main": None if pid is None else pid == tid,
                        "t": float(m.group(4)) if m.group(4) else None, "frames": []}
             continue
         m = FRAME.match(line)

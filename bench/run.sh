@@ -109,12 +109,13 @@ log "DOT-using tier: fetch/layout, trees"
 bash tests/realworld/pypi/fetch.sh
 python3 bench/dot_tier.py tests/realworld/pypi/.cache/roots bench/locks bench/out/dot > "$out/dot-trees.json"
 dot=bench/out/dot
-DOT_TREES=(pretix pretix+poetry.lock ephios ephios+uv.lock django-ansible-base aleksis-core aleksis-core+poetry.lock)
+DOT_TREES=(pretix pretix+poetry.lock ephios ephios+uv.lock django-ansible-base aleksis-core aleksis-core+poetry.lock allianceauth-oidc-provider)
 log "DOT-using tier: ours vs ruff, $DOT_ROUNDS alternating rounds per project"
 for t in "${DOT_TREES[@]}"; do
   printf '%s\t-\t%s\n' \
     ours "$lint check $dot/$t --output-format concise" \
-    ruff "$ruff check --select DJ --no-cache --quiet $dot/$t" > "$out/dot-$t.spec"
+    ruff "$ruff check --select DJ --no-cache --quiet $dot/$t" \
+    ours_nodj "$lint check $dot/$t --output-format concise --ignore DJF,DJM" > "$out/dot-$t.spec"
   echo "-- $t (load $(cut -d' ' -f1 /proc/loadavg))"
   python3 bench/timer.py --rounds "$DOT_ROUNDS" --warmup "$WARMUP" --out "$out/dot-$t.json" "$out/dot-$t.spec"
 done
@@ -168,6 +169,7 @@ printf '%s\t-\t%s\n' \
   ours_grow2x "$lint check $grow2x --output-format concise" \
   ours_grow_inplace "$lint check $grow_inplace --output-format concise" \
   ours_grow_apart "$lint check $grow_apart --output-format concise" \
+  ours_nodj "$lint check $src --output-format concise --ignore DJF,DJM" \
   > "$out/whole.spec"
 python3 bench/timer.py --rounds "$ROUNDS" --warmup "$WARMUP" --out "$out/whole.json" "$out/whole.spec"
 
@@ -197,7 +199,8 @@ for rel in "${ONEFILES[@]}"; do
   big=bench/out/trees/x10-$slug/$rel
   printf '%s\t-\t%s\n' \
     "one_$slug" "$lint check $src/$rel --output-format concise" \
-    "one_${slug}_x10" "$lint check $big --output-format concise" >> "$out/onefile.spec"
+    "one_${slug}_x10" "$lint check $big --output-format concise" \
+    "nodj_$slug" "$lint check $src/$rel --output-format concise --ignore DJF,DJM" >> "$out/onefile.spec"
   if [ "$stdin_flag" = 1 ]; then
     printf '%s\t%s\t%s\n' \
       "stdin_$slug" "$src/$rel" "$lint check --stdin-filename $src/$rel --output-format concise -" \
@@ -257,9 +260,11 @@ fi
 # --- profile ------------------------------------------------------------------------------------
 if [ "$PROFILE" = 1 ] && command -v perf >/dev/null; then
   log "perf profile of one whole-tree run (release + debug info, separate target dir)"
-  prof_bin=bench/out/target-prof/release/django-model-lint
-  CARGO_PROFILE_RELEASE_DEBUG=true build --target-dir bench/out/target-prof \
-    || echo "WARNING: profiling build failed; profiling the previous one" | tee -a "$out/machine.txt"
+  prof_bin=${PROF_BIN:-bench/out/target-prof/release/django-model-lint}
+  if [ -z "${PROF_BIN:-}" ]; then
+    CARGO_PROFILE_RELEASE_DEBUG=true build --target-dir bench/out/target-prof \
+      || echo "WARNING: profiling build failed; profiling the previous one" | tee -a "$out/machine.txt"
+  fi
   for _ in 1 2; do "$prof_bin" check "$src" --output-format concise >/dev/null 2>&1 || true; done
   perf record -q -F 2999 -g --call-graph dwarf,16384 -o "$out/perf.data" \
     "$prof_bin" check "$src" --output-format concise >/dev/null 2>&1 || true

@@ -245,14 +245,29 @@ pub const MAX_SYNTAX_ERRORS: usize = 10;
 /// Stack for parsing a large file. Ruff's parser grows its own stack, but dropping its AST is
 /// recursive: `1 + 1 + …` or `a.b.b…` 100,000 deep (no brackets, so the pre-scan lets it through)
 /// needs ~20 MB of stack to drop. The reservation is virtual memory, touched only as used.
-const PARSE_STACK: usize = 1 << 30;
+pub const PARSE_STACK: usize = 1 << 30;
 
-/// Files below this size cannot nest deeply enough to overflow a worker thread's stack when the
-/// AST is dropped (each level takes at least two bytes of source).
+/// Files below this size cannot nest deeply enough to overflow a 16 MiB stack when the AST is
+/// dropped (each level takes at least two bytes of source).
 const SMALL_FILE: usize = 16 * 1024;
 
+thread_local! {
+    /// Whether this thread's stack is [`PARSE_STACK`] large (see [`mark_big_stack`]).
+    static BIG_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Declares that the calling thread runs on a stack of at least [`PARSE_STACK`] bytes (the
+/// worker pool's start handler calls it), so a large file is parsed in place instead of on a
+/// thread of its own. Why it matters: a new thread is not only a spawn but a fresh allocator
+/// heap, whose every page the kernel must zero on first touch: with a thread per large file,
+/// that zeroing was the largest single cost of a project with a few large modules.
+pub fn mark_big_stack() {
+    BIG_STACK.with(|b| b.set(true));
+}
+
 /// Parses `source` and runs `f` on the result, on a thread with a large stack when the file is
-/// big enough to nest deeply, so that neither `f` nor the AST's drop can overflow the stack.
+/// big enough to nest deeply (unless this thread's stack is already that large), so that
+/// neither `f` nor the AST's drop can overflow the stack.
 fn with_parsed<T: Send>(
     source: &str,
     f: impl FnOnce(&ruff_python_parser::Parsed<ruff_python_ast::ModModule>) -> T + Send,
@@ -263,7 +278,7 @@ fn with_parsed<T: Send>(
         let parsed = ruff_python_parser::parse_unchecked_source(source, PySourceType::Python);
         Some(f(&parsed))
     };
-    let on_big_stack = (source.len() >= SMALL_FILE)
+    let on_big_stack = (source.len() >= SMALL_FILE && !BIG_STACK.with(std::cell::Cell::get))
         .then(|| {
             std::thread::scope(|scope| {
                 let handle = std::thread::Builder::new()
@@ -277,7 +292,7 @@ fn with_parsed<T: Send>(
             })
         })
         .flatten();
-    // Small file, or no thread could be spawned: parse here.
+    // Small file, a big stack already, or no thread could be spawned: parse here.
     match on_big_stack.or_else(run) {
         Some(value) => value,
         None => unreachable!("the parse job runs exactly once"),

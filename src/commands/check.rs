@@ -29,6 +29,13 @@ pub struct CheckResult {
 /// Checks `inputs`; `Err` only when the run cannot proceed (bad arguments).
 pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult, String> {
     configure_threads();
+    // Run on a worker of the pool: a run with one project (one file, one directory) would
+    // otherwise run on the calling thread, whose stack is too small to parse a large file in
+    // place (`syntax::mark_big_stack`).
+    rayon::scope(|_| check_paths_in_pool(inputs, options))
+}
+
+fn check_paths_in_pool(inputs: &[PathBuf], options: &Options) -> Result<CheckResult, String> {
     let excludes = discover::Excludes::new(&options.exclude)?;
     let inputs: Vec<PathBuf> = inputs.iter().map(|p| absolute(p)).collect();
     let (listing, errors) = find_inputs(&inputs, &excludes, options);

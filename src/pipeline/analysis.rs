@@ -117,9 +117,16 @@ pub(crate) fn analyze_project<T>(
         _ => None,
     };
     let discovery = discovery.filter(|_| uses_dot);
-    let settings = discovery
-        .as_ref()
-        .and_then(|d| settings::load_settings(&project, d));
+    // The settings chain and the inputs the prefilter's first round parses (below) are both
+    // needed and independent: they are parsed side by side.
+    let (settings, ()) = rayon::join(
+        || {
+            discovery
+                .as_ref()
+                .and_then(|d| settings::load_settings(&project, d))
+        },
+        || parse_first_hits(&project, &texts, explicit),
+    );
     let unclear = match &discovery {
         Some(settings::Discovery::Unclear(u)) => Some(u.clone()),
         _ => settings.as_ref().and_then(|s| s.unclear.clone()),
@@ -392,14 +399,32 @@ fn django_model_modules(
             }
         }
         let prefix = format!("{package}.");
-        for name in imported {
-            if !name.starts_with(&prefix) || !seen.insert(name.clone()) {
-                continue;
-            }
-            if let Some(m) = project.module(&name) {
-                out.push((m, package.clone()));
-            }
-        }
+        let new: Vec<String> = imported
+            .into_iter()
+            .filter(|name| name.starts_with(&prefix) && seen.insert(name.clone()))
+            .collect();
+        // A package's submodules are parsed side by side (a `models/` package imports many).
+        let loaded: Vec<Arc<SourceModule>> = new
+            .par_iter()
+            .filter_map(|name| project.module(name))
+            .collect();
+        out.extend(loaded.into_iter().map(|m| (m, package.clone())));
     }
     (out.into_iter().map(|(m, _)| m).collect(), focus)
+}
+
+/// Parses the inputs the prefilter's first round will parse: those named explicitly and those
+/// that mention one of its seeds (the same test as that round's, so nothing more is loaded).
+fn parse_first_hits(
+    project: &Project,
+    texts: &[super::read::ReadFile],
+    explicit: &BTreeSet<PathBuf>,
+) {
+    texts.par_iter().for_each(|(path, text)| {
+        let Ok(text) = text else { return };
+        if explicit.contains(path) || prefilter::mentions_library(text) {
+            project.remember_text(path.clone(), text.clone());
+            let _ = project.module_at(path);
+        }
+    });
 }

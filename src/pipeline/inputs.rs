@@ -32,14 +32,16 @@ pub(crate) fn find_inputs(
     }
 }
 
-/// Rayon's workers get 16 MiB stacks: files under `syntax`'s big-stack threshold (16 KiB) can
-/// nest at most ~16k levels, whose AST drop fits there (the 2 MiB default overflows near 20k).
+/// Rayon's workers get `syntax`'s parse stack (virtual memory, touched only as used), so that
+/// they parse a large file in place rather than on a new thread (see `syntax::mark_big_stack`).
 pub(crate) fn configure_threads() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        // Fails only if a pool was already built (by an embedding program): keep theirs.
+        // Fails only if a pool was already built (by an embedding program): keep theirs, whose
+        // workers are not marked, so large files get a thread of their own there.
         let _ = rayon::ThreadPoolBuilder::new()
-            .stack_size(16 << 20)
+            .stack_size(crate::syntax::PARSE_STACK)
+            .start_handler(|_| crate::syntax::mark_big_stack())
             .build_global();
     });
 }

@@ -30,7 +30,10 @@ pub fn load_settings(project: &Project, discovery: &Discovery) -> Option<Setting
     let mut settings = Settings {
         module: module.clone(),
         found_by: found_by.clone(),
-        values,
+        values: values
+            .into_iter()
+            .map(|(k, v)| (k, Arc::unwrap_or_clone(v)))
+            .collect(),
         choice: choice.clone(),
         unclear: None,
     };
@@ -107,7 +110,9 @@ pub(super) struct Evaluator<'p> {
     project: &'p Project,
 }
 
-pub(super) type Namespace = BTreeMap<String, SettingValue>;
+/// Values are shared: an `if`'s arms start from copies of the names, and most names are the
+/// same in every arm, which the merge then tells by identity instead of by comparing values.
+pub(super) type Namespace = BTreeMap<String, Arc<SettingValue>>;
 
 /// Module-level names that may be changed by what the evaluator cannot see into, with why.
 impl Evaluator<'_> {
@@ -155,12 +160,12 @@ impl Evaluator<'_> {
                             );
                             ns.insert(
                                 OPAQUE.to_string(),
-                                SettingValue {
+                                Arc::new(SettingValue {
                                     value: Value::Unknown(why),
                                     module: m.clone(),
                                     stmt_span: stmt_span(stmt),
                                     expr: None,
-                                },
+                                }),
                             );
                         }
                         continue;
@@ -188,12 +193,12 @@ impl Evaluator<'_> {
                         if let ExprKind::Name(name) = &t.kind {
                             ns.insert(
                                 name.clone(),
-                                SettingValue {
+                                Arc::new(SettingValue {
                                     value: v.clone(),
                                     module: m.clone(),
                                     stmt_span: *span,
                                     expr: Some(value.clone()),
-                                },
+                                }),
                             );
                         }
                     }
@@ -221,16 +226,16 @@ impl Evaluator<'_> {
                         // entries, after an unknown part.
                         ns.insert(
                             name.clone(),
-                            SettingValue {
+                            Arc::new(SettingValue {
                                 value: concat(&opaque, &add),
                                 module: m.clone(),
                                 stmt_span: *span,
                                 expr: Some(value.clone()),
-                            },
+                            }),
                         );
                         continue;
                     }
-                    if let Some(current) = ns.get_mut(name) {
+                    if let Some(current) = ns.get_mut(name).map(Arc::make_mut) {
                         current.value = if *is_add {
                             concat(&current.value, &add)
                         } else {
@@ -267,24 +272,24 @@ impl Evaluator<'_> {
                     let value = self.class_value(m, class, ns, stack);
                     ns.insert(
                         class.name.clone(),
-                        SettingValue {
+                        Arc::new(SettingValue {
                             value: Value::Class(Arc::new(value)),
                             module: m.clone(),
                             stmt_span: class.header_span,
                             expr: None,
-                        },
+                        }),
                     );
                 }
                 // A settings name computed by a method (django-configurations' properties).
                 Stmt::Function(f) if f.name.starts_with(|c: char| c.is_ascii_uppercase()) => {
                     ns.insert(
                         f.name.clone(),
-                        SettingValue {
+                        Arc::new(SettingValue {
                             value: Value::Unknown(format!("`{}` is computed by a method", f.name)),
                             module: m.clone(),
                             stmt_span: f.name_span,
                             expr: None,
-                        },
+                        }),
                     );
                 }
                 _ => {}
@@ -331,7 +336,7 @@ impl Evaluator<'_> {
                 && v.stmt_span.start >= class.span.start
                 && v.stmt_span.end <= class.span.end;
             if inside {
-                attrs.insert(k, v);
+                attrs.insert(k, Arc::unwrap_or_clone(v));
             }
         }
         ClassValue {
@@ -425,7 +430,8 @@ impl Evaluator<'_> {
             ("remove", [x]) => {
                 let gone = self.eval(m, x, ns);
                 if let Some(current) = ns.get_mut(name)
-                    && let Value::List(items) = &mut current.value
+                    && matches!(current.value, Value::List(_))
+                    && let Value::List(items) = &mut Arc::make_mut(current).value
                 {
                     items.retain(|i| *i != gone);
                 }
@@ -438,17 +444,18 @@ impl Evaluator<'_> {
         {
             ns.insert(
                 name.clone(),
-                SettingValue {
+                Arc::new(SettingValue {
                     value: concat(&opaque, &Value::List(items)),
                     module: m.clone(),
                     stmt_span: e.span,
                     expr: None,
-                },
+                }),
             );
             return;
         }
         if let Some(current) = ns.get_mut(name)
-            && let Value::List(list) = &mut current.value
+            && matches!(current.value, Value::List(_))
+            && let Value::List(list) = &mut Arc::make_mut(current).value
         {
             list.extend(items);
         }
@@ -630,43 +637,57 @@ pub(super) fn either(a: Value, b: Value, span: Span, m: &Arc<SourceModule>) -> V
 /// The names after an `if`: for each name, its value in every way through the statement
 /// (each arm, and past it when there is no `else`), combined by [`either`]. A name set in
 /// some ways only is a list of what those set, or else unknown.
-pub(super) fn merge_branches(mut outcomes: Vec<Namespace>) -> Namespace {
+pub(super) fn merge_branches(outcomes: Vec<Namespace>) -> Namespace {
     // Read before the loop below moves values out of the outcomes.
     let shadows = conditional_shadows(&outcomes);
-    let mut names: Vec<&String> = outcomes.iter().flat_map(|ns| ns.keys()).collect();
-    names.sort();
-    names.dedup();
-    let names: Vec<String> = names.into_iter().cloned().collect();
-    let mut merged = Namespace::new();
-    for name in names {
+    let count = outcomes.len();
+    // The ways' names in order, walked side by side (each is sorted): one pass, no lookups.
+    let mut ways: Vec<std::vec::IntoIter<(String, Arc<SettingValue>)>> = outcomes
+        .into_iter()
+        .map(|ns| ns.into_iter().collect::<Vec<_>>().into_iter())
+        .collect();
+    let mut merged: Vec<(String, Arc<SettingValue>)> = Vec::new();
+    let mut here = vec![false; count];
+    while let Some(name) = ways
+        .iter()
+        .filter_map(|w| w.as_slice().first().map(|(k, _)| k))
+        .min()
+    {
+        for (h, w) in here.iter_mut().zip(&ways) {
+            *h = w.as_slice().first().is_some_and(|(k, _)| k == name);
+        }
+        let mut name = None;
+        let mut values: Vec<Arc<SettingValue>> = Vec::with_capacity(count);
+        for (w, _) in ways.iter_mut().zip(&here).filter(|(_, h)| **h) {
+            if let Some((k, v)) = w.next() {
+                name.get_or_insert(k);
+                values.push(v);
+            }
+        }
+        let (Some(name), Some(first)) = (name, values.first()) else {
+            break;
+        };
         // Combined by reference: a value is cloned only where the ways disagree (most names
         // are set before the statement and the same in every way).
-        let (first_at, combined, everywhere) = {
-            let mut values = outcomes
-                .iter()
-                .enumerate()
-                .filter_map(|(i, ns)| ns.get(&name).map(|v| (i, v)));
-            let Some((first_at, first)) = values.next() else {
+        let mut combined: Option<Value> = None;
+        for v in &values[1..] {
+            // The same value, shared since before the statement: no comparison needed.
+            if combined.is_none() && Arc::ptr_eq(first, v) {
                 continue;
-            };
-            let mut seen = 1;
-            let mut combined: Option<Value> = None;
-            for (_, v) in values {
-                seen += 1;
-                let current = combined.as_ref().unwrap_or(&first.value);
-                if *current == v.value {
-                    continue;
-                }
-                let current = combined.take().unwrap_or_else(|| first.value.clone());
-                combined = Some(either(current, v.value.clone(), v.stmt_span, &v.module));
             }
-            (first_at, combined, seen == outcomes.len())
-        };
-        let Some(mut out) = outcomes[first_at].remove(&name) else {
-            continue;
+            let current = combined.as_ref().unwrap_or(&first.value);
+            if *current == v.value {
+                continue;
+            }
+            let current = combined.take().unwrap_or_else(|| first.value.clone());
+            combined = Some(either(current, v.value.clone(), v.stmt_span, &v.module));
+        }
+        let everywhere = values.len() == count;
+        let Some(mut out) = values.into_iter().next() else {
+            break;
         };
         if let Some(value) = combined {
-            out.value = value;
+            Arc::make_mut(&mut out).value = value;
         }
         if !everywhere
             && !matches!(
@@ -674,13 +695,15 @@ pub(super) fn merge_branches(mut outcomes: Vec<Namespace>) -> Namespace {
                 Value::List(_) | Value::Unknown(_) | Value::Class(_)
             )
         {
-            out.value = Value::Unknown(format!(
+            let why = format!(
                 "`{name}` is set only under a condition ({})",
                 line_of(&out.module, out.stmt_span)
-            ));
+            );
+            Arc::make_mut(&mut out).value = Value::Unknown(why);
         }
-        merged.insert(name, out);
+        merged.push((name, out));
     }
+    let mut merged: Namespace = merged.into_iter().collect();
     merged.extend(shadows);
     merged
 }
@@ -692,7 +715,7 @@ pub(super) const CONDITIONAL: &str = "#conditional";
 /// Beside each list the branches of an `if` leave different, the entries that are not in every
 /// branch's list: the union says what the list *may* contain, this says what it may not. Kept
 /// across nested and successive statements (an entry once conditional stays so).
-pub(super) fn conditional_shadows(outcomes: &[Namespace]) -> Vec<(String, SettingValue)> {
+pub(super) fn conditional_shadows(outcomes: &[Namespace]) -> Vec<(String, Arc<SettingValue>)> {
     let mut names: Vec<&String> = outcomes
         .iter()
         .flat_map(|ns| ns.iter())
@@ -703,11 +726,24 @@ pub(super) fn conditional_shadows(outcomes: &[Namespace]) -> Vec<(String, Settin
     names.dedup();
     let mut out = Vec::new();
     for name in names {
-        let list_in = |ns: &Namespace| match ns.get(name).map(|v| &v.value) {
-            Some(Value::List(l)) => Some(l.clone()),
-            _ => None,
+        // One list shared by every way (set before the statement): no entry is conditional.
+        let shared = outcomes
+            .windows(2)
+            .all(|w| match (w[0].get(name), w[1].get(name)) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            });
+        let lists: Vec<Option<&Vec<Value>>> = if shared {
+            Vec::new()
+        } else {
+            outcomes
+                .iter()
+                .map(|ns| match ns.get(name).map(|v| &v.value) {
+                    Some(Value::List(l)) => Some(l),
+                    _ => None,
+                })
+                .collect()
         };
-        let lists: Vec<Option<Vec<Value>>> = outcomes.iter().map(list_in).collect();
         let key = format!("{name}{CONDITIONAL}");
         let mut conditional: Vec<Value> = Vec::new();
         for ns in outcomes {
@@ -719,7 +755,7 @@ pub(super) fn conditional_shadows(outcomes: &[Namespace]) -> Vec<(String, Settin
                 }
             }
         }
-        for item in lists.iter().flatten().flatten() {
+        for item in lists.iter().flatten().flat_map(|l| l.iter()) {
             let in_every = lists
                 .iter()
                 .all(|l| l.as_ref().is_some_and(|l| l.contains(item)));
@@ -733,7 +769,7 @@ pub(super) fn conditional_shadows(outcomes: &[Namespace]) -> Vec<(String, Settin
         let Some(mut shadow) = outcomes.iter().find_map(|ns| ns.get(name)).cloned() else {
             continue;
         };
-        shadow.value = Value::List(conditional);
+        Arc::make_mut(&mut shadow).value = Value::List(conditional);
         out.push((key, shadow));
     }
     out
