@@ -101,7 +101,7 @@ fn missing_reason(
             // Only a project app's models are all visible; a class of that name the graph does
             // not hold as a concrete model (an unresolved base, a module not read) may be one.
             if !app.in_project
-                || class_named(dj, ctx, graph, model)
+                || class_named(dj, ctx, graph, label, model)
                 || generated_from(graph, label, model)
             {
                 return None;
@@ -140,9 +140,9 @@ fn generated_from(graph: &Graph, label: &str, name: &str) -> bool {
 }
 
 /// Whether some class named `name` (any case) is in a module the tool read and is not an
-/// abstract model of the graph, or (a run focused on a few files) in a models module left
-/// unread: it may be the model a reference names.
-fn class_named(dj: &Context, ctx: &Analysis, graph: &Graph, name: &str) -> bool {
+/// abstract model of the graph nor a fully known model of another app than `label`, or (a run
+/// focused on a few files) in a models module left unread: it may be the model a reference names.
+fn class_named(dj: &Context, ctx: &Analysis, graph: &Graph, label: &str, name: &str) -> bool {
     let read = ctx.project.loaded_modules().iter().any(|m| {
         m.index.classes.iter().enumerate().any(|(index, c)| {
             if !c.name.eq_ignore_ascii_case(name) {
@@ -152,9 +152,12 @@ fn class_named(dj: &Context, ctx: &Analysis, graph: &Graph, name: &str) -> bool 
                 module: m.clone(),
                 index,
             };
-            !graph
-                .of_class(&class)
-                .is_some_and(|id| graph.model(id).is_abstract)
+            // `crm.Ticket` is not the `Ticket` a bare name in an abstract base means once the
+            // field is copied into a model of `events` (Django resolves it in the child's app).
+            !graph.of_class(&class).is_some_and(|id| {
+                let m = graph.model(id);
+                m.is_abstract || (m.complete && m.app_label.as_deref().is_some_and(|l| l != label))
+            })
         })
     });
     if read {
@@ -373,6 +376,32 @@ mod tests {
             e307.iter()
                 .any(|m| m.ends_with("but app 'blog' doesn't provide model 'missing'.")),
             "{e307:?}"
+        );
+    }
+
+    #[test]
+    fn a_bare_name_in_an_abstract_base_resolves_in_the_childs_app() {
+        // `"Thing"` written in an abstract base outside any app means `blog.Thing` once copied
+        // into `blog.Post` (djgen seed 299): `other.Thing` does not make it exist.
+        let spec = format!(
+            "{}# -- common/__init__.py\n# -- common/abstract.py\nfrom django.db import models\n\
+class Base(models.Model):\n    t = models.ForeignKey('Thing', models.CASCADE, related_name='+')\n    class Meta:\n        abstract = True\n",
+            project(
+                ", 'other'",
+                "from common.abstract import Base\nclass Post(Base):\n    pass\n"
+            )
+        );
+        let got: Vec<_> = check(&spec)
+            .iter()
+            .filter_map(|d| d.django.as_ref().map(|c| (c.id, c.object.clone())))
+            .collect();
+        assert!(
+            got.contains(&("fields.E300", "blog.Post.t".into())),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&("fields.E307", "blog.Post.t".into())),
+            "{got:?}"
         );
     }
 
