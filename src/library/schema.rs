@@ -234,6 +234,12 @@ pub struct DbFieldItem {
     pub named_by: Option<NamedBy>,
     /// Applies only when this setting (a list) contains the value (default: the library's).
     pub when_setting_contains: Option<WhenSetting>,
+    /// The item is silent when a project class of the model binds the name itself as something
+    /// other than a field (a property, a method, a value): the project replaced the field on
+    /// purpose (pretix's `is_superuser` property), and the failing operation is one it does not
+    /// use. Not for items whose operation the library itself runs (password reset).
+    #[serde(default)]
+    pub unless_replaced: bool,
     pub severity: String,
     pub operation: String,
     pub failure: Option<String>,

@@ -15,6 +15,6 @@ python3 tests/oracle/djgen/run.py --from 0 --count 500 --offline
 # django-oscar and Django's auth, cached the same way in tests/oracle/libs/results.json. Rules not
 # implemented yet are judged by their fixtures' # expect: markers; add --require-rules once they land.
 python3 tests/oracle/libs/run.py
-python3 tests/oracle/libs/conformance.py
+python3 tests/oracle/libs/conformance.py --require-rules
 # The DOT-using projects published on PyPI: zero false positives, no blind spots (issue 12).
 bash tests/realworld/pypi/run.sh

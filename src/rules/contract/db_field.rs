@@ -91,6 +91,9 @@ pub(crate) fn check(env: &Env, rule: Rule) -> Vec<Diagnostic> {
                     wanted.push((name, format!(" (named by `{}`)", named.attribute)));
                 }
                 for (field, how) in wanted {
+                    if item.unless_replaced && replaced_by_project(env, &b, &field) {
+                        continue;
+                    }
                     if !fields.contains(&field.as_str()) {
                         out.push(diagnostic(rule, (c, &usage, item, &b), &field, &how));
                     }
@@ -120,6 +123,19 @@ fn named_field(env: &Env, b: &library::Bound, attribute: &str, default: &str) ->
         };
     }
     Some(default.to_string())
+}
+
+/// Whether a project class in the model's method resolution order binds `name` itself (a
+/// property, a method, a value): the project chose to have no such field.
+fn replaced_by_project(env: &Env, b: &library::Bound, name: &str) -> bool {
+    env.resolver
+        .mro(&b.class)
+        .into_iter()
+        .map_while(|a| match a {
+            Ancestor::Project(c) => Some(c),
+            _ => None,
+        })
+        .any(|c| c.info().member(name).is_some())
 }
 
 /// Whether the item's setting condition holds, certainly.

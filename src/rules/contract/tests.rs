@@ -161,6 +161,13 @@ fn auth_db_fields() {
     let got: Vec<_> = hits(&d, "AUTH").into_iter().map(|h| h.0).collect();
     assert_eq!(got, ["AUTH005", "AUTH006"], "{d:#?}");
     assert_eq!(severity_of(&d, "AUTH005"), Severity::Warning);
+    // The field replaced on purpose by a property of the model (pretix's `is_superuser`):
+    // AUTH005 is silent, AUTH006 still fires.
+    let replaced =
+        format!("{bare}    @property\n    def is_superuser(self):\n        return False\n");
+    let d = check(&project("", "AUTH_USER_MODEL = 'accounts.User'", &replaced));
+    let got: Vec<_> = hits(&d, "AUTH").into_iter().map(|h| h.0).collect();
+    assert_eq!(got, ["AUTH006"], "{d:#?}");
     // Another backend only: with_perm is not ModelBackend's; EMAIL_FIELD names `login`.
     let named = format!("{bare}    EMAIL_FIELD = 'login'\n");
     let d = check(&project(
