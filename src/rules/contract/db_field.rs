@@ -43,14 +43,7 @@ fn diagnostic(
             class.info().name,
             c.library
         ),
-        &Evidence {
-            operation: &item.operation,
-            failure: item.failure.as_deref(),
-            evidence: &item.evidence,
-            since: item.since,
-            until: item.until,
-            help: item.help.as_deref(),
-        },
+        &Evidence::from(item),
     )
 }
 

@@ -85,6 +85,32 @@ pub(crate) struct Evidence<'a> {
     pub help: Option<&'a str>,
 }
 
+impl<'a> From<&'a library::RelationItem> for Evidence<'a> {
+    fn from(item: &'a library::RelationItem) -> Self {
+        Evidence {
+            operation: &item.operation,
+            failure: item.failure.as_deref(),
+            evidence: &item.evidence,
+            since: item.since,
+            until: item.until,
+            help: item.help.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a library::DbFieldItem> for Evidence<'a> {
+    fn from(item: &'a library::DbFieldItem) -> Self {
+        Evidence {
+            operation: &item.operation,
+            failure: item.failure.as_deref(),
+            evidence: &item.evidence,
+            since: item.since,
+            until: item.until,
+            help: item.help.as_deref(),
+        }
+    }
+}
+
 /// A contract diagnostic on `span` in the class `owner` (the model or a project base), about the model `bound` plays a role as, with
 /// the evidence: the setting that binds the model, the model when the declaration is
 /// inherited from a project base, the failing operation with the library's versions and lines.
@@ -254,6 +280,33 @@ pub(crate) fn relation_items(
                 bind_role(env, c, &mut usage, &item.role, item.since, item.until)
             {
                 out.push((c, u, item, bound));
+            }
+        }
+    }
+    out
+}
+
+/// Where a relation item applies: its contract, the usage, the item and the bound model.
+pub(crate) type ItemSite<'a> = (
+    &'a LibraryContract,
+    &'a Usage,
+    &'a library::RelationItem,
+    &'a Bound,
+);
+
+/// Every declaration that the relation items of `code` selected by `pick` are about, given to
+/// `f` with its site; the diagnostics `f` returns.
+pub(crate) fn each_decl(
+    env: &Env,
+    code: &str,
+    pick: impl Fn(&library::RelationItem) -> bool,
+    mut f: impl FnMut(ItemSite<'_>, library::Decl) -> Option<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (c, usage, item, bound) in relation_items(env, code, pick) {
+        for b in &bound {
+            for decl in item_decls(env, c, item, b) {
+                out.extend(f((c, &usage, item, b), decl));
             }
         }
     }

@@ -7,19 +7,14 @@
 
 use crate::codes::Rule;
 use crate::diagnostic::Diagnostic;
-use crate::library::{self, Env, RelationItem};
+use crate::library::{self, Env};
 
-use super::Evidence;
+use super::{Evidence, ItemSite};
 
 fn diagnostic(
     rule: Rule,
     decl: &library::Decl,
-    (c, usage, item, bound): (
-        &library::LibraryContract,
-        &library::Usage,
-        &RelationItem,
-        &library::Bound,
-    ),
+    (c, usage, item, bound): ItemSite,
     (got, want, effect): (&str, &str, Option<&String>),
 ) -> Diagnostic {
     let span = decl
@@ -42,52 +37,32 @@ fn diagnostic(
             c.library
         ),
         &Evidence {
-            operation: &item.operation,
-            failure: item.failure.as_deref(),
-            evidence: &item.evidence,
-            since: item.since,
-            until: item.until,
             help: Some(item.help.as_deref().unwrap_or(&help)),
+            ..Evidence::from(item)
         },
     )
 }
 
 pub(crate) fn check(env: &Env, rule: Rule) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (c, usage, item, bound) in
-        super::relation_items(env, rule.code(), |r| r.on_delete.is_some())
-    {
-        let Some(want) = &item.on_delete else {
-            continue;
-        };
-        for b in &bound {
-            for decl in super::item_decls(env, c, item, b) {
-                let Some(expr) = decl.on_delete() else {
-                    continue;
-                };
-                let Some(q) = env
-                    .resolver
-                    .resolve_expr(&decl.owner.module, expr)
-                    .qualname()
-                else {
-                    continue;
-                };
-                let known = ["django.db.models.", "django.db.models.deletion."];
-                let Some(got) = known.iter().find_map(|p| q.strip_prefix(p)) else {
-                    continue;
-                };
-                if got == want {
-                    continue;
-                }
-                let effect = item.on_delete_effects.get(got);
-                out.push(diagnostic(
-                    rule,
-                    &decl,
-                    (c, &usage, item, b),
-                    (got, want, effect),
-                ));
+    super::each_decl(
+        env,
+        rule.code(),
+        |r| r.on_delete.is_some(),
+        |site, decl| {
+            let item = site.2;
+            let want = item.on_delete.as_deref()?;
+            let expr = decl.on_delete()?;
+            let q = env
+                .resolver
+                .resolve_expr(&decl.owner.module, expr)
+                .qualname()?;
+            let known = ["django.db.models.", "django.db.models.deletion."];
+            let got = known.iter().find_map(|p| q.strip_prefix(p))?;
+            if got == want {
+                return None;
             }
-        }
-    }
-    out
+            let effect = item.on_delete_effects.get(got);
+            Some(diagnostic(rule, &decl, site, (got, want, effect)))
+        },
+    )
 }

@@ -9,19 +9,14 @@
 use crate::codes::Rule;
 use crate::diagnostic::Diagnostic;
 use crate::django::Arg;
-use crate::library::{self, Env, RelationItem};
+use crate::library::{self, Env};
 
-use super::Evidence;
+use super::{Evidence, ItemSite};
 
 fn diagnostic(
     rule: Rule,
     decl: &library::Decl,
-    (c, usage, item, bound): (
-        &library::LibraryContract,
-        &library::Usage,
-        &RelationItem,
-        &library::Bound,
-    ),
+    (c, usage, item, bound): ItemSite,
     (query, name): (&str, &str),
 ) -> Diagnostic {
     let span = decl
@@ -41,44 +36,28 @@ fn diagnostic(
             decl.name,
             c.library
         ),
-        &Evidence {
-            operation: &item.operation,
-            failure: item.failure.as_deref(),
-            evidence: &item.evidence,
-            since: item.since,
-            until: item.until,
-            help: item.help.as_deref(),
-        },
+        &Evidence::from(item),
     )
 }
 
 pub(crate) fn check(env: &Env, rule: Rule) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (c, usage, item, bound) in
-        super::relation_items(env, rule.code(), |r| r.query_name_equals_related_name)
-    {
-        for b in &bound {
-            for decl in super::item_decls(env, c, item, b) {
-                // Only a written, known related_query_name next to a known related_name.
-                let (Arg::Str(_), Arg::Str(_)) = (&decl.related_query_name, &decl.related_name)
-                else {
-                    continue;
-                };
-                let Some(names) = env.reverse_names(&b.class, &decl) else {
-                    continue;
-                };
-                let (Some(query), Some(Some(name))) = (
-                    names.query.known(),
-                    names.related_name.as_ref().map(|n| n.known()),
-                ) else {
-                    continue;
-                };
-                if query == name {
-                    continue;
-                }
-                out.push(diagnostic(rule, &decl, (c, &usage, item, b), (query, name)));
-            }
-        }
-    }
-    out
+    super::each_decl(
+        env,
+        rule.code(),
+        |r| r.query_name_equals_related_name,
+        |site, decl| {
+            // Only a written, known related_query_name next to a known related_name.
+            let (Arg::Str(_), Arg::Str(_)) = (&decl.related_query_name, &decl.related_name) else {
+                return None;
+            };
+            let names = env.reverse_names(&site.3.class, &decl)?;
+            let (Some(query), Some(Some(name))) = (
+                names.query.known(),
+                names.related_name.as_ref().map(|n| n.known()),
+            ) else {
+                return None;
+            };
+            (query != name).then(|| diagnostic(rule, &decl, site, (query, name)))
+        },
+    )
 }

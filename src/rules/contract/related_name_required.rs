@@ -13,19 +13,14 @@
 use crate::codes::Rule;
 use crate::diagnostic::Diagnostic;
 use crate::django::Arg;
-use crate::library::{self, Env, RelationItem};
+use crate::library::{self, Env};
 
-use super::Evidence;
+use super::{Evidence, ItemSite};
 
 fn diagnostic(
     rule: Rule,
     decl: &library::Decl,
-    (c, usage, item, bound): (
-        &library::LibraryContract,
-        &library::Usage,
-        &RelationItem,
-        &library::Bound,
-    ),
+    (c, usage, item, bound): ItemSite,
     what: &str,
 ) -> Diagnostic {
     let span = decl
@@ -45,32 +40,22 @@ fn diagnostic(
             decl.name,
             c.library
         ),
-        &Evidence {
-            operation: &item.operation,
-            failure: item.failure.as_deref(),
-            evidence: &item.evidence,
-            since: item.since,
-            until: item.until,
-            help: item.help.as_deref(),
-        },
+        &Evidence::from(item),
     )
 }
 
 pub(crate) fn check(env: &Env, rule: Rule) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (c, usage, item, bound) in
-        super::relation_items(env, rule.code(), |r| r.related_name_required)
-    {
-        for b in &bound {
-            for decl in super::item_decls(env, c, item, b) {
-                let what = match &decl.related_name {
-                    Arg::Absent => "has no related_name",
-                    Arg::Str(s) if s.is_empty() => "has an empty related_name",
-                    _ => continue,
-                };
-                out.push(diagnostic(rule, &decl, (c, &usage, item, b), what));
-            }
-        }
-    }
-    out
+    super::each_decl(
+        env,
+        rule.code(),
+        |r| r.related_name_required,
+        |site, decl| {
+            let what = match &decl.related_name {
+                Arg::Absent => "has no related_name",
+                Arg::Str(s) if s.is_empty() => "has an empty related_name",
+                _ => return None,
+            };
+            Some(diagnostic(rule, &decl, site, what))
+        },
+    )
 }

@@ -7,19 +7,14 @@
 
 use crate::codes::Rule;
 use crate::diagnostic::Diagnostic;
-use crate::library::{self, Env, RelationItem};
+use crate::library::{self, Env};
 
-use super::Evidence;
+use super::{Evidence, ItemSite};
 
 fn diagnostic(
     rule: Rule,
     decl: &library::Decl,
-    (c, usage, item, bound): (
-        &library::LibraryContract,
-        &library::Usage,
-        &RelationItem,
-        &library::Bound,
-    ),
+    (c, usage, item, bound): ItemSite,
     want: &str,
 ) -> Diagnostic {
     super::diag(
@@ -37,34 +32,22 @@ fn diagnostic(
             decl.kind_name,
             c.library
         ),
-        &Evidence {
-            operation: &item.operation,
-            failure: item.failure.as_deref(),
-            evidence: &item.evidence,
-            since: item.since,
-            until: item.until,
-            help: item.help.as_deref(),
-        },
+        &Evidence::from(item),
     )
 }
 
 pub(crate) fn check(env: &Env, rule: Rule) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (c, usage, item, bound) in
-        super::relation_items(env, rule.code(), |r| r.kind_required.is_some())
-    {
-        let Some(want) = &item.kind_required else {
-            continue;
-        };
-        for b in &bound {
-            for decl in super::item_decls(env, c, item, b) {
-                // A field class the tool cannot map to a relation kind is unknown, not wrong.
-                if decl.kind.is_none() || decl.kind_name == *want {
-                    continue;
-                }
-                out.push(diagnostic(rule, &decl, (c, &usage, item, b), want));
+    super::each_decl(
+        env,
+        rule.code(),
+        |r| r.kind_required.is_some(),
+        |site, decl| {
+            let want = site.2.kind_required.as_deref()?;
+            // A field class the tool cannot map to a relation kind is unknown, not wrong.
+            if decl.kind.is_none() || decl.kind_name == want {
+                return None;
             }
-        }
-    }
-    out
+            Some(diagnostic(rule, &decl, site, want))
+        },
+    )
 }

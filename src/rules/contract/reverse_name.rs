@@ -15,19 +15,14 @@ use crate::diagnostic::Diagnostic;
 use crate::django::Arg;
 use crate::library::{self, Env, RelationItem};
 
-use super::Evidence;
+use super::{Evidence, ItemSite};
 
 /// The diagnostic: the names found against the names the library uses.
 fn diagnostic(
     rule: Rule,
     env: &Env,
     found: &Found,
-    (c, usage, item, bound): (
-        &library::LibraryContract,
-        &library::Usage,
-        &RelationItem,
-        &library::Bound,
-    ),
+    (c, usage, item, bound): ItemSite,
 ) -> Diagnostic {
     let (severity, installed) =
         super::consumers(env, &item.consumers, library::severity(&item.severity));
@@ -75,12 +70,8 @@ fn diagnostic(
         span,
         message,
         &Evidence {
-            operation: &item.operation,
-            failure: item.failure.as_deref(),
-            evidence: &item.evidence,
-            since: item.since,
-            until: item.until,
             help: item.help.as_deref().or(default_help.as_deref()),
+            ..Evidence::from(item)
         },
     );
     super::consumer_notes(diag, &installed)
@@ -94,43 +85,36 @@ struct Found {
 
 pub(crate) fn check(env: &Env, rule: Rule) -> Vec<Diagnostic> {
     let pick = |r: &RelationItem| r.reverse_accessor.is_some() || r.reverse_query_name.is_some();
-    let mut out = Vec::new();
-    for (c, usage, item, bound) in super::relation_items(env, rule.code(), pick) {
-        for b in &bound {
-            for decl in super::item_decls(env, c, item, b) {
-                if item
-                    .kind_required
-                    .as_ref()
-                    .is_some_and(|k| *k != decl.kind_name)
-                {
-                    continue;
-                }
-                // A name that cannot be evaluated may be the right one: silent.
-                if decl.related_name == Arg::Unknown || decl.related_query_name == Arg::Unknown {
-                    continue;
-                }
-                let Some(names) = env.reverse_names(&b.class, &decl) else {
-                    continue;
-                };
-                let accessor = item.reverse_accessor.as_ref().and_then(|want| {
-                    let got = names.accessor.as_ref()?.known()?;
-                    (got != want).then(|| (got.to_string(), want.clone()))
-                });
-                let query = item.reverse_query_name.as_ref().and_then(|want| {
-                    let got = names.query.known()?;
-                    (got != want).then(|| (got.to_string(), want.clone()))
-                });
-                if accessor.is_none() && query.is_none() {
-                    continue;
-                }
-                let found = Found {
-                    decl,
-                    accessor,
-                    query,
-                };
-                out.push(diagnostic(rule, env, &found, (c, &usage, item, b)));
-            }
+    super::each_decl(env, rule.code(), pick, |site, decl| {
+        let item = site.2;
+        if item
+            .kind_required
+            .as_ref()
+            .is_some_and(|k| *k != decl.kind_name)
+        {
+            return None;
         }
-    }
-    out
+        // A name that cannot be evaluated may be the right one: silent.
+        if decl.related_name == Arg::Unknown || decl.related_query_name == Arg::Unknown {
+            return None;
+        }
+        let names = env.reverse_names(&site.3.class, &decl)?;
+        let accessor = item.reverse_accessor.as_ref().and_then(|want| {
+            let got = names.accessor.as_ref()?.known()?;
+            (got != want).then(|| (got.to_string(), want.clone()))
+        });
+        let query = item.reverse_query_name.as_ref().and_then(|want| {
+            let got = names.query.known()?;
+            (got != want).then(|| (got.to_string(), want.clone()))
+        });
+        if accessor.is_none() && query.is_none() {
+            return None;
+        }
+        let found = Found {
+            decl,
+            accessor,
+            query,
+        };
+        Some(diagnostic(rule, env, &found, site))
+    })
 }
