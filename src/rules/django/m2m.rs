@@ -42,7 +42,7 @@ use crate::models::Analysis;
 use crate::project::SourceModule;
 use crate::syntax::{Expr, ExprKind, Span};
 
-use super::{Context, checked, field_site, object};
+use super::{Context, field_site, object};
 
 const M2M_CLASSES: &[&str] = &[
     "django.db.models.ManyToManyField",
@@ -70,30 +70,13 @@ struct Finding {
 
 /// The diagnostics of the check `id` (code `code`) on every field Django checks.
 pub(crate) fn check(ctx: &Analysis, code: crate::rules::Rule, id: &'static str) -> Vec<Diagnostic> {
-    let Some(dj) = super::context(ctx) else {
-        return Vec::new();
-    };
-    if dj.is_silenced(id) {
-        return Vec::new();
-    }
-    let graph = dj.graph.get();
-    let mut out = Vec::new();
-    for (mi, model) in graph.models.iter().enumerate() {
-        if !checked(model) || model.class().is_none() {
-            continue;
-        }
-        for field in &model.fields {
-            for f in findings(ctx, graph, ModelId(mi), field) {
-                if f.id != id {
-                    continue;
-                }
-                if let Some(d) = diagnostic(dj, graph, code, ModelId(mi), field, f) {
-                    out.push(d);
-                }
-            }
-        }
-    }
-    out
+    super::each_checked_field(ctx, id, |dj, graph, mi, _, field| {
+        findings(ctx, graph, mi, field)
+            .into_iter()
+            .filter(|f| f.id == id)
+            .filter_map(|f| diagnostic(dj, graph, code, mi, field, f))
+            .collect::<Vec<_>>()
+    })
 }
 
 fn diagnostic(

@@ -31,7 +31,7 @@ use crate::django::{
 use crate::models::Analysis;
 use crate::rules::Rule;
 
-use super::{Context, checked, field_site, object};
+use super::{Context, field_site, object};
 
 /// One finding on a relation field: the check ID, the object Django names, the message.
 pub(crate) struct Finding {
@@ -42,30 +42,13 @@ pub(crate) struct Finding {
 }
 
 pub(crate) fn check(ctx: &Analysis, code: Rule, id: &'static str) -> Vec<Diagnostic> {
-    let Some(dj) = super::context(ctx) else {
-        return Vec::new();
-    };
-    if dj.is_silenced(id) {
-        return Vec::new();
-    }
-    let graph = dj.graph.get();
-    let mut out = Vec::new();
-    for (mi, model) in graph.models.iter().enumerate() {
-        if !checked(model) || model.class().is_none() {
-            continue;
-        }
-        for field in &model.fields {
-            for f in findings(dj, ctx, graph, model, field) {
-                if f.id != id {
-                    continue;
-                }
-                if let Some(d) = diagnostic(dj, graph, code, ModelId(mi), field, f) {
-                    out.push(d);
-                }
-            }
-        }
-    }
-    out
+    super::each_checked_field(ctx, id, |dj, graph, mi, model, field| {
+        findings(dj, ctx, graph, model, field)
+            .into_iter()
+            .filter(|f| f.id == id)
+            .filter_map(|f| diagnostic(dj, graph, code, mi, field, f))
+            .collect::<Vec<_>>()
+    })
 }
 
 fn diagnostic(
