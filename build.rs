@@ -1,6 +1,7 @@
 //! Embeds the data under `rules/` without naming a library in `src/`: every rule's
 //! documentation (`rules/<folder>/<CODE>.md`) and every library contract
-//! (`rules/<library>/contract.toml`), listed in `$OUT_DIR/embedded.rs`, sorted by path.
+//! (`rules/<library>/contract.toml`), listed in `$OUT_DIR/embedded.rs`, sorted by path; for
+//! the generic contracts (`schema = 2`), the rule codes their items carry.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -56,6 +57,35 @@ fn main() {
             "    ({rel:?}, include_str!({:?})),",
             abs.display().to_string()
         );
+    }
+    out.push_str("];\n\n");
+    // The generic contracts (`schema = 2`) and the rule codes their items carry (`code = "X"`
+    // lines), so that a run can ask whether a code is a contract's, or whether a project could
+    // be concerned, without parsing the data (a unit test checks them against the parsed
+    // contracts).
+    out.push_str(
+        "/// Every generic (`schema = 2`) contract: (path from the repository root, its rule codes).\n",
+    );
+    out.push_str("pub const CONTRACT_CODES: &[(&str, &[&str])] = &[\n");
+    for rel in &contracts {
+        let text = std::fs::read_to_string(root.join(rel)).expect("a contract is readable");
+        if !text.lines().any(|l| l.trim() == "schema = 2") {
+            continue;
+        }
+        let mut codes: Vec<&str> = text
+            .lines()
+            .filter_map(|l| {
+                let v = l
+                    .trim()
+                    .strip_prefix("code")?
+                    .trim_start()
+                    .strip_prefix('=')?;
+                Some(v.trim().trim_matches('"'))
+            })
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let _ = writeln!(out, "    ({rel:?}, &{codes:?}),");
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set")).join("embedded.rs");

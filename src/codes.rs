@@ -94,6 +94,20 @@ rules! {
     DJF344 = "many-to-many-table-clash-routed",
     DJF345 = "many-to-many-symmetrical-related-name",
     DJF346 = "many-to-many-db-comment",
+    AUTH001 = "user-groups-query-name",
+    AUTH002 = "user-permissions-query-name",
+    AUTH003 = "user-groups-accessor",
+    AUTH004 = "user-is-active-field",
+    AUTH005 = "user-is-superuser-field",
+    AUTH006 = "user-email-field",
+    DRA001 = "token-model-user-relation",
+    DRA002 = "token-model-field",
+    WAG001 = "form-fields-related-name",
+    WAG002 = "renditions-related-name",
+    WAG003 = "rendition-image-on-delete",
+    TAG001 = "through-tag-related-name",
+    TAG002 = "through-tag-query-name",
+    OSC001 = "forked-relation-reverse-name",
     DML001 = "unresolved-settings",
     DML100 = "unused-noqa",
     E902 = "io-error",
@@ -126,7 +140,7 @@ mod tests {
         let mut names: Vec<&str> = Rule::ALL.iter().map(|r| r.name()).collect();
         for code in &codes {
             let letters = code.bytes().take_while(u8::is_ascii_uppercase).count();
-            assert!((1..=3).contains(&letters), "{code}");
+            assert!((1..=4).contains(&letters), "{code}");
             // A Django warning sharing its number with an error: `DJF340W` (rules/django/mod.rs).
             let digits = code
                 .strip_suffix('W')

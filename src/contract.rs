@@ -251,13 +251,13 @@ impl Contract {
 }
 
 /// The embedded library contracts (`rules/<library>/contract.toml`, listed by `build.rs`) of
-/// this schema, parsed once, in path order. A unit test checks that every embedded contract
-/// parses, so none is dropped in a released binary.
+/// this schema, parsed once, in path order; the generic ones (`schema = 2`, read by
+/// `crate::library`) are skipped. A unit test checks that every embedded contract of this
+/// schema parses, so none is dropped in a released binary.
 pub fn all() -> &'static [Contract] {
     static CONTRACTS: OnceLock<Vec<Contract>> = OnceLock::new();
     CONTRACTS.get_or_init(|| {
-        crate::embedded::CONTRACTS
-            .iter()
+        crate::embedded::swappable_contracts()
             .filter_map(|(_, text)| toml::from_str(text).ok())
             .collect()
     })
@@ -278,11 +278,16 @@ mod tests {
 
     #[test]
     fn embedded_contract_parses_and_is_consistent() {
-        for (path, text) in crate::embedded::CONTRACTS {
+        for (path, text) in crate::embedded::swappable_contracts() {
             if let Err(e) = toml::from_str::<Contract>(text) {
                 panic!("{path} is invalid: {e}");
             }
         }
+        // Every embedded contract is of this schema or a generic one, which `all()` skips.
+        assert_eq!(
+            all().len() + crate::embedded::CONTRACT_CODES.len(),
+            crate::embedded::CONTRACTS.len()
+        );
         let c = swappable_models();
         assert_eq!(c.library, "django-oauth-toolkit");
         assert_eq!(c.roles.len(), 6);
@@ -306,10 +311,11 @@ mod tests {
         let rt = c.relation("refresh_token", "access_token").unwrap();
         assert_eq!(rt.reverse_query_name.as_deref(), Some("refresh_token"));
         assert_eq!(rt.rule, Some(Rule::DOT001));
-        let bad =
-            crate::embedded::CONTRACTS[0]
-                .1
-                .replacen("rule = \"DOT001\"", "rule = \"DOT01\"", 1);
+        let bad = crate::embedded::swappable_contracts()
+            .next()
+            .unwrap()
+            .1
+            .replacen("rule = \"DOT001\"", "rule = \"DOT01\"", 1);
         let err = toml::from_str::<Contract>(&bad).unwrap_err().to_string();
         assert!(err.contains("unknown rule `DOT01`"), "{err}");
         assert_eq!(c.newest, Version(3, 4, 1));

@@ -17,6 +17,7 @@ pub mod edits;
 mod embedded;
 pub mod fix;
 pub mod index;
+pub mod library;
 pub mod migrations;
 pub mod models;
 pub mod noqa;

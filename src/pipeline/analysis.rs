@@ -341,7 +341,8 @@ pub(crate) fn analyze_project<T>(
 
 /// The modules Django runs at start-up to register the project's models: each installed app's
 /// `models` module of the project and, for a `models/` package, the submodules it imports
-/// (transitively). Other modules are reached through the resolver when a model's base lives
+/// (transitively), and the project modules outside the package from which one of these imports
+/// a class (Django registers the models of every module imported then). Other modules are reached through the resolver when a model's base lives
 /// there. With a focus, a plain models module (not a package) that is not loaded yet is not
 /// parsed but left to the focus's candidates (`Graph::build` parses those that can matter).
 fn django_model_modules(
@@ -383,7 +384,27 @@ fn django_model_modules(
     let mut i = 0;
     while let Some((module, package)) = out.get(i).cloned() {
         i += 1;
-        if !(module.is_package || module.name.starts_with(&format!("{package}."))) {
+        // A class imported from a project module outside the package: importing that module
+        // registers its models too, in the app their `Meta.app_label` names (or the app whose
+        // package holds them).
+        let prefix = format!("{package}.");
+        for binding in module.index.bindings.values() {
+            if let index::Binding::Import(index::ImportTarget::Member { module: m, name }, _) =
+                binding
+                && m != &package
+                && !m.starts_with(&prefix)
+                && !seen.contains(m)
+                && let Some(target) = project.module(m)
+                && matches!(
+                    target.index.bindings.get(name),
+                    Some(index::Binding::Class(_))
+                )
+            {
+                seen.insert(m.clone());
+                out.push((target, m.clone()));
+            }
+        }
+        if !(module.is_package || module.name.starts_with(&prefix)) {
             continue;
         }
         let mut imported: Vec<String> = module.index.star_imports.clone();
@@ -399,7 +420,6 @@ fn django_model_modules(
                 _ => {}
             }
         }
-        let prefix = format!("{package}.");
         let new: Vec<String> = imported
             .into_iter()
             .filter(|name| name.starts_with(&prefix) && seen.insert(name.clone()))

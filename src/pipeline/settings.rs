@@ -63,10 +63,13 @@ pub(crate) fn django_installed_apps(project: &Project, s: &settings::Settings) -
     apps
 }
 
-/// Whether any of Django's own checks (DJF / DJM) is selected.
+/// Whether any of Django's own checks (DJF / DJM) or a library contract rule (which reads the
+/// same Django context) is selected.
 pub(crate) fn django_checks_selected(options: &Options) -> bool {
     rules::RULES.iter().any(|r| {
-        (r.code().starts_with("DJF") || r.code().starts_with("DJM"))
+        (r.code().starts_with("DJF")
+            || r.code().starts_with("DJM")
+            || crate::library::is_contract_code(r.code()))
             && options.selection.enabled(r.rule)
     })
 }

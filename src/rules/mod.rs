@@ -13,6 +13,7 @@ use crate::syntax::Span;
 
 pub use crate::codes::{DEFAULT_OFF, Rule};
 
+pub(crate) mod contract;
 mod contract_field_kind;
 mod contract_field_removed;
 mod contract_not_nullable;
@@ -430,6 +431,90 @@ pub const RULES: &[RuleInfo] = &[
         severity: Severity::Warning,
         summary: "`db_comment` on a `ManyToManyField` has no effect (fields.W346)",
         check: Some(django::m2m_db_comment::check),
+    },
+    RuleInfo {
+        rule: Rule::AUTH001,
+        severity: Severity::Error,
+        summary: "the active custom user model re-declares `groups` so that Group's reverse query name to it is not `user`",
+        check: Some(contract::auth001),
+    },
+    RuleInfo {
+        rule: Rule::AUTH002,
+        severity: Severity::Error,
+        summary: "the active custom user model re-declares `user_permissions` so that Permission's reverse query name to it is not `user`",
+        check: Some(contract::auth002),
+    },
+    RuleInfo {
+        rule: Rule::AUTH003,
+        severity: Severity::Warning,
+        summary: "the active custom user model re-declares `groups` so that Group's reverse accessor is not `user_set`",
+        check: Some(contract::auth003),
+    },
+    RuleInfo {
+        rule: Rule::AUTH004,
+        severity: Severity::Error,
+        summary: "the active custom user model has no `is_active` database field (password reset fails)",
+        check: Some(contract::auth004),
+    },
+    RuleInfo {
+        rule: Rule::AUTH005,
+        severity: Severity::Warning,
+        summary: "the active custom user model has no `is_superuser` database field while ModelBackend's `with_perm` is used",
+        check: Some(contract::auth005),
+    },
+    RuleInfo {
+        rule: Rule::AUTH006,
+        severity: Severity::Warning,
+        summary: "the field `EMAIL_FIELD` names (default `email`) is not a field of the active custom user model",
+        check: Some(contract::auth006),
+    },
+    RuleInfo {
+        rule: Rule::DRA001,
+        severity: Severity::Error,
+        summary: "the token model's `user` is not a OneToOneField with reverse accessor `auth_token` (logout leaves the token valid)",
+        check: Some(contract::dra001),
+    },
+    RuleInfo {
+        rule: Rule::DRA002,
+        severity: Severity::Error,
+        summary: "the token model lacks the field `user` or `key`",
+        check: Some(contract::dra002),
+    },
+    RuleInfo {
+        rule: Rule::WAG001,
+        severity: Severity::Error,
+        summary: "a form field model's relation to its form page has related_name other than `form_fields`",
+        check: Some(contract::wag001),
+    },
+    RuleInfo {
+        rule: Rule::WAG002,
+        severity: Severity::Error,
+        summary: "the custom rendition model's `image` has related_name other than `renditions`",
+        check: Some(contract::wag002),
+    },
+    RuleInfo {
+        rule: Rule::WAG003,
+        severity: Severity::Warning,
+        summary: "the custom rendition model's `image` is not `on_delete=CASCADE`",
+        check: Some(contract::wag003),
+    },
+    RuleInfo {
+        rule: Rule::TAG001,
+        severity: Severity::Error,
+        summary: "a custom tag through model's `tag` has no related_name (or hides it with `+`)",
+        check: Some(contract::tag001),
+    },
+    RuleInfo {
+        rule: Rule::TAG002,
+        severity: Severity::Error,
+        summary: "a custom tag through model's `tag` has a related_query_name other than its related_name",
+        check: Some(contract::tag002),
+    },
+    RuleInfo {
+        rule: Rule::OSC001,
+        severity: Severity::Error,
+        summary: "a model of a forked library app re-declares a relation with another reverse name than the one the library's code uses",
+        check: Some(contract::osc001),
     },
     RuleInfo {
         rule: Rule::DML001,

@@ -42,7 +42,7 @@ use crate::models::Analysis;
 use crate::project::SourceModule;
 use crate::syntax::{Expr, ExprKind, Span};
 
-use super::{Context, checked, field_site, object};
+use super::{Context, field_site, object};
 
 const M2M_CLASSES: &[&str] = &[
     "django.db.models.ManyToManyField",
@@ -80,20 +80,13 @@ pub(crate) fn check(ctx: &Analysis, code: crate::rules::Rule, id: &'static str) 
     let graph = dj.graph.get();
     // Every check of this module reads the same findings: computed once, on the first.
     let all = dj.m2m.get_or_init(|| {
-        let mut all = Vec::new();
-        for (mi, model) in graph.models.iter().enumerate() {
-            if !checked(model) || model.class().is_none() {
-                continue;
-            }
-            for (fi, field) in model.fields.iter().enumerate() {
-                all.extend(
-                    findings(ctx, graph, ModelId(mi), field)
-                        .into_iter()
-                        .map(|f| (ModelId(mi), fi, f)),
-                );
-            }
-        }
-        all
+        super::checked_fields(graph)
+            .flat_map(|(mi, _, fi, field)| {
+                findings(ctx, graph, mi, field)
+                    .into_iter()
+                    .map(move |f| (mi, fi, f))
+            })
+            .collect()
     });
     let mut out = Vec::new();
     for (mi, fi, f) in all {

@@ -152,6 +152,76 @@ pub(crate) fn field_site(model: &Model, field: &Field) -> Option<(Arc<SourceModu
     }
 }
 
+/// For Django's check `id`, unless the settings silence it: every field of every model Django
+/// checks whose class the project declares, given to `f` with its model; what `f` reports.
+pub(crate) fn each_checked_field<I: IntoIterator<Item = Diagnostic>>(
+    ctx: &Analysis,
+    id: &str,
+    mut f: impl FnMut(&Context, &Graph, ModelId, &Model, &Field) -> I,
+) -> Vec<Diagnostic> {
+    let Some(dj) = context(ctx) else {
+        return Vec::new();
+    };
+    if dj.is_silenced(id) {
+        return Vec::new();
+    }
+    let graph = dj.graph.get();
+    let mut out = Vec::new();
+    for (mi, model, _, field) in checked_fields(graph) {
+        out.extend(f(dj, graph, mi, model, field));
+    }
+    out
+}
+
+/// The fields Django checks, in the graph's order: each with its model and its index there.
+pub(crate) fn checked_fields(
+    graph: &Graph,
+) -> impl Iterator<Item = (ModelId, &Model, usize, &Field)> {
+    graph
+        .models
+        .iter()
+        .enumerate()
+        .filter(|(_, model)| checked(model) && model.class().is_some())
+        .flat_map(|(mi, model)| {
+            model
+                .fields
+                .iter()
+                .enumerate()
+                .map(move |(fi, field)| (ModelId(mi), model, fi, field))
+        })
+}
+
+/// The diagnostic of Django's check `id` on `field` of model `mi`, at the field's definition,
+/// with a note naming the abstract parent it is copied from; `None` when silenced or when the
+/// field has no place in the project.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn field_diag(
+    dj: &Context,
+    graph: &Graph,
+    rule: Rule,
+    id: &'static str,
+    mi: ModelId,
+    field: &Field,
+    message: String,
+    hint: String,
+) -> Option<Diagnostic> {
+    let model = graph.model(mi);
+    let site = field_site(model, field)?;
+    let d = django_diag(
+        dj,
+        rule,
+        id,
+        site,
+        object(model, &field.name),
+        message,
+        hint,
+    )?;
+    Some(match inherited_note(graph, mi, field) {
+        Some(note) => d.note(note),
+        None => d,
+    })
+}
+
 /// A diagnostic of a Django check, unless the settings silence it.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn django_diag(

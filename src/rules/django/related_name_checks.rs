@@ -13,11 +13,9 @@
 //! rules there are Unicode's), is not judged.
 
 use crate::diagnostic::Diagnostic;
-use crate::django::{Arg, Field, FieldOrigin, Model, ModelId, Name, NameSource, RelKind};
+use crate::django::{Arg, Field, FieldOrigin, Model, Name, NameSource, RelKind};
 use crate::models::Analysis;
 use crate::rules::Rule;
-
-use super::{checked, field_site, object};
 
 /// Python's hard keywords (`keyword.kwlist`, Python 3.8-3.13: the same list).
 const KEYWORDS: &[&str] = &[
@@ -108,42 +106,14 @@ pub(crate) fn findings(model: &Model, field: &Field, id: &str) -> Vec<(String, S
 }
 
 pub(crate) fn check(ctx: &Analysis, code: Rule, id: &'static str) -> Vec<Diagnostic> {
-    let Some(dj) = super::context(ctx) else {
-        return Vec::new();
-    };
-    if dj.is_silenced(id) {
-        return Vec::new();
-    }
-    let graph = dj.graph.get();
-    let mut out = Vec::new();
-    for (mi, model) in graph.models.iter().enumerate() {
-        if !checked(model) || model.class().is_none() {
-            continue;
-        }
-        for field in &model.fields {
-            for (message, hint) in findings(model, field, id) {
-                let Some(site) = field_site(model, field) else {
-                    continue;
-                };
-                let Some(mut d) = super::django_diag(
-                    dj,
-                    code,
-                    id,
-                    site,
-                    object(model, &field.name),
-                    message,
-                    hint,
-                ) else {
-                    continue;
-                };
-                if let Some(note) = super::inherited_note(graph, ModelId(mi), field) {
-                    d = d.note(note);
-                }
-                out.push(d);
-            }
-        }
-    }
-    out
+    super::each_checked_field(ctx, id, |dj, graph, mi, model, field| {
+        findings(model, field, id)
+            .into_iter()
+            .filter_map(|(message, hint)| {
+                super::field_diag(dj, graph, code, id, mi, field, message, hint)
+            })
+            .collect::<Vec<_>>()
+    })
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ use crate::django::{
 use crate::models::Analysis;
 use crate::rules::Rule;
 
-use super::{Context, checked, field_site, object};
+use super::{Context, field_site, object};
 
 /// One finding on a relation field: the check ID, the object Django names, the message.
 pub(crate) struct Finding {
@@ -42,30 +42,13 @@ pub(crate) struct Finding {
 }
 
 pub(crate) fn check(ctx: &Analysis, code: Rule, id: &'static str) -> Vec<Diagnostic> {
-    let Some(dj) = super::context(ctx) else {
-        return Vec::new();
-    };
-    if dj.is_silenced(id) {
-        return Vec::new();
-    }
-    let graph = dj.graph.get();
-    let mut out = Vec::new();
-    for (mi, model) in graph.models.iter().enumerate() {
-        if !checked(model) || model.class().is_none() {
-            continue;
-        }
-        for field in &model.fields {
-            for f in findings(dj, ctx, graph, model, field) {
-                if f.id != id {
-                    continue;
-                }
-                if let Some(d) = diagnostic(dj, graph, code, ModelId(mi), field, f) {
-                    out.push(d);
-                }
-            }
-        }
-    }
-    out
+    super::each_checked_field(ctx, id, |dj, graph, mi, model, field| {
+        findings(dj, ctx, graph, model, field)
+            .into_iter()
+            .filter(|f| f.id == id)
+            .filter_map(|f| diagnostic(dj, graph, code, mi, field, f))
+            .collect::<Vec<_>>()
+    })
 }
 
 fn diagnostic(
@@ -101,7 +84,7 @@ fn missing_reason(
             // Only a project app's models are all visible; a class of that name the graph does
             // not hold as a concrete model (an unresolved base, a module not read) may be one.
             if !app.in_project
-                || class_named(dj, ctx, graph, model)
+                || class_named(dj, ctx, graph, label, model)
                 || generated_from(graph, label, model)
             {
                 return None;
@@ -140,9 +123,9 @@ fn generated_from(graph: &Graph, label: &str, name: &str) -> bool {
 }
 
 /// Whether some class named `name` (any case) is in a module the tool read and is not an
-/// abstract model of the graph, or (a run focused on a few files) in a models module left
-/// unread: it may be the model a reference names.
-fn class_named(dj: &Context, ctx: &Analysis, graph: &Graph, name: &str) -> bool {
+/// abstract model of the graph nor a fully known model of another app than `label`, or (a run
+/// focused on a few files) in a models module left unread: it may be the model a reference names.
+fn class_named(dj: &Context, ctx: &Analysis, graph: &Graph, label: &str, name: &str) -> bool {
     let read = ctx.project.loaded_modules().iter().any(|m| {
         m.index.classes.iter().enumerate().any(|(index, c)| {
             if !c.name.eq_ignore_ascii_case(name) {
@@ -152,9 +135,12 @@ fn class_named(dj: &Context, ctx: &Analysis, graph: &Graph, name: &str) -> bool 
                 module: m.clone(),
                 index,
             };
-            !graph
-                .of_class(&class)
-                .is_some_and(|id| graph.model(id).is_abstract)
+            // `crm.Ticket` is not the `Ticket` a bare name in an abstract base means once the
+            // field is copied into a model of `events` (Django resolves it in the child's app).
+            !graph.of_class(&class).is_some_and(|id| {
+                let m = graph.model(id);
+                m.is_abstract || (m.complete && m.app_label.as_deref().is_some_and(|l| l != label))
+            })
         })
     });
     if read {
@@ -373,6 +359,32 @@ mod tests {
             e307.iter()
                 .any(|m| m.ends_with("but app 'blog' doesn't provide model 'missing'.")),
             "{e307:?}"
+        );
+    }
+
+    #[test]
+    fn a_bare_name_in_an_abstract_base_resolves_in_the_childs_app() {
+        // `"Thing"` written in an abstract base outside any app means `blog.Thing` once copied
+        // into `blog.Post` (djgen seed 299): `other.Thing` does not make it exist.
+        let spec = format!(
+            "{}# -- common/__init__.py\n# -- common/abstract.py\nfrom django.db import models\n\
+class Base(models.Model):\n    t = models.ForeignKey('Thing', models.CASCADE, related_name='+')\n    class Meta:\n        abstract = True\n",
+            project(
+                ", 'other'",
+                "from common.abstract import Base\nclass Post(Base):\n    pass\n"
+            )
+        );
+        let got: Vec<_> = check(&spec)
+            .iter()
+            .filter_map(|d| d.django.as_ref().map(|c| (c.id, c.object.clone())))
+            .collect();
+        assert!(
+            got.contains(&("fields.E300", "blog.Post.t".into())),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&("fields.E307", "blog.Post.t".into())),
+            "{got:?}"
         );
     }
 

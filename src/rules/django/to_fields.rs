@@ -18,7 +18,7 @@ use crate::resolve::Resolver;
 use crate::rules::Rule;
 use crate::syntax::{Expr, ExprKind};
 
-use super::{checked, field_site, object};
+use super::checked;
 
 /// A field's uniqueness as `Field.unique` says it (`unique or primary_key`); `None`: unknown.
 fn unique(resolver: &Resolver, field: &Field) -> Option<bool> {
@@ -350,43 +350,10 @@ fn finding(ctx: &Analysis, graph: &Graph, field: &Field, id: &str) -> Option<(St
 }
 
 pub(crate) fn check(ctx: &Analysis, code: Rule, id: &'static str) -> Vec<Diagnostic> {
-    let Some(dj) = super::context(ctx) else {
-        return Vec::new();
-    };
-    if dj.is_silenced(id) {
-        return Vec::new();
-    }
-    let graph = dj.graph.get();
-    let mut out = Vec::new();
-    for (mi, model) in graph.models.iter().enumerate() {
-        if !checked(model) || model.class().is_none() {
-            continue;
-        }
-        for field in &model.fields {
-            let Some((message, hint)) = finding(ctx, graph, field, id) else {
-                continue;
-            };
-            let Some(site) = field_site(model, field) else {
-                continue;
-            };
-            let Some(mut d) = super::django_diag(
-                dj,
-                code,
-                id,
-                site,
-                object(model, &field.name),
-                message,
-                hint,
-            ) else {
-                continue;
-            };
-            if let Some(note) = super::inherited_note(graph, ModelId(mi), field) {
-                d = d.note(note);
-            }
-            out.push(d);
-        }
-    }
-    out
+    super::each_checked_field(ctx, id, |dj, graph, mi, _, field| {
+        let (message, hint) = finding(ctx, graph, field, id)?;
+        super::field_diag(dj, graph, code, id, mi, field, message, hint)
+    })
 }
 
 #[cfg(test)]
