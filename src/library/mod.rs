@@ -139,6 +139,9 @@ pub struct Env<'a> {
     pub modules: &'a [Arc<SourceModule>],
     pub resolver: &'a Resolver<'a>,
     pub graph: &'a LazyGraph<'a>,
+    /// [`Env::uses`]'s answers, one a library entry (in [`entries`]' order): every relation
+    /// check of every contract rule asks it for each entry.
+    pub uses_known: &'a [OnceLock<bool>],
 }
 
 /// How the project uses a library.
@@ -195,6 +198,17 @@ impl Env<'_> {
     /// model modules, its code does not run: no pin file is read (most projects use none of
     /// the libraries; they pay a look at the settings and the parsed modules).
     pub fn uses(&self, e: &Entry) -> bool {
+        let known = entries()
+            .iter()
+            .position(|x| std::ptr::eq(x, e))
+            .and_then(|i| self.uses_known.get(i));
+        match known {
+            Some(cell) => *cell.get_or_init(|| self.find_uses(e)),
+            None => self.find_uses(e),
+        }
+    }
+
+    fn find_uses(&self, e: &Entry) -> bool {
         let h = e.header();
         if !h.gate_settings.is_empty()
             && !h

@@ -324,6 +324,7 @@ pub(crate) fn analyze_project<T>(
             }),
             silenced: rules::django::silenced_checks(s),
             m2m: Default::default(),
+            library_uses: Default::default(),
         }
     });
 

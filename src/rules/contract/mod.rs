@@ -45,6 +45,11 @@ pub(crate) fn with_env(ctx: &Analysis, f: impl FnOnce(&Env) -> Vec<Diagnostic>) 
         modules: &inputs.modules,
         resolver: &ctx.resolver,
         graph: &dj.graph,
+        uses_known: dj.library_uses.get_or_init(|| {
+            (0..crate::library::entries().len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect()
+        }),
     };
     f(&env)
 }

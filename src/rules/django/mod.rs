@@ -85,6 +85,8 @@ pub struct Context<'p> {
     pub silenced: Option<Vec<String>>,
     /// The many-to-many module's findings, shared by its checks (see [`m2m::check`]).
     pub(crate) m2m: std::sync::OnceLock<Vec<(crate::django::ModelId, usize, m2m::Finding)>>,
+    /// Whether the project uses each contract library (see `library::Env::uses_known`).
+    pub(crate) library_uses: std::sync::OnceLock<Vec<std::sync::OnceLock<bool>>>,
 }
 
 impl Context<'_> {
