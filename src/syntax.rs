@@ -308,15 +308,24 @@ fn excessive_nesting(source: &str) -> Option<u32> {
     while i < bytes.len() {
         match bytes[i] {
             b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
-                    i += 1;
-                }
+                i = memchr::memchr2(b'\n', b'\r', &bytes[i..]).map_or(bytes.len(), |p| i + p);
                 continue;
             }
             q @ (b'\'' | b'"') => {
                 let triple = bytes.get(i + 1) == Some(&q) && bytes.get(i + 2) == Some(&q);
                 i += if triple { 3 } else { 1 };
                 while i < bytes.len() {
+                    // A triple-quoted string (a docstring, a help text) ends only at its quote:
+                    // jump to the next quote or backslash.
+                    if triple {
+                        match memchr::memchr2(q, b'\\', &bytes[i..]) {
+                            Some(p) => i += p,
+                            None => {
+                                i = bytes.len();
+                                break;
+                            }
+                        }
+                    }
                     let b = bytes[i];
                     if b == b'\\' {
                         i += 2;
@@ -866,5 +875,20 @@ mod tests {
             "{".repeat(500)
         );
         assert!(excessive_nesting(&src).is_none());
+    }
+
+    #[test]
+    fn a_triple_quoted_string_ends_at_its_own_quotes_only() {
+        // An escaped quote, the other quote and a lone quote stay inside; the brackets after
+        // the string's end count.
+        let inside = format!("a \\\"\"\" ' \" {} \"\"", "(".repeat(300));
+        let src = format!("x = \"\"\"{inside}\"\"\"\ny = {}1", "(".repeat(201));
+        let after = src.find("y = ").unwrap() + 4;
+        assert_eq!(
+            excessive_nesting(&src),
+            Some((after + MAX_BRACKET_DEPTH) as u32)
+        );
+        let unterminated = format!("x = '''{}", "(".repeat(300));
+        assert!(excessive_nesting(&unterminated).is_none());
     }
 }
