@@ -35,6 +35,9 @@ pub(crate) fn read_inputs(
     // Whether a top-level name is one of the project's packages: most imports are of the
     // standard library or of installed packages and are dropped on their first word.
     let mut tops: HashMap<String, bool> = HashMap::new();
+    // Modules already looked up: most files import the same few project modules, and a
+    // second look-up of one would only find its files queued already.
+    let mut looked_up: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut texts: Vec<ReadFile> = Vec::new();
     let mut followed = 0;
     let mut mentioned = false;
@@ -81,7 +84,7 @@ pub(crate) fn read_inputs(
                     known
                 }
             };
-            if !local {
+            if !local || !looked_up.insert(module.clone()) {
                 continue;
             }
             for candidate in project.module_candidates(&module) {
