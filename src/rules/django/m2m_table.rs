@@ -16,9 +16,7 @@
 //! `truncate_name`, Oracle's limit is 30).
 
 use crate::diagnostic::Diagnostic;
-use crate::django::{
-    Field, FieldOrigin, Graph, Lit, Model, ModelId, ModelSource, RelKind, Swapped, Target,
-};
+use crate::django::{Field, FieldOrigin, Graph, Lit, Model, ModelId, RelKind, Swapped, Target};
 use crate::models::Analysis;
 use crate::settings::Value;
 
@@ -319,14 +317,6 @@ fn managed(m: &Model) -> Option<bool> {
 /// model's). Untruncated: callers compare only names no backend truncates.
 fn db_table(graph: &Graph, id: ModelId) -> Option<String> {
     let m = graph.model(graph.concrete(id));
-    if let ModelSource::Builtin(b) = &m.source
-        && b.module == "django.contrib.contenttypes.models"
-        && b.name == "ContentType"
-    {
-        // contenttypes/models.py: `db_table = "django_content_type"` (the embedded
-        // descriptions do not carry `db_table`).
-        return Some("django_content_type".to_string());
-    }
     match m.meta.get("db_table").map(|a| &a.value) {
         None => Some(format!("{}_{}", m.app_label.as_deref()?, m.model_name())),
         Some(Lit::Str(s)) if !s.is_empty() => Some(s.clone()),
