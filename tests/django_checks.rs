@@ -13,11 +13,7 @@ type Recorded = BTreeMap<String, BTreeMap<String, Vec<[String; 3]>>>;
 /// differential oracle, tests/oracle/djgen): `(fixture, why)`. The tool must report nothing
 /// Django does not there (its findings are a subset of Django's), and an entry that agrees
 /// fully fails the test, so it is removed once the gap is closed.
-const KNOWN_GAPS: &[(&str, &str)] = &[(
-    "djf304_contrib_sites",
-    "the embedded Django models are auth and contenttypes only: sites, redirects, flatpages, \
-     admin are unknown",
-)];
+const KNOWN_GAPS: &[(&str, &str)] = &[];
 
 #[test]
 fn djf_rules_report_what_django_reports() {

@@ -1,4 +1,5 @@
-//! Django's own models (django.contrib.auth, django.contrib.contenttypes) as embedded data:
+//! Django's own models (the contrib apps auth, contenttypes, admin, sites, redirects, flatpages,
+//! sessions) as embedded data:
 //! `rules/django/models.toml`, generated from the released Django source by
 //! `tests/oracle/django_models.py`, parsed at first use.
 
@@ -59,9 +60,14 @@ pub struct BuiltinField {
     pub evidence: String,
     /// `app_label.Model` of a relation's target.
     pub to: Option<String>,
+    /// The setting naming a relation's target, for a relation to a swappable model
+    /// (`to=settings.AUTH_USER_MODEL`): the project's model, so `to` is absent.
+    pub setting: Option<String>,
     pub related_name: Option<String>,
     pub related_query_name: Option<String>,
     pub symmetrical: Option<bool>,
+    #[serde(default)]
+    pub primary_key: bool,
     #[serde(default)]
     pub null: bool,
     #[serde(default)]
@@ -170,11 +176,40 @@ mod tests {
             .by_qualname("django.contrib.contenttypes.models.ContentType", v)
             .unwrap();
         assert_eq!(ct.app_label, "contenttypes");
+        // admin's LogEntry.user is described by its setting, not the model the dump resolved.
+        let log = d
+            .by_qualname("django.contrib.admin.models.LogEntry", v)
+            .unwrap();
+        let user = log.fields_in(v).find(|f| f.name == "user").unwrap();
+        assert_eq!(user.setting.as_deref(), Some("AUTH_USER_MODEL"));
+        assert_eq!(user.to, None);
+        // sessions' key is the primary key: no automatic `id`.
+        let base = d
+            .by_qualname("django.contrib.sessions.models.AbstractBaseSession", v)
+            .unwrap();
+        assert!(
+            base.fields_in(v)
+                .any(|f| f.name == "session_key" && f.primary_key)
+        );
+        for label in ["admin", "sites", "redirects", "flatpages", "sessions"] {
+            assert!(
+                d.models
+                    .iter()
+                    .any(|m| m.app_label == label && !m.is_abstract)
+            );
+        }
         // Every relation names a model of the data, and every evidence a Django file.
         for m in &d.models {
             assert!(m.evidence.starts_with("django/"), "{}", m.evidence);
             for f in &m.fields {
                 assert!(f.evidence.starts_with("django/"), "{}", f.evidence);
+                // A relation names its target or the setting that does, never both.
+                if f.kind.ends_with("ForeignKey")
+                    || f.kind.ends_with("OneToOneField")
+                    || f.kind.ends_with("ManyToManyField")
+                {
+                    assert!(f.to.is_some() != f.setting.is_some(), "{}", f.evidence);
+                }
                 if let Some(to) = &f.to {
                     let (label, name) = to.split_once('.').unwrap();
                     assert!(
@@ -207,9 +242,11 @@ mod tests {
                 kind: "CharField".into(),
                 evidence: String::new(),
                 to: None,
+                setting: None,
                 related_name: None,
                 related_query_name: None,
                 symmetrical: None,
+                primary_key: false,
                 null: false,
                 unique: false,
                 since: None,

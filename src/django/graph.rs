@@ -199,6 +199,8 @@ pub struct Relation {
 enum RawTo {
     Expr(Arc<SourceModule>, Expr),
     Label(String),
+    /// `settings.<name>` (a library relation to a swappable model).
+    Setting(String),
     Model(ModelId),
     Missing,
 }
@@ -841,13 +843,20 @@ impl Builder<'_, '_> {
                 relation: relation_kind(&f.kind).map(|kind| Relation {
                     kind,
                     target: Target::Unknown(String::new()),
-                    via: TargetVia::Str(f.to.clone().unwrap_or_default()),
+                    via: match &f.setting {
+                        Some(s) => TargetVia::Setting(s.clone()),
+                        None => TargetVia::Str(f.to.clone().unwrap_or_default()),
+                    },
                     related_name: f.related_name.clone().map_or(Arg::Absent, Arg::Str),
                     related_query_name: f.related_query_name.clone().map_or(Arg::Absent, Arg::Str),
                     symmetrical: f.symmetrical,
                     parent_link: false,
                     names: None,
-                    to: f.to.clone().map_or(RawTo::Missing, RawTo::Label),
+                    to: match (&f.setting, &f.to) {
+                        (Some(s), _) => RawTo::Setting(s.clone()),
+                        (None, Some(to)) => RawTo::Label(to.clone()),
+                        (None, None) => RawTo::Missing,
+                    },
                     through: None,
                     through_to: None,
                 }),
@@ -1129,6 +1138,11 @@ impl Builder<'_, '_> {
                 None,
             ),
             RawTo::Model(id) => (Target::Model(*id), TargetVia::Class, None),
+            RawTo::Setting(name) => (
+                self.resolve_setting(name),
+                TargetVia::Setting(name.clone()),
+                None,
+            ),
             RawTo::Label(text) => {
                 let (t, v) = self.resolve_string(scope, text);
                 (t, v, Some(text.clone()))
@@ -1317,6 +1331,7 @@ fn add_auto_primary_key(model: &mut Model, resolver: &Resolver) {
         FieldOrigin::Project { class, call, .. } => call
             .keyword("primary_key")
             .is_some_and(|k| Lit::eval(resolver, &class.module, &k.value) == Lit::Bool(true)),
+        FieldOrigin::Builtin { field, .. } => field.primary_key,
         _ => false,
     });
     if declared || model.field("id").is_some() {

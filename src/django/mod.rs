@@ -5,8 +5,8 @@
 //! plus, per target model, the table of reverse names pointing at it.
 //!
 //! Built from the per-module index and the resolver (`index`, `resolve`, `settings`), never by
-//! importing anything. Django's own models (django.contrib.auth, contenttypes) come from
-//! embedded data (`builtin`). The graph is built on first use ([`LazyGraph`]): a run whose rules
+//! importing anything. Django's own models (the contrib apps auth, contenttypes, admin, sites,
+//! redirects, flatpages, sessions) come from embedded data (`builtin`). The graph is built on first use ([`LazyGraph`]): a run whose rules
 //! do not read it pays nothing.
 //!
 //! - [`graph`]: the types and the building;

@@ -556,3 +556,57 @@ fn the_lazy_graph_is_built_on_first_use() {
         Swapped::Unknown(_)
     ));
 }
+
+#[test]
+fn contrib_models_follow_the_user_setting_and_their_own_primary_keys() {
+    let (_d, g) = graph(
+        "INSTALLED_APPS = ['django.contrib.admin', 'django.contrib.auth', \
+         'django.contrib.contenttypes', 'django.contrib.sessions', 'django.contrib.sites', \
+         'django.contrib.flatpages', 'accounts']\nAUTH_USER_MODEL = 'accounts.User'",
+        "# -- accounts/__init__.py\n\
+         # -- accounts/models.py\nfrom django.contrib.auth.models import AbstractUser\n\
+         from django.contrib.sessions.base_session import AbstractBaseSession\n\
+         class User(AbstractUser):\n    pass\n\
+         class Visit(AbstractBaseSession):\n    pass\n",
+        &["accounts.models"],
+    );
+    let mine = id(&g, "accounts", "User");
+    // admin's LogEntry.user is `settings.AUTH_USER_MODEL`: the custom user model.
+    let log = g
+        .of_qualname("django.contrib.admin.models.LogEntry")
+        .unwrap();
+    assert_eq!(g.model(log).installed, Some(true));
+    let user = g
+        .model(log)
+        .field("user")
+        .unwrap()
+        .relation
+        .as_ref()
+        .unwrap();
+    assert_eq!(user.target, Target::Model(mine));
+    assert_eq!(user.via, TargetVia::Setting("AUTH_USER_MODEL".into()));
+    assert!(table(&g, mine).contains(&("LogEntry.user".into(), s("logentry_set"), s("logentry"))));
+    // flatpages' many-to-many to Site; redirects is not installed.
+    let site = g.of_qualname("django.contrib.sites.models.Site").unwrap();
+    assert_eq!(
+        table(&g, site),
+        [("FlatPage.sites".into(), s("flatpage_set"), s("flatpage"))]
+    );
+    let redirect = g
+        .of_qualname("django.contrib.redirects.models.Redirect")
+        .unwrap();
+    assert_eq!(g.model(redirect).installed, Some(false));
+    // A session model's key is `session_key`: no automatic `id`, in Django's and in a copy.
+    let session = g
+        .of_qualname("django.contrib.sessions.models.Session")
+        .unwrap();
+    for m in [session, id(&g, "accounts", "Visit")] {
+        assert!(g.model(m).field("id").is_none());
+        assert!(g.model(m).field("session_key").is_some());
+    }
+    // db_table comes from the data.
+    assert_eq!(
+        g.model(session).meta.get("db_table").map(|a| &a.value),
+        Some(&Lit::Str("django_session".into()))
+    );
+}

@@ -11,14 +11,12 @@
 //! evaluated or it is not fully seen, when a registered model has a many-to-many field of a class
 //! other than Django's own (it may name its table otherwise), when an installed app's models are
 //! not visible (a library) and the table name begins with its label (or `django_`, the prefix
-//! contrib apps use), when more than one model has the table (Django names the last one it
-//! registered), and for a table name longer than 30 characters (a backend may truncate it:
+//! contrib apps use), when more than one model has the table and they are not all models of one module (Django
+//! names the last one it registered, known only within a module), and for a table name longer than 30 characters (a backend may truncate it:
 //! `truncate_name`, Oracle's limit is 30).
 
 use crate::diagnostic::Diagnostic;
-use crate::django::{
-    Field, FieldOrigin, Graph, Lit, Model, ModelId, ModelSource, RelKind, Swapped, Target,
-};
+use crate::django::{Field, FieldOrigin, Graph, Lit, Model, ModelId, RelKind, Swapped, Target};
 use crate::models::Analysis;
 use crate::settings::Value;
 
@@ -113,7 +111,7 @@ pub(crate) fn check(ctx: &Analysis, code: crate::rules::Rule, id: &'static str) 
                     }
                 })
                 .collect();
-            let [other] = clashing.as_slice() else {
+            let Some(other) = last_registered(graph, &clashing) else {
                 continue;
             };
             if let (Through::Model(th), None) = (&through, &other.auto_field)
@@ -187,6 +185,34 @@ pub(crate) fn check(ctx: &Analysis, code: crate::rules::Rule, id: &'static str) 
         }
     }
     out
+}
+
+/// The table Django's `registered_tables` dict keeps for a name several registered models share:
+/// the last one registered. Known only when they are all models (not auto-created ones) of
+/// one project module: Django registers them in the order the module defines them (a proxy
+/// after its concrete model, djgen seed 1518).
+fn last_registered<'t>(graph: &Graph, clashing: &[&'t Table]) -> Option<&'t Table> {
+    match clashing {
+        [] => None,
+        [one] => Some(one),
+        _ => {
+            let mut classes = Vec::new();
+            for t in clashing {
+                if t.auto_field.is_some() {
+                    return None;
+                }
+                classes.push((*t, graph.model(t.model).class()?));
+            }
+            let module = &classes[0].1.module.name;
+            if classes.iter().any(|(_, c)| &c.module.name != module) {
+                return None;
+            }
+            classes
+                .into_iter()
+                .max_by_key(|(_, c)| c.info().name_span.start)
+                .map(|(t, _)| t)
+        }
+    }
 }
 
 enum Through {
@@ -319,14 +345,6 @@ fn managed(m: &Model) -> Option<bool> {
 /// model's). Untruncated: callers compare only names no backend truncates.
 fn db_table(graph: &Graph, id: ModelId) -> Option<String> {
     let m = graph.model(graph.concrete(id));
-    if let ModelSource::Builtin(b) = &m.source
-        && b.module == "django.contrib.contenttypes.models"
-        && b.name == "ContentType"
-    {
-        // contenttypes/models.py: `db_table = "django_content_type"` (the embedded
-        // descriptions do not carry `db_table`).
-        return Some("django_content_type".to_string());
-    }
     match m.meta.get("db_table").map(|a| &a.value) {
         None => Some(format!("{}_{}", m.app_label.as_deref()?, m.model_name())),
         Some(Lit::Str(s)) if !s.is_empty() => Some(s.clone()),

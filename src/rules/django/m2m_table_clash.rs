@@ -31,4 +31,18 @@ class Post(models.Model):\n    tags = models.ManyToManyField(Tag, db_table='blog
         );
         assert!(hits(&check(&project(&unknown, "")), "DJF340").is_empty());
     }
+
+    /// A table a model shares with its proxy: Django names the one registered last (the proxy,
+    /// defined after it in the module).
+    #[test]
+    fn a_table_shared_with_a_proxy_names_the_last_registered() {
+        let models = "class Tag(models.Model):\n    pass\n\
+class TagProxy(Tag):\n    class Meta:\n        proxy = True\n\
+class Post(models.Model):\n    tags = models.ManyToManyField(Tag, db_table='blog_tag')\n";
+        let d = check(&project(models, ""));
+        assert_eq!(hits(&d, "DJF340"), [8], "{d:#?}");
+        assert!(d[0].message.ends_with(
+            "The field's intermediary table 'blog_tag' clashes with the table name of 'blog.TagProxy'."
+        ));
+    }
 }

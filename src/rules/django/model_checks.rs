@@ -334,15 +334,9 @@ fn property_clashes(graph: &Graph, resolver: &Resolver, id: ModelId) -> Option<V
         for ancestor in &mro {
             match ancestor {
                 Ancestor::Project(c) => {
-                    if let Some(m) = c.info().members.iter().rev().find(|m| m.name == name) {
-                        if matches!(m.kind, MemberKind::Function { is_property: true })
-                            && is_builtin_property(c, m.name_span)
-                        {
-                            out.push(name.clone());
-                        }
-                        continue 'names;
-                    }
-                    // A model class's dict holds the descriptors of its own fields.
+                    // A model class's dict holds the descriptors of its own fields, set after
+                    // the class body: they replace a property of that name in the same class
+                    // (djgen seed 1268: `Note.holder9_id` seen from the child `Special6`).
                     if let Some(mid) = graph.of_class(c)
                         && graph.model(mid).fields.iter().any(|f| {
                             attname(f) == name
@@ -352,6 +346,14 @@ fn property_clashes(graph: &Graph, resolver: &Resolver, id: ModelId) -> Option<V
                                 )
                         })
                     {
+                        continue 'names;
+                    }
+                    if let Some(m) = c.info().members.iter().rev().find(|m| m.name == name) {
+                        if matches!(m.kind, MemberKind::Function { is_property: true })
+                            && is_builtin_property(c, m.name_span)
+                        {
+                            out.push(name.clone());
+                        }
                         continue 'names;
                     }
                 }
@@ -509,5 +511,16 @@ class Dog(Animal):\n    @property\n    def owner_id(self):\n        return 1\n\
 class Cat(models.Model):\n    owner = models.ForeignKey('auth.User', models.CASCADE, related_name='+')\n    @property\n    def owner_id(self):\n        return 1\n",
         );
         assert_eq!(got, [("DJM025", 4, "Dog".to_string())]);
+    }
+
+    #[test]
+    fn a_property_the_parents_own_descriptor_replaced_is_not_seen_from_a_child() {
+        // djgen seed 1268: the parent's `owner_id` property is replaced by the descriptor of
+        // its own `owner` field, so the child sees the descriptor (Django reports nothing).
+        let got = codes(
+            "class Cat(models.Model):\n    owner = models.ForeignKey('auth.User', models.CASCADE, related_name='+')\n    @property\n    def owner_id(self):\n        return 1\n\
+class Kitten(Cat):\n    pass\n",
+        );
+        assert_eq!(got, []);
     }
 }

@@ -26,7 +26,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::django::{
-    Field, FieldOrigin, Graph, Model, ModelId, RelKind, Swapped, Target, TargetVia,
+    Field, FieldOrigin, Graph, Model, ModelId, ModelSource, RelKind, Swapped, Target, TargetVia,
 };
 use crate::models::Analysis;
 use crate::rules::Rule;
@@ -189,6 +189,21 @@ pub(crate) fn findings(
     let private = rel.kind == RelKind::GenericRelation;
     // What Django waits for (`app_label`, `modelname`) and names in E300, when certainly missing.
     let (written, key_label, key_model, reason) = match (&rel.target, &rel.via) {
+        // A string naming one of Django's own models whose app is not installed: Django
+        // registers no such model, and the reference waits like one naming no model.
+        (Target::Model(t), TargetVia::Str(written))
+            if matches!(graph.model(*t).source, ModelSource::Builtin(_))
+                && graph.model(*t).installed == Some(false) =>
+        {
+            let target = graph.model(*t);
+            let Some(label) = target.app_label.clone() else {
+                return out;
+            };
+            let Some(reason) = missing_reason(dj, ctx, graph, &label, &target.name) else {
+                return out;
+            };
+            (written.clone(), label, target.model_name(), reason)
+        }
         (Target::Model(t), via) => {
             let target = graph.model(*t);
             if let Swapped::For(setting_value) = &target.swapped {

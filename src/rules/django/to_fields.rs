@@ -24,7 +24,7 @@ use super::checked;
 fn unique(resolver: &Resolver, field: &Field) -> Option<bool> {
     match &field.origin {
         FieldOrigin::AutoPrimaryKey | FieldOrigin::ParentLink => Some(true),
-        FieldOrigin::Builtin { field: f, .. } => Some(f.unique || f.name == "id"),
+        FieldOrigin::Builtin { field: f, .. } => Some(f.unique || f.primary_key || f.name == "id"),
         FieldOrigin::Project { class, call, .. } => {
             if field.kind == "OneToOneField" {
                 return Some(true);

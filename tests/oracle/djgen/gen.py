@@ -611,7 +611,18 @@ class Gen:
         t = self.other(m)
         name = self.uniq("holder")
         m.fields.append((name, self.fk(self.target_expr(m, t), self.uniq("held"))))
-        m.extra += ["", "@property", "def %s_id(self):" % name, "    return None"]
+        prop = ["", "@property", "def %s_id(self):" % name, "    return None"]
+        # In the class that declares the relation, the field's descriptor replaces the property
+        # (Django reports nothing); in a multi-table child the property survives: models.E025.
+        if (m is not self.user and m.bases == ["models.Model"] and not m.proxy
+                and self.rng.random() < 0.5):
+            child = Model(m.app, self.uniq("Holds"), m.module)
+            child.bases = [m.name]
+            child.parent = m
+            child.extra += prop
+            self.models.insert(self.models.index(m) + 1, child)
+        else:
+            m.extra += prop
 
     def inj_two_primary_keys(self):
         m = self.pick(self.concrete(exclude=(self.user,)))
