@@ -7,7 +7,11 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read at run time, not `env!` at compile time: a build script compiled for one copy of the
+    // source (pip's build copies the tree to a temporary directory and shares the target
+    // directory) is reused for another, and the baked-in path no longer exists.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest);
     let rules = root.join("rules");
     println!("cargo:rerun-if-changed=rules");
     let mut docs: Vec<(String, String)> = Vec::new();
