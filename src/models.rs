@@ -155,6 +155,10 @@ pub struct Analysis<'p> {
     /// The model graph and settings Django's own checks (DJF / DJM rules) run on; `None` when
     /// they do not run for this project.
     pub django: Option<&'p crate::rules::django::Context<'p>>,
+    /// Why Django's checks and the library contracts could not run on a project that has model
+    /// modules among the inputs (its settings module is not known); `None` when they ran or
+    /// had nothing to run on.
+    pub django_unchecked: Option<&'static str>,
 }
 
 const FIELD_NAMES: &[&str] = &[
@@ -230,6 +234,7 @@ impl<'p> Analysis<'p> {
             models: Vec::new(),
             reported: None,
             fix_details: crate::diagnostic::FixDetails::Full,
+            django_unchecked: None,
             django: None,
         }
     }

@@ -116,6 +116,17 @@ pub(crate) fn analyze_project<T>(
         }
         _ => None,
     };
+    // Model modules Django's checks would read, but no settings module to read them with: the
+    // closing line says they were not checked (never "All checks passed!").
+    let django_unchecked = if !full && has_models && django_checks_selected(options) {
+        match &discovery {
+            None => Some("no settings module was found, so INSTALLED_APPS is unknown"),
+            Some(settings::Discovery::Unclear(_)) => Some("the settings module could not be told"),
+            Some(settings::Discovery::Found { .. }) => None,
+        }
+    } else {
+        None
+    };
     let discovery = discovery.filter(|_| uses_dot);
     // The settings chain and the inputs the prefilter's first round parses (below) are both
     // needed and independent: they are parsed side by side.
@@ -335,6 +346,7 @@ pub(crate) fn analyze_project<T>(
     }
     analysis.reported = reported;
     analysis.fix_details = options.fix_details;
+    analysis.django_unchecked = django_unchecked;
     analysis.django = django.as_ref();
     analysis.collect_models(&modules);
     f(&analysis, io_diags, noqa_files)

@@ -191,7 +191,7 @@ pub(crate) fn unchecked<'a>(ctx: &'a Analysis) -> Vec<Unchecked<'a>> {
 
 /// One line per unknown, for the report's closing lines.
 pub(crate) fn summary_lines(ctx: &Analysis) -> Vec<(std::path::PathBuf, String)> {
-    unchecked(ctx)
+    let mut out: Vec<(std::path::PathBuf, String)> = unchecked(ctx)
         .iter()
         .map(|u| {
             let roles: Vec<&str> = u.roles.iter().map(|r| r.concrete.as_str()).collect();
@@ -203,7 +203,14 @@ pub(crate) fn summary_lines(ctx: &Analysis) -> Vec<(std::path::PathBuf, String)>
             );
             (ctx.project.root.clone(), line)
         })
-        .collect()
+        .collect();
+    if let Some(reason) = ctx.django_unchecked {
+        out.push((
+            ctx.project.root.clone(),
+            format!("Django's model checks and the library contracts ({reason}; name it with --settings)"),
+        ));
+    }
+    out
 }
 
 fn join(items: &[&str]) -> String {
