@@ -58,6 +58,8 @@ pub struct Project {
     modules: Mutex<HashMap<String, Option<Arc<SourceModule>>>>,
     /// Text already read by the prefilter, so no file is read twice.
     preread: Mutex<HashMap<PathBuf, String>>,
+    /// Modules parsed before anything asked for them (see [`Project::parse_ahead`]), by path.
+    parsed_ahead: Mutex<HashMap<PathBuf, Parsed>>,
     /// Text that replaces a file's content on disk (an editor buffer given on stdin).
     overrides: Mutex<HashMap<PathBuf, String>>,
     /// [`Project::module_path`]'s answers: the resolver asks for the same names (`django.db`,
@@ -250,6 +252,7 @@ impl Project {
             source_roots,
             modules: Mutex::new(HashMap::new()),
             preread: Mutex::new(HashMap::new()),
+            parsed_ahead: Mutex::new(HashMap::new()),
             overrides: Mutex::new(HashMap::new()),
             paths: Mutex::new(HashMap::new()),
             input_diagnostics: Mutex::new(Vec::new()),
@@ -462,6 +465,23 @@ impl Project {
         lock(&self.preread).insert(path, text);
     }
 
+    /// Parses the input file at `path` (its `text` already read) before anything asks for it,
+    /// so that the parse runs while another stage waits on something else (the settings chain,
+    /// the reads): a later [`Project::module`] or [`Project::module_at`] of it takes the result
+    /// instead of parsing. Until then the module is not loaded: [`Project::loaded_modules`]
+    /// does not list it and its syntax errors are not reported, so what a run reports does not
+    /// depend on what was parsed ahead.
+    pub fn parse_ahead(&self, path: &Path, text: String) {
+        let Some((name, is_package)) = self.module_name_of(path) else {
+            return;
+        };
+        if lock(&self.modules).contains_key(&name) {
+            return;
+        }
+        let parsed = parse_module(&name, is_package, path, text);
+        lock(&self.parsed_ahead).insert(path.to_path_buf(), parsed);
+    }
+
     /// Loads (once) and returns the project module `name`.
     pub fn module(&self, name: &str) -> Option<Arc<SourceModule>> {
         if let Some(entry) = lock(&self.modules).get(name) {
@@ -537,6 +557,17 @@ impl Project {
     }
 
     fn load_path(&self, name: &str, path: &Path, is_package: bool) -> Option<Arc<SourceModule>> {
+        let ahead = lock(&self.parsed_ahead).remove(path);
+        if let Some(parsed) = ahead {
+            if parsed.module.name == name && parsed.module.is_package == is_package {
+                lock(&self.preread).remove(path);
+                return Some(self.keep(parsed));
+            }
+            // Reached under another name (another source root): parsed again under this one.
+            lock(&self.preread)
+                .entry(path.to_path_buf())
+                .or_insert_with(|| parsed.module.file.text.clone());
+        }
         let preread = lock(&self.preread)
             .remove(path)
             .or_else(|| lock(&self.overrides).get(path).cloned());
@@ -551,44 +582,52 @@ impl Project {
                 }
             },
         };
-        Some(Arc::new(parse_module(
-            name,
-            is_package,
-            path,
-            text,
-            &self.input_diagnostics,
-        )))
+        Some(self.keep(parse_module(name, is_package, path, text)))
     }
 }
 
-fn parse_module(
-    name: &str,
-    is_package: bool,
-    path: &Path,
-    text: String,
-    sink: &Mutex<Vec<Diagnostic>>,
-) -> SourceModule {
-    let syntax = syntax::parse(&text);
+/// A parsed module and its syntax errors (E999), reported once the module is loaded.
+struct Parsed {
+    module: Arc<SourceModule>,
+    errors: Vec<Diagnostic>,
+}
+
+impl Project {
+    /// Loads a parsed module: its syntax errors become input diagnostics.
+    fn keep(&self, parsed: Parsed) -> Arc<SourceModule> {
+        if !parsed.errors.is_empty() {
+            lock(&self.input_diagnostics).extend(parsed.errors);
+        }
+        parsed.module
+    }
+}
+
+fn parse_module(name: &str, is_package: bool, path: &Path, text: String) -> Parsed {
+    let syntax = syntax::parse_outline(&text);
     let index = index::index_module(name, is_package, &syntax);
     let file = Arc::new(SourceFile::new(path.to_path_buf(), text));
-    if !syntax.errors.is_empty() {
-        let mut sink = lock(sink);
-        for err in &syntax.errors {
-            sink.push(Diagnostic::new(
+    let errors = syntax
+        .errors
+        .iter()
+        .map(|err| {
+            Diagnostic::new(
                 Rule::E999,
                 Severity::Error,
                 file.clone(),
                 err.span,
                 format!("SyntaxError: {}", err.message),
-            ));
-        }
-    }
-    SourceModule {
-        name: name.to_string(),
-        is_package,
-        file,
-        syntax,
-        index,
+            )
+        })
+        .collect();
+    Parsed {
+        module: Arc::new(SourceModule {
+            name: name.to_string(),
+            is_package,
+            file,
+            syntax,
+            index,
+        }),
+        errors,
     }
 }
 
@@ -626,6 +665,39 @@ pub fn fixture(spec: &str) -> (tempfile::TempDir, Project) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A module parsed ahead is loaded only when asked for, under the name it is asked by: it
+    /// is not listed before, its syntax error is reported once then, and a file reached under
+    /// another name is parsed again under that one.
+    #[test]
+    fn a_module_parsed_ahead_is_loaded_only_when_asked_for() {
+        let (dir, project) = fixture(
+            "# -- app/__init__.py\n# -- app/models.py\nclass A:\n    x = (\n# -- app/other.py\nB = 1\n",
+        );
+        let root = dir.path().canonicalize().unwrap();
+        let models = root.join("app/models.py");
+        project.parse_ahead(&models, std::fs::read_to_string(&models).unwrap());
+        assert!(project.loaded_modules().is_empty());
+        assert!(project.take_input_diagnostics().is_empty());
+        let module = project.module("app.models").expect("loaded");
+        assert_eq!(module.name, "app.models");
+        assert_eq!(module.index.classes.len(), 1);
+        assert_eq!(project.loaded_modules().len(), 1);
+        let errors = project.take_input_diagnostics();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].rule, Rule::E999);
+        // Asked for again: neither parsed nor reported twice.
+        assert!(Arc::ptr_eq(&module, &project.module("app.models").unwrap()));
+        assert!(project.take_input_diagnostics().is_empty());
+
+        // Parsed ahead from a text that is not the file's (as an editor buffer would be): the
+        // module loaded is the one parsed ahead, under the name asked for.
+        let other = root.join("app/other.py");
+        project.parse_ahead(&other, "C = 2\n".to_string());
+        let module = project.module_at(&other).expect("loaded");
+        assert_eq!(module.name, "app.other");
+        assert!(module.index.bindings.contains_key("C"));
+    }
 
     #[test]
     fn entry_points_are_the_same_from_the_listing_and_from_the_disk() {

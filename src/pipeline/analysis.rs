@@ -96,16 +96,6 @@ pub(crate) fn analyze_project<T>(
                 .iter()
                 .any(|m| settings::chain_mentions_library(&project, m)),
         });
-    let (texts, mentioned) = read_inputs(
-        &project,
-        files,
-        |p| want_noqa || is_model_module(p) || explicit.contains(p),
-        stdin.as_ref(),
-        uses_dot,
-    );
-    // Settings are evaluated only where they can matter: a project that neither pins, names
-    // nor configures the library has nothing for a rule to check.
-    let uses_dot = uses_dot || mentioned;
     // Django's own checks (DJF / DJM) concern every Django project: they run where a model
     // module (or a file named explicitly) is among the inputs and the settings module is known.
     let django_discovery = match &discovery {
@@ -127,17 +117,50 @@ pub(crate) fn analyze_project<T>(
     } else {
         None
     };
-    let discovery = discovery.filter(|_| uses_dot);
-    // The settings chain and the inputs the prefilter's first round parses (below) are both
-    // needed and independent: they are parsed side by side.
-    let (settings, ()) = rayon::join(
+    // Inputs that are all files named explicitly (an editor's run on save): only their
+    // diagnostics are wanted, and the graph parses only the models modules that can matter.
+    let focused = !files.is_empty() && files.iter().all(|p| explicit.contains(*p));
+    // Where Django's checks run on a whole tree, the graph reads the models module of every
+    // installed app: those among the inputs are parsed as soon as they are read, beside the
+    // settings chain, rather than one after another once the app list is known.
+    let models_ahead = django_discovery.is_some() && !focused;
+    // The settings chain is evaluated when DOT's rules (a project known to use it) or Django's
+    // checks need it, side by side with the reads. Otherwise, whether DOT's rules need it is
+    // known only once the inputs are read (one may mention the library).
+    let settings_early = discovery.is_some() && (uses_dot || django_discovery.is_some());
+    let (early, (texts, mentioned)) = rayon::join(
         || {
-            discovery
-                .as_ref()
-                .and_then(|d| settings::load_settings(&project, d))
+            settings_early
+                .then(|| {
+                    discovery
+                        .as_ref()
+                        .and_then(|d| settings::load_settings(&project, d))
+                })
+                .flatten()
         },
-        || parse_first_hits(&project, &texts, explicit),
+        || {
+            let (texts, mentioned) = read_inputs(
+                &project,
+                files,
+                |p| want_noqa || is_model_module(p) || explicit.contains(p),
+                stdin.as_ref(),
+                uses_dot,
+            );
+            parse_first_hits(&project, &texts, explicit, |p| {
+                models_ahead && is_model_module(p)
+            });
+            (texts, mentioned)
+        },
     );
+    // Settings are evaluated only where they can matter: a project that neither pins, names
+    // nor configures the library has nothing for a rule to check.
+    let uses_dot = uses_dot || mentioned;
+    let discovery = discovery.filter(|_| uses_dot);
+    let settings = match &discovery {
+        Some(_) if settings_early => early.clone(),
+        Some(d) => settings::load_settings(&project, d),
+        None => None,
+    };
     let unclear = match &discovery {
         Some(settings::Discovery::Unclear(u)) => Some(u.clone()),
         _ => settings.as_ref().and_then(|s| s.unclear.clone()),
@@ -303,8 +326,9 @@ pub(crate) fn analyze_project<T>(
 
     // Django's settings: the same as DOT's where both are read.
     let django_settings = django_discovery
-        .and_then(|d| match (&settings, &discovery) {
-            (Some(s), Some(_)) => Some(s.clone()),
+        .and_then(|d| match (settings_early, &settings, &discovery) {
+            (true, _, _) => early,
+            (false, Some(s), Some(_)) => Some(s.clone()),
             _ => settings::load_settings(&project, &d),
         })
         .filter(|s| s.unclear.is_none());
@@ -316,11 +340,10 @@ pub(crate) fn analyze_project<T>(
     let modules = project.loaded_modules();
     // Inputs that are all files named explicitly (an editor's run on save): only their
     // diagnostics are wanted, and the graph parses only the models modules that can matter.
-    let focus =
-        (!files.is_empty() && files.iter().all(|p| explicit.contains(*p))).then(|| django::Focus {
-            files: files.iter().map(|p| p.to_path_buf()).collect(),
-            candidates: Vec::new(),
-        });
+    let focus = focused.then(|| django::Focus {
+        files: files.iter().map(|p| p.to_path_buf()).collect(),
+        candidates: Vec::new(),
+    });
     let django = django_settings.as_ref().map(|s| {
         let (graph_modules, focus) = django_model_modules(&project, &django_apps, focus);
         rules::django::Context {
@@ -349,7 +372,14 @@ pub(crate) fn analyze_project<T>(
     analysis.django_unchecked = django_unchecked;
     analysis.django = django.as_ref();
     analysis.collect_models(&modules);
-    f(&analysis, io_diags, noqa_files)
+    let outcome = f(&analysis, io_diags, noqa_files);
+    drop(analysis);
+    drop(django);
+    // Freeing every module read (their text, syntax and index) took a tenth of a large
+    // project's run (issue 13): a worker frees them off the path to the report. A run that
+    // ends first leaves them to the operating system.
+    rayon::spawn(move || drop(project));
+    outcome
 }
 
 /// The modules Django runs at start-up to register the project's models: each installed app's
@@ -449,16 +479,20 @@ fn django_model_modules(
 
 /// Parses the inputs the prefilter's first round will parse: those named explicitly and those
 /// that mention one of its seeds (the same test as that round's, so nothing more is loaded).
+/// Also parses ahead (see [`Project::parse_ahead`]) the other inputs `ahead` picks.
 fn parse_first_hits(
     project: &Project,
     texts: &[super::read::ReadFile],
     explicit: &BTreeSet<PathBuf>,
+    ahead: impl Fn(&Path) -> bool + Sync,
 ) {
     texts.par_iter().for_each(|(path, text)| {
         let Ok(text) = text else { return };
         if explicit.contains(path) || prefilter::mentions_library(text) {
             project.remember_text(path.clone(), text.clone());
             let _ = project.module_at(path);
+        } else if ahead(path) {
+            project.parse_ahead(path, text.clone());
         }
     });
 }
