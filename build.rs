@@ -91,7 +91,44 @@ fn main() {
         codes.dedup();
         let _ = writeln!(out, "    ({rel:?}, &{codes:?}),");
     }
-    out.push_str("];\n");
+    out.push_str("];\n\n");
+    // The same data as JSON, which the binary parses instead of the TOML: parsing the TOML at
+    // start-up was a tenth of a small project's run (issue 13). A contract comes in its three
+    // parts (see `library::Entry`): the top-level keys (the text before the first table), the
+    // roles (the text before the first item), and the whole.
+    out.push_str(
+        "/// Every library contract as JSON: (path, its top-level keys, its roles, the whole).\n",
+    );
+    out.push_str("pub const CONTRACTS_JSON: &[(&str, &str, &str, &str)] = &[\n");
+    for rel in &contracts {
+        let text = std::fs::read_to_string(root.join(rel)).expect("a contract is readable");
+        let header_end = text.find("\n[").unwrap_or(text.len());
+        let roles_end = ["\n[[relations]]", "\n[[db_fields]]"]
+            .iter()
+            .filter_map(|t| text.find(t))
+            .min()
+            .unwrap_or(text.len());
+        let roles = toml_table(rel, &text[..roles_end])
+            .remove("roles")
+            .map(|r| toml::Table::from_iter([("roles".to_string(), r)]))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "    ({rel:?}, {:?}, {:?}, {:?}),",
+            json(&toml_table(rel, &text[..header_end])),
+            json(&roles),
+            json(&toml_table(rel, &text)),
+        );
+    }
+    out.push_str("];\n\n");
+    let models = "rules/django/models.toml";
+    println!("cargo:rerun-if-changed={models}");
+    let text = std::fs::read_to_string(root.join(models)).expect("models.toml is readable");
+    let _ = writeln!(
+        out,
+        "/// `{models}` as JSON.\npub const DJANGO_MODELS_JSON: &str = {:?};",
+        json(&toml_table(models, &text))
+    );
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set")).join("embedded.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }
@@ -102,4 +139,16 @@ fn is_code(s: &str) -> bool {
     // A Django warning sharing its number with an error takes a `W` suffix (`DJF340W`).
     let digits = s.strip_suffix('W').unwrap_or(s);
     letters > 0 && digits.len() > letters && digits[letters..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `text` (from the file at `rel`) as a TOML table; invalid TOML fails the build.
+fn toml_table(rel: &str, text: &str) -> toml::Table {
+    match text.parse::<toml::Table>() {
+        Ok(t) => t,
+        Err(e) => panic!("{rel} is not valid TOML: {e}"),
+    }
+}
+
+fn json(table: &toml::Table) -> String {
+    serde_json::to_string(table).expect("a TOML table converts to JSON")
 }

@@ -258,7 +258,12 @@ pub fn all() -> &'static [Contract] {
     static CONTRACTS: OnceLock<Vec<Contract>> = OnceLock::new();
     CONTRACTS.get_or_init(|| {
         crate::embedded::swappable_contracts()
-            .filter_map(|(_, text)| toml::from_str(text).ok())
+            .filter_map(|(path, _)| {
+                let (_, _, _, json) = crate::embedded::CONTRACTS_JSON
+                    .iter()
+                    .find(|(p, ..)| p == path)?;
+                serde_json::from_str(json).ok()
+            })
             .collect()
     })
 }

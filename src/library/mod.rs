@@ -31,7 +31,9 @@ pub use schema::*;
 pub struct Entry {
     /// Its folder under `rules/`.
     pub dir: &'static str,
-    text: &'static str,
+    /// Its parts as JSON (made by `build.rs` from the TOML): the top-level keys, the roles, the
+    /// whole.
+    json: (&'static str, &'static str, &'static str),
     /// The rule codes of its items.
     pub codes: &'static [&'static str],
     header: OnceLock<Header>,
@@ -49,17 +51,7 @@ struct RolesPart {
 impl Entry {
     /// The top-level keys: the text up to the first table.
     pub fn header(&self) -> &Header {
-        self.header.get_or_init(|| {
-            let end = self
-                .text
-                .match_indices("\n[")
-                .next()
-                .map_or(self.text.len(), |(i, _)| i);
-            match toml::from_str(&self.text[..end]) {
-                Ok(h) => h,
-                Err(e) => panic!("rules/{}/contract.toml is invalid: {e}", self.dir),
-            }
-        })
+        self.header.get_or_init(|| self.parse(self.json.0))
     }
     /// The roles alone (the text up to the first item; the full contract when parsed): enough
     /// to tell whether a role could bind.
@@ -67,24 +59,18 @@ impl Entry {
         if let Some(c) = self.full.get() {
             return &c.roles;
         }
-        self.roles.get_or_init(|| {
-            let end = ["\n[[relations]]", "\n[[db_fields]]"]
-                .iter()
-                .filter_map(|t| self.text.find(t))
-                .min()
-                .unwrap_or(self.text.len());
-            match toml::from_str::<RolesPart>(&self.text[..end]) {
-                Ok(p) => p.roles,
-                Err(e) => panic!("rules/{}/contract.toml is invalid: {e}", self.dir),
-            }
-        })
+        self.roles
+            .get_or_init(|| self.parse::<RolesPart>(self.json.1).roles)
     }
     /// The whole contract.
     pub fn contract(&self) -> &LibraryContract {
-        self.full.get_or_init(|| match toml::from_str(self.text) {
-            Ok(c) => c,
+        self.full.get_or_init(|| self.parse(self.json.2))
+    }
+    fn parse<T: serde::de::DeserializeOwned>(&self, json: &str) -> T {
+        match serde_json::from_str(json) {
+            Ok(v) => v,
             Err(e) => panic!("rules/{}/contract.toml is invalid: {e}", self.dir),
-        })
+        }
     }
 }
 
@@ -100,7 +86,7 @@ pub fn entries() -> &'static [Entry] {
                     .strip_prefix("rules/")
                     .and_then(|p| p.strip_suffix("/contract.toml"))
                     .unwrap_or(path),
-                text: text_of(path),
+                json: json_of(path),
                 codes,
                 header: OnceLock::new(),
                 roles: OnceLock::new(),
@@ -110,12 +96,12 @@ pub fn entries() -> &'static [Entry] {
     })
 }
 
-/// The embedded text of the contract at `path`.
-fn text_of(path: &str) -> &'static str {
-    crate::embedded::CONTRACTS
+/// The contract at `path` as JSON: its top-level keys, its roles, the whole.
+fn json_of(path: &str) -> (&'static str, &'static str, &'static str) {
+    crate::embedded::CONTRACTS_JSON
         .iter()
-        .find(|(p, _)| *p == path)
-        .map_or("", |(_, text)| text)
+        .find(|(p, ..)| *p == path)
+        .map_or(("{}", "{}", "{}"), |(_, h, r, w)| (h, r, w))
 }
 
 /// Every embedded contract, parsed whole.

@@ -130,10 +130,18 @@ fn codes_rules_and_docs_agree() {
         assert_eq!(e.header().apps, c.apps);
         assert_eq!(e.header().packages, c.packages);
         assert_eq!(e.header().gate_settings, c.gate_settings);
+        // The JSON the binary parses is the TOML's data.
+        let (_, text) = crate::embedded::CONTRACTS
+            .iter()
+            .find(|(p, _)| p.ends_with(&format!("/{}/contract.toml", e.dir)))
+            .expect("the contract's TOML is embedded");
+        let from_toml = serde_json::to_value(text.parse::<toml::Table>().unwrap()).unwrap();
+        let from_json: serde_json::Value = serde_json::from_str(e.json.2).unwrap();
+        assert_eq!(from_toml, from_json, "{}", e.dir);
         // The roles parsed alone (before the whole file) are the contract's.
         let alone = Entry {
             dir: e.dir,
-            text: e.text,
+            json: e.json,
             codes: e.codes,
             header: OnceLock::new(),
             roles: OnceLock::new(),
