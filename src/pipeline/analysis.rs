@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::inputs::{Group, absolute};
-use super::read::read_inputs;
+use super::read::{follow_imports, mentions_library, read_wanted};
 use super::settings::{django_checks_selected, django_installed_apps};
 use crate::config::Options;
 use crate::diagnostic::{self, Diagnostic};
@@ -78,7 +78,7 @@ pub(crate) fn analyze_project<T>(
     };
 
     // Files under PATHS worth reading: those named explicitly, the model modules, and what
-    // they import (see `read_inputs`). Every file, when unused `noqa` directives are wanted (a
+    // they import (see `read::follow_imports`). Every file, when unused `noqa` directives are wanted (a
     // stale one can sit anywhere). Imports are followed only in a project that uses the
     // library: it is pinned, its settings chain names it, or a model module does. Elsewhere a
     // model module that names nothing of DOT's cannot hold a DOT model, and what it imports is
@@ -139,16 +139,32 @@ pub(crate) fn analyze_project<T>(
                 .flatten()
         },
         || {
-            let (texts, mentioned) = read_inputs(
-                &project,
+            let mut reading = read_wanted(
                 files,
                 |p| want_noqa || is_model_module(p) || explicit.contains(p),
                 stdin.as_ref(),
-                uses_dot,
             );
-            parse_first_hits(&project, &texts, explicit, |p| {
-                models_ahead && is_model_module(p)
-            });
+            let mentioned = mentions_library(&reading.texts);
+            let first = std::mem::take(&mut reading.texts);
+            let ahead = |p: &Path| models_ahead && is_model_module(p);
+            // The files read first (the model modules among them) are parsed while their
+            // imports are followed (that reading waits on the disk more than on a processor).
+            let more = if uses_dot || mentioned {
+                let ((), more) = rayon::join(
+                    || parse_first_hits(&project, &first, explicit, ahead),
+                    || follow_imports(&project, &mut reading, &first),
+                );
+                more
+            } else {
+                parse_first_hits(&project, &first, explicit, ahead);
+                Vec::new()
+            };
+            // Among the files the imports led to, the model modules were read first: only those
+            // mentioning the library are parsed now.
+            parse_first_hits(&project, &more, explicit, |_| false);
+            let mut texts = first;
+            texts.extend(more);
+            texts.sort_by(|a, b| a.0.cmp(&b.0));
             (texts, mentioned)
         },
     );

@@ -11,27 +11,76 @@ use crate::{discover, prefilter, project};
 /// A file read for the analysis: its text, or why it could not be read.
 pub(crate) type ReadFile = (PathBuf, Result<String, String>);
 
-/// Reads the files of `files` that `wanted` picks, then, when `follow` is set or one of them
-/// mentions the library, the files among `files` that they import, transitively (a byte-level
-/// scan of `import` lines: see `prefilter`). Returns each file read with its text, sorted, and
-/// whether one of the files `wanted` picks mentions the library.
-pub(crate) fn read_inputs(
-    project: &Project,
-    files: &[&Path],
+/// The inputs read so far and what the reading needs to go on following their imports.
+pub(crate) struct Reading<'a> {
+    files: &'a [&'a Path],
+    stdin: Option<&'a (PathBuf, String)>,
+    queued: Vec<bool>,
+    /// The files read: each with its text, or why it could not be read.
+    pub(crate) texts: Vec<ReadFile>,
+}
+
+/// Reads the files of `files` (sorted by bytes) that `wanted` picks, in parallel.
+pub(crate) fn read_wanted<'a>(
+    files: &'a [&'a Path],
     wanted: impl Fn(&Path) -> bool,
+    stdin: Option<&'a (PathBuf, String)>,
+) -> Reading<'a> {
+    let mut queued = vec![false; files.len()];
+    let batch: Vec<usize> = (0..files.len()).filter(|&i| wanted(files[i])).collect();
+    for &i in &batch {
+        queued[i] = true;
+    }
+    let texts = read_batch(files, &batch, stdin);
+    Reading {
+        files,
+        stdin,
+        queued,
+        texts,
+    }
+}
+
+/// Whether one of the files read mentions the library.
+pub(crate) fn mentions_library(texts: &[ReadFile]) -> bool {
+    texts
+        .iter()
+        .any(|(_, t)| t.as_ref().is_ok_and(|t| prefilter::mentions_library(t)))
+}
+
+fn read_batch(
+    files: &[&Path],
+    batch: &[usize],
     stdin: Option<&(PathBuf, String)>,
-    follow: bool,
-) -> (Vec<ReadFile>, bool) {
+) -> Vec<ReadFile> {
+    batch
+        .par_iter()
+        .map(|&i| {
+            let f = files[i];
+            let text = match stdin {
+                Some((p, text)) if p == f => Ok(text.clone()),
+                _ => project::read_source(f),
+            };
+            (f.to_path_buf(), text)
+        })
+        .collect()
+}
+
+/// Reads the files among `reading.files` that `first` (the files read first) import,
+/// transitively (a byte-level scan of `import` lines: see `prefilter`). Returns the files it
+/// read.
+pub(crate) fn follow_imports(
+    project: &Project,
+    reading: &mut Reading<'_>,
+    first: &[ReadFile],
+) -> Vec<ReadFile> {
+    let files = reading.files;
+    let stdin = reading.stdin;
+    let queued = &mut reading.queued;
     // `files` is sorted by bytes: a lookup is a binary search, no allocation, no hashing.
     let index_of = |p: &Path| {
         let key = discover::bytes(p);
         files.binary_search_by(|f| discover::bytes(f).cmp(key)).ok()
     };
-    let mut queued = vec![false; files.len()];
-    let mut batch: Vec<usize> = (0..files.len()).filter(|&i| wanted(files[i])).collect();
-    for &i in &batch {
-        queued[i] = true;
-    }
     // Whether a top-level name is one of the project's packages: most imports are of the
     // standard library or of installed packages and are dropped on their first word.
     let mut tops: HashMap<String, bool> = HashMap::new();
@@ -39,31 +88,9 @@ pub(crate) fn read_inputs(
     // second look-up of one would only find its files queued already.
     let mut looked_up: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut texts: Vec<ReadFile> = Vec::new();
-    let mut followed = 0;
-    let mut mentioned = false;
-    while !batch.is_empty() {
-        let read: Vec<ReadFile> = batch
-            .par_iter()
-            .map(|&i| {
-                let f = files[i];
-                let text = match stdin {
-                    Some((p, text)) if p == f => Ok(text.clone()),
-                    _ => project::read_source(f),
-                };
-                (f.to_path_buf(), text)
-            })
-            .collect();
-        batch = Vec::new();
-        texts.extend(read);
-        if followed == 0 {
-            mentioned = texts
-                .iter()
-                .any(|(_, t)| t.as_ref().is_ok_and(|t| prefilter::mentions_library(t)));
-        }
-        if !(follow || mentioned) {
-            break;
-        }
-        let imported: Vec<Vec<String>> = texts[followed..]
+    let mut batch_texts: &[ReadFile] = first;
+    loop {
+        let imported: Vec<Vec<String>> = batch_texts
             .par_iter()
             .map(|(f, text)| match (text, project.module_name_of(f)) {
                 (Ok(t), Some((name, is_package))) => prefilter::imports(t)
@@ -73,7 +100,7 @@ pub(crate) fn read_inputs(
                 _ => Vec::new(),
             })
             .collect();
-        followed = texts.len();
+        let mut batch: Vec<usize> = Vec::new();
         for module in imported.into_iter().flatten() {
             let top = module.split('.').next().unwrap_or_default();
             let local = match tops.get(top) {
@@ -96,7 +123,12 @@ pub(crate) fn read_inputs(
                 }
             }
         }
+        if batch.is_empty() {
+            break;
+        }
+        let start = texts.len();
+        texts.extend(read_batch(files, &batch, stdin));
+        batch_texts = &texts[start..];
     }
-    texts.sort_by(|a, b| a.0.cmp(&b.0));
-    (texts, mentioned)
+    texts
 }
