@@ -225,17 +225,18 @@ impl Env<'_> {
         if role.setting.as_ref().is_some_and(set) {
             return true;
         }
-        let names: Vec<&str> = role
+        // One searcher per name for all the modules (building one per search cost more than
+        // the search).
+        let finders: Vec<memchr::memmem::Finder> = role
             .subclass_of
             .iter()
             .chain(&role.through_of)
             .filter_map(|q| q.rsplit('.').next())
+            .map(memchr::memmem::Finder::new)
             .collect();
         self.modules.iter().any(|m| {
             let text = m.file.text.as_bytes();
-            names
-                .iter()
-                .any(|n| memchr::memmem::find(text, n.as_bytes()).is_some())
+            finders.iter().any(|f| f.find(text).is_some())
         })
     }
 
