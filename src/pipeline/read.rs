@@ -1,7 +1,8 @@
 //! Reading: the input files a rule can need, and what they import, in parallel.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rayon::prelude::*;
 
@@ -54,81 +55,118 @@ fn read_batch(
 ) -> Vec<ReadFile> {
     batch
         .par_iter()
-        .map(|&i| {
-            let f = files[i];
-            let text = match stdin {
-                Some((p, text)) if p == f => Ok(text.clone()),
-                _ => project::read_source(f),
-            };
-            (f.to_path_buf(), text)
-        })
+        .map(|&i| (files[i].to_path_buf(), read_one(files[i], stdin)))
         .collect()
+}
+
+/// The text of the file at `path` (the buffer given on stdin stands for its file).
+fn read_one(path: &Path, stdin: Option<&(PathBuf, String)>) -> Result<String, String> {
+    match stdin {
+        Some((p, text)) if p == path => Ok(text.clone()),
+        _ => project::read_source(path),
+    }
 }
 
 /// Reads the files among `reading.files` that `first` (the files read first) import,
 /// transitively (a byte-level scan of `import` lines: see `prefilter`). Returns the files it
-/// read.
+/// read. Each file read is scanned at once and what it imports is read as soon as it is found:
+/// no file waits for others of its depth (a project's imports go a dozen levels deep).
 pub(crate) fn follow_imports(
     project: &Project,
     reading: &mut Reading<'_>,
     first: &[ReadFile],
 ) -> Vec<ReadFile> {
-    let files = reading.files;
-    let stdin = reading.stdin;
-    let queued = &mut reading.queued;
-    // `files` is sorted by bytes: a lookup is a binary search, no allocation, no hashing.
-    let index_of = |p: &Path| {
-        let key = discover::bytes(p);
-        files.binary_search_by(|f| discover::bytes(f).cmp(key)).ok()
+    let follow = Follow {
+        project,
+        files: reading.files,
+        stdin: reading.stdin,
+        seen: Mutex::new(Seen {
+            queued: std::mem::take(&mut reading.queued),
+            tops: HashMap::new(),
+            looked_up: HashSet::new(),
+        }),
+        read: Mutex::new(Vec::new()),
     };
-    // Whether a top-level name is one of the project's packages: most imports are of the
-    // standard library or of installed packages and are dropped on their first word.
-    let mut tops: HashMap<String, bool> = HashMap::new();
-    // Modules already looked up: most files import the same few project modules, and a
-    // second look-up of one would only find its files queued already.
-    let mut looked_up: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut texts: Vec<ReadFile> = Vec::new();
-    let mut batch_texts: &[ReadFile] = first;
-    loop {
-        let imported: Vec<Vec<String>> = batch_texts
-            .par_iter()
-            .map(|(f, text)| match (text, project.module_name_of(f)) {
-                (Ok(t), Some((name, is_package))) => prefilter::imports(t)
-                    .iter()
-                    .flat_map(|i| prefilter::imported_modules(&name, is_package, i))
-                    .collect(),
-                _ => Vec::new(),
-            })
+    {
+        let follow = &follow;
+        rayon::scope(|scope| {
+            for (path, text) in first {
+                scope.spawn(move |scope| follow.visit(scope, path, text));
+            }
+        });
+    }
+    reading.queued = std::mem::take(&mut lock(&follow.seen).queued);
+    follow
+        .read
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The state of [`follow_imports`], shared by the tasks reading and scanning files.
+struct Follow<'a> {
+    project: &'a Project,
+    /// Sorted by bytes: a lookup is a binary search, no allocation, no hashing.
+    files: &'a [&'a Path],
+    stdin: Option<&'a (PathBuf, String)>,
+    seen: Mutex<Seen>,
+    read: Mutex<Vec<ReadFile>>,
+}
+
+struct Seen {
+    /// Which of the files are read (or being read).
+    queued: Vec<bool>,
+    /// Whether a top-level name is one of the project's packages: most imports are of the
+    /// standard library or of installed packages and are dropped on their first word.
+    tops: HashMap<String, bool>,
+    /// Modules already looked up: most files import the same few project modules, and a
+    /// second look-up of one would only find its files queued already.
+    looked_up: HashSet<String>,
+}
+
+impl<'a> Follow<'a> {
+    /// Scans the file at `path` for imports and reads, each in a task of its own, the files
+    /// they name that are not read yet.
+    fn visit<'s>(&'s self, scope: &rayon::Scope<'s>, path: &Path, text: &Result<String, String>)
+    where
+        'a: 's,
+    {
+        let (Ok(text), Some((name, is_package))) = (text, self.project.module_name_of(path)) else {
+            return;
+        };
+        let modules: Vec<String> = prefilter::imports(text)
+            .iter()
+            .flat_map(|i| prefilter::imported_modules(&name, is_package, i))
             .collect();
-        let mut batch: Vec<usize> = Vec::new();
-        for module in imported.into_iter().flatten() {
+        for module in modules {
             let top = module.split('.').next().unwrap_or_default();
-            let local = match tops.get(top) {
-                Some(&known) => known,
-                None => {
-                    let known = project.module_path(top).is_some();
-                    tops.insert(top.to_string(), known);
-                    known
-                }
-            };
-            if !local || !looked_up.insert(module.clone()) {
+            let known = lock(&self.seen).tops.get(top).copied();
+            let local = known.unwrap_or_else(|| {
+                let local = self.project.module_path(top).is_some();
+                lock(&self.seen).tops.insert(top.to_string(), local);
+                local
+            });
+            if !local || !lock(&self.seen).looked_up.insert(module.clone()) {
                 continue;
             }
-            for candidate in project.module_candidates(&module) {
-                if let Some(i) = index_of(&candidate)
-                    && !queued[i]
-                {
-                    queued[i] = true;
-                    batch.push(i);
+            for candidate in self.project.module_candidates(&module) {
+                let key = discover::bytes(&candidate);
+                let Ok(i) = self.files.binary_search_by(|f| discover::bytes(f).cmp(key)) else {
+                    continue;
+                };
+                if std::mem::replace(&mut lock(&self.seen).queued[i], true) {
+                    continue;
                 }
+                scope.spawn(move |scope| {
+                    let file = self.files[i];
+                    let text = read_one(file, self.stdin);
+                    self.visit(scope, file, &text);
+                    lock(&self.read).push((file.to_path_buf(), text));
+                });
             }
         }
-        if batch.is_empty() {
-            break;
-        }
-        let start = texts.len();
-        texts.extend(read_batch(files, &batch, stdin));
-        batch_texts = &texts[start..];
     }
-    texts
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
