@@ -439,6 +439,7 @@ fn django_model_modules(
         .par_iter()
         .filter_map(|name| Some((project.module(name)?, name.clone())))
         .collect();
+    prefetch_outside(project, &out);
     let mut seen: BTreeSet<String> = out.iter().map(|(m, _)| m.name.clone()).collect();
     let mut i = 0;
     while let Some((module, package)) = out.get(i).cloned() {
@@ -484,13 +485,43 @@ fn django_model_modules(
             .filter(|name| name.starts_with(&prefix) && seen.insert(name.clone()))
             .collect();
         // A package's submodules are parsed side by side (a `models/` package imports many).
-        let loaded: Vec<Arc<SourceModule>> = new
+        let loaded: Vec<(Arc<SourceModule>, String)> = new
             .par_iter()
-            .filter_map(|name| project.module(name))
+            .filter_map(|name| Some((project.module(name)?, package.clone())))
             .collect();
-        out.extend(loaded.into_iter().map(|m| (m, package.clone())));
+        prefetch_outside(project, &loaded);
+        out.extend(loaded);
     }
     (out.into_iter().map(|(m, _)| m).collect(), focus)
+}
+
+/// Loads, side by side, the project modules outside its package from which each of `modules`
+/// imports a name: [`django_model_modules`] reads each of them (to tell whether the name is a
+/// class), one after another; loaded first, they are found there. The set is the same.
+fn prefetch_outside(project: &Project, modules: &[(Arc<SourceModule>, String)]) {
+    let outside: BTreeSet<&str> = modules
+        .iter()
+        .flat_map(|(module, package)| {
+            module
+                .index
+                .bindings
+                .values()
+                .filter_map(move |binding| match binding {
+                    index::Binding::Import(index::ImportTarget::Member { module: m, .. }, _)
+                        if m != package
+                            && !m
+                                .strip_prefix(package.as_str())
+                                .is_some_and(|rest| rest.starts_with('.')) =>
+                    {
+                        Some(m.as_str())
+                    }
+                    _ => None,
+                })
+        })
+        .collect();
+    outside.par_iter().for_each(|m| {
+        let _ = project.module(m);
+    });
 }
 
 /// Parses the inputs the prefilter's first round will parse: those named explicitly and those
