@@ -53,6 +53,8 @@ pub struct ImportLine {
     pub module: String,
     /// Names imported by `from … import`, which may be submodules (`*` excluded).
     pub names: Vec<String>,
+    /// The statement starts its line (module level, outside any block).
+    pub unindented: bool,
 }
 
 /// How far a parenthesised `from x import (…)` is followed across lines.
@@ -72,6 +74,7 @@ pub fn imports(text: &str) -> Vec<ImportLine> {
         last_line = start;
         let end = memchr::memchr2(b'\n', b'\r', &bytes[at..]).map_or(bytes.len(), |i| at + i);
         let line = text[start..end].trim_start();
+        let unindented = line.len() == end - start;
         if let Some(rest) = keyword(line, "import") {
             for part in rest.split(',') {
                 let name = dotted(part.trim_start());
@@ -82,6 +85,7 @@ pub fn imports(text: &str) -> Vec<ImportLine> {
                     level: 0,
                     module: name.to_string(),
                     names: Vec::new(),
+                    unindented,
                 });
             }
         } else if let Some(rest) = keyword(line, "from") {
@@ -118,6 +122,7 @@ pub fn imports(text: &str) -> Vec<ImportLine> {
                 level,
                 module: module.to_string(),
                 names,
+                unindented,
             });
         }
     }
@@ -295,6 +300,18 @@ fn class_bases(text: &[u8]) -> impl Iterator<Item = &[u8]> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_import_tells_whether_it_starts_its_line() {
+        let text = "from a import b\nif x:\n    from c import d\ndef f():\n\timport e\nimport g\n";
+        let found: Vec<(String, bool)> = imports(text)
+            .into_iter()
+            .map(|i| (i.module, i.unindented))
+            .collect();
+        let want = [("a", true), ("c", false), ("e", false), ("g", true)];
+        let want: Vec<(String, bool)> = want.iter().map(|(m, u)| (m.to_string(), *u)).collect();
+        assert_eq!(found, want);
+    }
 
     fn modules(importer: &str, is_package: bool, text: &str) -> Vec<String> {
         imports(text)

@@ -152,7 +152,7 @@ pub(crate) fn analyze_project<T>(
             let more = if uses_dot || mentioned {
                 let ((), more) = rayon::join(
                     || parse_first_hits(&project, &first, explicit, ahead),
-                    || follow_imports(&project, &mut reading, &first),
+                    || follow_imports(&project, &mut reading, &first, &ahead),
                 );
                 more
             } else {

@@ -71,13 +71,19 @@ fn read_one(path: &Path, stdin: Option<&(PathBuf, String)>) -> Result<String, St
 /// transitively (a byte-level scan of `import` lines: see `prefilter`). Returns the files it
 /// read. Each file read is scanned at once and what it imports is read as soon as it is found:
 /// no file waits for others of its depth (a project's imports go a dozen levels deep).
+///
+/// With `ahead`, a module that a file `ahead` picks (a models module) imports names from, by a
+/// statement at module level, is parsed as soon as it is read (see [`Project::parse_ahead`]):
+/// Django's model graph reads every such module, to tell whether the name is a class.
 pub(crate) fn follow_imports(
     project: &Project,
     reading: &mut Reading<'_>,
     first: &[ReadFile],
+    ahead: &(dyn Fn(&Path) -> bool + Sync),
 ) -> Vec<ReadFile> {
     let follow = Follow {
         project,
+        ahead,
         files: reading.files,
         stdin: reading.stdin,
         seen: Mutex::new(Seen {
@@ -105,6 +111,7 @@ pub(crate) fn follow_imports(
 /// The state of [`follow_imports`], shared by the tasks reading and scanning files.
 struct Follow<'a> {
     project: &'a Project,
+    ahead: &'a (dyn Fn(&Path) -> bool + Sync),
     /// Sorted by bytes: a lookup is a binary search, no allocation, no hashing.
     files: &'a [&'a Path],
     stdin: Option<&'a (PathBuf, String)>,
@@ -133,11 +140,20 @@ impl<'a> Follow<'a> {
         let (Ok(text), Some((name, is_package))) = (text, self.project.module_name_of(path)) else {
             return;
         };
-        let modules: Vec<String> = prefilter::imports(text)
-            .iter()
-            .flat_map(|i| prefilter::imported_modules(&name, is_package, i))
-            .collect();
-        for module in modules {
+        let parse_from = (self.ahead)(path);
+        let mut modules: Vec<(String, bool)> = Vec::new();
+        for import in prefilter::imports(text) {
+            let names = prefilter::imported_modules(&name, is_package, &import);
+            // `from m import a`: `m` (the first name) is the module the graph reads.
+            let from = parse_from && import.unindented && !import.names.is_empty();
+            modules.extend(
+                names
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, m)| (m, from && i == 0)),
+            );
+        }
+        for (module, parse) in modules {
             let top = module.split('.').next().unwrap_or_default();
             let known = lock(&self.seen).tops.get(top).copied();
             let local = known.unwrap_or_else(|| {
@@ -160,6 +176,9 @@ impl<'a> Follow<'a> {
                     let file = self.files[i];
                     let text = read_one(file, self.stdin);
                     self.visit(scope, file, &text);
+                    if let (true, Ok(text)) = (parse, &text) {
+                        self.project.parse_ahead(file, text.clone());
+                    }
                     lock(&self.read).push((file.to_path_buf(), text));
                 });
             }
