@@ -319,6 +319,8 @@ fn main() -> ExitCode {
             exit_zero,
             statistics,
         } => {
+            // The workers start while the configuration is read.
+            django_model_lint::configure_threads();
             let paths = match (&stdin_filename, paths.is_empty()) {
                 (Some(name), _) => vec![name.clone()],
                 (None, true) => vec![PathBuf::from(".")],

@@ -34,7 +34,9 @@ pub(crate) fn find_inputs(
 
 /// Rayon's workers get `syntax`'s parse stack (virtual memory, touched only as used), so that
 /// they parse a large file in place rather than on a new thread (see `syntax::mark_big_stack`).
-pub(crate) fn configure_threads() {
+/// The commands call it; a program may call it earlier, so that the workers start while it
+/// reads its configuration (starting them is a few tenths of a millisecond).
+pub fn configure_threads() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         // Fails only if a pool was already built (by an embedding program): keep theirs, whose
