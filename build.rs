@@ -71,8 +71,14 @@ fn main() {
         "/// Every generic (`schema = 2`) contract: (path from the repository root, its rule codes).\n",
     );
     out.push_str("pub const CONTRACT_CODES: &[(&str, &[&str])] = &[\n");
-    for rel in &contracts {
-        let text = std::fs::read_to_string(root.join(rel)).expect("a contract is readable");
+    let texts: Vec<(&String, String)> = contracts
+        .iter()
+        .map(|rel| {
+            let text = std::fs::read_to_string(root.join(rel)).expect("a contract is readable");
+            (rel, text)
+        })
+        .collect();
+    for (rel, text) in &texts {
         if !text.lines().any(|l| l.trim() == "schema = 2") {
             continue;
         }
@@ -100,8 +106,7 @@ fn main() {
         "/// Every library contract as JSON: (path, its top-level keys, its roles, the whole).\n",
     );
     out.push_str("pub const CONTRACTS_JSON: &[(&str, &str, &str, &str)] = &[\n");
-    for rel in &contracts {
-        let text = std::fs::read_to_string(root.join(rel)).expect("a contract is readable");
+    for (rel, text) in &texts {
         let header_end = text.find("\n[").unwrap_or(text.len());
         let roles_end = ["\n[[relations]]", "\n[[db_fields]]"]
             .iter()
@@ -117,7 +122,7 @@ fn main() {
             "    ({rel:?}, {:?}, {:?}, {:?}),",
             json(&toml_table(rel, &text[..header_end])),
             json(&roles),
-            json(&toml_table(rel, &text)),
+            json(&toml_table(rel, text)),
         );
     }
     out.push_str("];\n\n");
