@@ -208,8 +208,8 @@ pub fn parse(source: &str) -> Module {
 
 /// As [`parse`], but the statements inside function bodies are not converted: each
 /// [`FunctionDef::body`] is empty. A project's modules are read for what a class or a module
-/// binds, never for what a function does, and converting function bodies was half the cost of
-/// parsing a model module (issue 13). Syntax errors inside them are still reported.
+/// binds, never for what a function does, so their bodies need not be converted (a few per
+/// cent of a parse). Syntax errors inside them are still reported.
 pub fn parse_outline(source: &str) -> Module {
     parse_with(source, Bodies::Outline)
 }

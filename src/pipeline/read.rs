@@ -101,7 +101,6 @@ pub(crate) fn follow_imports(
             }
         });
     }
-    reading.queued = std::mem::take(&mut lock(&follow.seen).queued);
     follow
         .read
         .into_inner()
