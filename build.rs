@@ -99,31 +99,11 @@ fn main() {
     }
     out.push_str("];\n\n");
     // The same data as JSON, which the binary parses instead of the TOML: parsing the TOML at
-    // start-up was a tenth of a small project's run (issue 13). A contract comes in its three
-    // parts (see `library::Entry`): the top-level keys (the text before the first table), the
-    // roles (the text before the first item), and the whole.
-    out.push_str(
-        "/// Every library contract as JSON: (path, its top-level keys, its roles, the whole).\n",
-    );
-    out.push_str("pub const CONTRACTS_JSON: &[(&str, &str, &str, &str)] = &[\n");
+    // start-up was a tenth of a small project's run (issue 13).
+    out.push_str("/// Every library contract as JSON: (path, the contract).\n");
+    out.push_str("pub const CONTRACTS_JSON: &[(&str, &str)] = &[\n");
     for (rel, text) in &texts {
-        let header_end = text.find("\n[").unwrap_or(text.len());
-        let roles_end = ["\n[[relations]]", "\n[[db_fields]]"]
-            .iter()
-            .filter_map(|t| text.find(t))
-            .min()
-            .unwrap_or(text.len());
-        let roles = toml_table(rel, &text[..roles_end])
-            .remove("roles")
-            .map(|r| toml::Table::from_iter([("roles".to_string(), r)]))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "    ({rel:?}, {:?}, {:?}, {:?}),",
-            json(&toml_table(rel, &text[..header_end])),
-            json(&roles),
-            json(&toml_table(rel, text)),
-        );
+        let _ = writeln!(out, "    ({rel:?}, {:?}),", json(&toml_table(rel, text)));
     }
     out.push_str("];\n\n");
     let models = "rules/django/models.toml";

@@ -259,7 +259,7 @@ pub fn all() -> &'static [Contract] {
     CONTRACTS.get_or_init(|| {
         crate::embedded::swappable_contracts()
             .filter_map(|(path, _)| {
-                let (_, _, _, json) = crate::embedded::CONTRACTS_JSON
+                let (_, json) = crate::embedded::CONTRACTS_JSON
                     .iter()
                     .find(|(p, ..)| p == path)?;
                 serde_json::from_str(json).ok()

@@ -25,52 +25,25 @@ use crate::syntax::{Expr, ExprKind, Span};
 
 pub use schema::*;
 
-/// An embedded contract, parsed in two steps: its top-level keys (which say whether a project
-/// uses the library) first, the whole file only for a project that does. Most projects use
-/// none of the libraries and never parse their items.
+/// An embedded contract, parsed when a run first asks for it (as JSON, made by `build.rs` from
+/// the TOML: the whole of the largest parses in a few hundredths of a millisecond).
 pub struct Entry {
     /// Its folder under `rules/`.
     pub dir: &'static str,
-    /// Its parts as JSON (made by `build.rs` from the TOML): the top-level keys, the roles, the
-    /// whole.
-    json: (&'static str, &'static str, &'static str),
+    json: &'static str,
     /// The rule codes of its items.
     pub codes: &'static [&'static str],
-    header: OnceLock<Header>,
-    roles: OnceLock<Vec<Role>>,
     full: OnceLock<LibraryContract>,
 }
 
-/// The roles of a contract, parsed from the text before its first item.
-#[derive(serde::Deserialize)]
-struct RolesPart {
-    #[serde(default)]
-    roles: Vec<Role>,
-}
-
 impl Entry {
-    /// The top-level keys: the text up to the first table.
-    pub fn header(&self) -> &Header {
-        self.header.get_or_init(|| self.parse(self.json.0))
-    }
-    /// The roles alone (the text up to the first item; the full contract when parsed): enough
-    /// to tell whether a role could bind.
-    pub fn roles(&self) -> &[Role] {
-        if let Some(c) = self.full.get() {
-            return &c.roles;
-        }
-        self.roles
-            .get_or_init(|| self.parse::<RolesPart>(self.json.1).roles)
-    }
-    /// The whole contract.
+    /// The contract.
     pub fn contract(&self) -> &LibraryContract {
-        self.full.get_or_init(|| self.parse(self.json.2))
-    }
-    fn parse<T: serde::de::DeserializeOwned>(&self, json: &str) -> T {
-        match serde_json::from_str(json) {
-            Ok(v) => v,
-            Err(e) => panic!("rules/{}/contract.toml is invalid: {e}", self.dir),
-        }
+        self.full
+            .get_or_init(|| match serde_json::from_str(self.json) {
+                Ok(c) => c,
+                Err(e) => panic!("rules/{}/contract.toml is invalid: {e}", self.dir),
+            })
     }
 }
 
@@ -88,20 +61,18 @@ pub fn entries() -> &'static [Entry] {
                     .unwrap_or(path),
                 json: json_of(path),
                 codes,
-                header: OnceLock::new(),
-                roles: OnceLock::new(),
                 full: OnceLock::new(),
             })
             .collect()
     })
 }
 
-/// The contract at `path` as JSON: its top-level keys, its roles, the whole.
-fn json_of(path: &str) -> (&'static str, &'static str, &'static str) {
+/// The contract at `path` as JSON.
+fn json_of(path: &str) -> &'static str {
     crate::embedded::CONTRACTS_JSON
         .iter()
-        .find(|(p, ..)| *p == path)
-        .map_or(("{}", "{}", "{}"), |(_, h, r, w)| (h, r, w))
+        .find(|(p, _)| *p == path)
+        .map_or("{}", |(_, json)| json)
 }
 
 /// Every embedded contract, parsed whole.
@@ -195,7 +166,7 @@ impl Env<'_> {
     }
 
     fn find_uses(&self, e: &Entry) -> bool {
-        let h = e.header();
+        let h = e.contract();
         if !h.gate_settings.is_empty()
             && !h
                 .gate_settings
@@ -208,7 +179,7 @@ impl Env<'_> {
             || self.has_app(&h.apps, &h.app_prefixes)
             || self.imports(&h.packages)
             || (self.apps.unknown.is_some()
-                && e.roles().iter().any(|r| self.could_bind(r))
+                && h.roles.iter().any(|r| self.could_bind(r))
                 && self.pin(&h.distributions, &h.packages).is_some())
     }
 

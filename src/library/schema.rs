@@ -60,31 +60,6 @@ pub struct LibraryContract {
     pub db_fields: Vec<DbFieldItem>,
 }
 
-/// A contract's top-level keys (the same as [`LibraryContract`]'s): enough to tell whether a
-/// project uses the library.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Header {
-    pub schema: u32,
-    pub library: String,
-    #[serde(default)]
-    pub distributions: Vec<String>,
-    #[serde(default)]
-    pub packages: Vec<String>,
-    #[serde(default)]
-    pub apps: Vec<String>,
-    #[serde(default)]
-    pub app_prefixes: Vec<String>,
-    #[serde(default)]
-    pub always_used: bool,
-    /// Settings of which one must be set for any role to bind (a contract whose roles are all
-    /// bound by settings): a project setting none is not concerned, and the items are not read.
-    #[serde(default)]
-    pub gate_settings: Vec<String>,
-    pub newest: Version,
-    pub docs_url: String,
-}
-
 /// A model the library's code uses, and how the project's model for it is found.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -125,32 +125,15 @@ fn codes_rules_and_docs_agree() {
         parsed.sort();
         parsed.dedup();
         assert_eq!(e.codes, parsed.as_slice(), "{}", e.dir);
-        // The header (top-level keys alone) parses and agrees.
-        assert_eq!(e.header().library, c.library);
-        assert_eq!(e.header().apps, c.apps);
-        assert_eq!(e.header().packages, c.packages);
-        assert_eq!(e.header().gate_settings, c.gate_settings);
         // The JSON the binary parses is the TOML's data.
         let (_, text) = crate::embedded::CONTRACTS
             .iter()
             .find(|(p, _)| p.ends_with(&format!("/{}/contract.toml", e.dir)))
             .expect("the contract's TOML is embedded");
         let from_toml = serde_json::to_value(text.parse::<toml::Table>().unwrap()).unwrap();
-        let from_json: serde_json::Value = serde_json::from_str(e.json.2).unwrap();
+        let from_json: serde_json::Value = serde_json::from_str(e.json).unwrap();
         assert_eq!(from_toml, from_json, "{}", e.dir);
-        // The roles parsed alone (before the whole file) are the contract's.
-        let alone = Entry {
-            dir: e.dir,
-            json: e.json,
-            codes: e.codes,
-            header: OnceLock::new(),
-            roles: OnceLock::new(),
-            full: OnceLock::new(),
-        };
-        let names: Vec<&str> = alone.roles().iter().map(|r| r.role.as_str()).collect();
-        let want: Vec<&str> = c.roles.iter().map(|r| r.role.as_str()).collect();
-        assert_eq!(names, want, "{}", e.dir);
-        assert!(!names.is_empty());
+        assert!(!c.roles.is_empty(), "{}", e.dir);
         // A gate names every setting a role is bound by, and only such contracts have one.
         if !c.gate_settings.is_empty() {
             for r in &c.roles {
