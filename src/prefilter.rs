@@ -214,6 +214,34 @@ pub fn may_subclass(text: &[u8], name: &[u8]) -> bool {
     aliased || class_bases(text).any(|bases| word_in(bases, name))
 }
 
+/// Whether `text` may hold a `class name` statement: `name` as a whole word whose preceding
+/// token is the keyword `class` (spaces, tabs and line continuations between them). A module
+/// where it cannot (the name is a function, a constant, a re-export) need not be parsed to
+/// learn that the name is not a class defined there. A name that is not ASCII may be spelled
+/// differently in the file (Python normalizes identifiers): it always may.
+pub fn may_define_class(text: &[u8], name: &[u8]) -> bool {
+    if name.is_empty() || !name.is_ascii() {
+        return true;
+    }
+    memchr::memmem::find_iter(text, name)
+        .filter(|&at| whole_word(text, at, name.len()))
+        .any(|at| {
+            let mut end = at;
+            loop {
+                while end > 0 && matches!(text[end - 1], b' ' | b'\t' | b'\x0c') {
+                    end -= 1;
+                }
+                // A line continuation: a backslash, then the line's end.
+                end -= match text[..end] {
+                    [.., b'\\', b'\r', b'\n'] => 3,
+                    [.., b'\\', b'\n' | b'\r'] => 2,
+                    _ => break,
+                };
+            }
+            text[..end].ends_with(b"class") && (end == 5 || !is_ident(text[end - 6]))
+        })
+}
+
 fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
@@ -427,5 +455,26 @@ mod tests {
         assert!(!may("x = foo(1, OAuthApplication)\n"));
         assert!(!may("    app = OAuthApplication(name=1)\n"));
         assert!(!may(""));
+    }
+
+    #[test]
+    fn a_class_statement_may_define_the_name() {
+        let may = |text: &str| may_define_class(text.as_bytes(), b"Store");
+        assert!(may("class Store(models.Model):\n    pass\n"));
+        assert!(may("class Store:\n"));
+        assert!(may("if x:\n    class  Store(Base): pass\n"));
+        assert!(may("class \\\n    Store(Base): pass\n"));
+        assert!(may("class \\\r\n Store: pass\n"));
+        assert!(may("@decorate\nclass\tStore(Base): pass\n"));
+        assert!(!may("def Store():\n    pass\n"));
+        assert!(!may("Store = make_store()\n"));
+        assert!(!may("from .base import Store\n"));
+        assert!(!may("class StoreForm(Store): pass\n"));
+        assert!(!may("class Shop(Store): pass\n"));
+        assert!(!may("subclass Store\n"));
+        assert!(!may("# Store lives elsewhere\n"));
+        assert!(!may(""));
+        // Python normalizes identifiers (NFKC): a name not in ASCII may be spelled otherwise.
+        assert!(may_define_class(b"x = 1\n", "Caf\u{e9}".as_bytes()));
     }
 }

@@ -496,6 +496,38 @@ impl Project {
             .clone()
     }
 
+    /// The module `name` if it defines `class` by a class statement (its index binds the name
+    /// to a class), parsed only if it may (see [`Project::module_if_may_define`]).
+    pub fn module_with_class(&self, name: &str, class: &str) -> Option<Arc<SourceModule>> {
+        let module = self.module_if_may_define(name, &[class])?;
+        matches!(
+            module.index.bindings.get(class),
+            Some(index::Binding::Class(_))
+        )
+        .then_some(module)
+    }
+
+    /// The module `name`, unless it is not loaded yet and its text cannot hold a class
+    /// statement defining one of `classes` (see [`crate::prefilter::may_define_class`]: each
+    /// is a function, a constant or a re-export there): such a module is not parsed.
+    pub fn module_if_may_define(&self, name: &str, classes: &[&str]) -> Option<Arc<SourceModule>> {
+        let loaded = lock(&self.modules).contains_key(name);
+        if !loaded && let Some((path, _)) = self.module_path(name) {
+            let ahead = lock(&self.parsed_ahead).contains_key(&path);
+            // Unreadable: `module` reports why.
+            if !ahead && let Some(text) = self.source_text(&path) {
+                let may = classes
+                    .iter()
+                    .any(|c| crate::prefilter::may_define_class(text.as_bytes(), c.as_bytes()));
+                if !may {
+                    return None;
+                }
+                self.remember_text(path, text);
+            }
+        }
+        self.module(name)
+    }
+
     /// Loads the module stored at `path` (an input file), naming it from its location.
     pub fn module_at(&self, path: &Path) -> Option<Arc<SourceModule>> {
         let (name, is_package) = self.module_name_of(path)?;
@@ -697,6 +729,45 @@ mod tests {
         let module = project.module_at(&other).expect("loaded");
         assert_eq!(module.name, "app.other");
         assert!(module.index.bindings.contains_key("C"));
+    }
+
+    /// A module is parsed to tell whether a name is a class there only when its text may hold
+    /// the class statement; once loaded, its index answers.
+    #[test]
+    fn a_module_is_parsed_for_a_class_only_if_its_text_may_define_it() {
+        let (_dir, project) = fixture(
+            "# -- app/__init__.py\n# -- app/helpers.py\ndef mail():\n    pass\nclass Store:\n    pass\n\
+             # -- app/settings.py\nfrom .helpers import Store\nNAMES = {}\n",
+        );
+        assert!(project.module_with_class("app.settings", "NAMES").is_none());
+        assert!(project.module_with_class("app.settings", "Store").is_none());
+        assert!(project.module_with_class("app.helpers", "mail").is_none());
+        assert!(
+            project.loaded_modules().is_empty(),
+            "nothing may be a class: nothing parsed"
+        );
+        let helpers = project
+            .module_with_class("app.helpers", "Store")
+            .expect("a class");
+        assert_eq!(helpers.name, "app.helpers");
+        assert!(project.module_with_class("app.helpers", "mail").is_none());
+        assert!(
+            project
+                .module_if_may_define("app.helpers", &["mail"])
+                .is_some()
+        );
+        assert!(
+            project
+                .module_if_may_define("app.settings", &["mail", "Store"])
+                .is_none()
+        );
+        assert!(project.module_with_class("app.missing", "Store").is_none());
+        let names: Vec<String> = project
+            .loaded_modules()
+            .iter()
+            .map(|m| m.name.clone())
+            .collect();
+        assert_eq!(names, ["app.helpers"]);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Analysis: one project's settings, apps, model modules and library models, read on demand
 //! (see `read`) and handed to the rules as an [`Analysis`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -454,11 +454,7 @@ fn django_model_modules(
                 && m != &package
                 && !m.starts_with(&prefix)
                 && !seen.contains(m)
-                && let Some(target) = project.module(m)
-                && matches!(
-                    target.index.bindings.get(name),
-                    Some(index::Binding::Class(_))
-                )
+                && let Some(target) = project.module_with_class(m, name)
             {
                 seen.insert(m.clone());
                 out.push((target, m.clone()));
@@ -496,31 +492,26 @@ fn django_model_modules(
 }
 
 /// Loads, side by side, the project modules outside its package from which each of `modules`
-/// imports a name: [`django_model_modules`] reads each of them (to tell whether the name is a
-/// class), one after another; loaded first, they are found there. The set is the same.
+/// imports a name that may be a class there: [`django_model_modules`] reads each of them (to
+/// tell whether the name is a class), one after another; loaded first, they are found there.
+/// The set is the same.
 fn prefetch_outside(project: &Project, modules: &[(Arc<SourceModule>, String)]) {
-    let outside: BTreeSet<&str> = modules
-        .iter()
-        .flat_map(|(module, package)| {
-            module
-                .index
-                .bindings
-                .values()
-                .filter_map(move |binding| match binding {
-                    index::Binding::Import(index::ImportTarget::Member { module: m, .. }, _)
-                        if m != package
-                            && !m
-                                .strip_prefix(package.as_str())
-                                .is_some_and(|rest| rest.starts_with('.')) =>
-                    {
-                        Some(m.as_str())
-                    }
-                    _ => None,
-                })
-        })
-        .collect();
-    outside.par_iter().for_each(|m| {
-        let _ = project.module(m);
+    let mut outside: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (module, package) in modules {
+        for binding in module.index.bindings.values() {
+            if let index::Binding::Import(index::ImportTarget::Member { module: m, name }, _) =
+                binding
+                && m != package
+                && !m
+                    .strip_prefix(package.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+            {
+                outside.entry(m.as_str()).or_default().push(name.as_str());
+            }
+        }
+    }
+    outside.par_iter().for_each(|(m, names)| {
+        let _ = project.module_if_may_define(m, names);
     });
 }
 

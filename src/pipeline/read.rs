@@ -73,8 +73,9 @@ fn read_one(path: &Path, stdin: Option<&(PathBuf, String)>) -> Result<String, St
 /// no file waits for others of its depth (a project's imports go a dozen levels deep).
 ///
 /// With `ahead`, a module that a file `ahead` picks (a models module) imports names from, by a
-/// statement at module level, is parsed as soon as it is read (see [`Project::parse_ahead`]):
-/// Django's model graph reads every such module, to tell whether the name is a class.
+/// statement at module level, is parsed as soon as it is read (see [`Project::parse_ahead`]) if
+/// one of the names may be a class there: Django's model graph reads every such module, to
+/// tell whether the name is a class (see [`Project::module_with_class`]).
 pub(crate) fn follow_imports(
     project: &Project,
     reading: &mut Reading<'_>,
@@ -140,19 +141,20 @@ impl<'a> Follow<'a> {
             return;
         };
         let parse_from = (self.ahead)(path);
-        let mut modules: Vec<(String, bool)> = Vec::new();
-        for import in prefilter::imports(text) {
-            let names = prefilter::imported_modules(&name, is_package, &import);
+        let imports = prefilter::imports(text);
+        // With each module, the names a statement at module level imports from it, if it is
+        // to be parsed ahead when one of them may be a class there.
+        let mut modules: Vec<(String, Option<&[String]>)> = Vec::new();
+        for import in &imports {
+            let names = prefilter::imported_modules(&name, is_package, import);
             // `from m import a`: `m` (the first name) is the module the graph reads.
             let from = parse_from && import.unindented && !import.names.is_empty();
-            modules.extend(
-                names
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, m)| (m, from && i == 0)),
-            );
+            modules.extend(names.into_iter().enumerate().map(|(i, m)| {
+                let classes = (from && i == 0).then_some(import.names.as_slice());
+                (m, classes)
+            }));
         }
-        for (module, parse) in modules {
+        for (module, classes) in modules {
             let top = module.split('.').next().unwrap_or_default();
             let known = lock(&self.seen).tops.get(top).copied();
             let local = known.unwrap_or_else(|| {
@@ -171,11 +173,16 @@ impl<'a> Follow<'a> {
                 if std::mem::replace(&mut lock(&self.seen).queued[i], true) {
                     continue;
                 }
+                let classes = classes.map(<[String]>::to_vec);
                 scope.spawn(move |scope| {
                     let file = self.files[i];
                     let text = read_one(file, self.stdin);
                     self.visit(scope, file, &text);
-                    if let (true, Ok(text)) = (parse, &text) {
+                    if let (Some(classes), Ok(text)) = (classes, &text)
+                        && classes
+                            .iter()
+                            .any(|c| prefilter::may_define_class(text.as_bytes(), c.as_bytes()))
+                    {
                         self.project.parse_ahead(file, text.clone());
                     }
                     lock(&self.read).push((file.to_path_buf(), text));
