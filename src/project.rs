@@ -508,24 +508,67 @@ impl Project {
     }
 
     /// The module `name`, unless it is not loaded yet and its text cannot hold a class
-    /// statement defining one of `classes` (see [`crate::prefilter::may_define_class`]: each
-    /// is a function, a constant or a re-export there): such a module is not parsed.
+    /// statement defining one of `classes` (see [`Project::may_define`]): such a module is
+    /// not parsed.
     pub fn module_if_may_define(&self, name: &str, classes: &[&str]) -> Option<Arc<SourceModule>> {
-        let loaded = lock(&self.modules).contains_key(name);
-        if !loaded && let Some((path, _)) = self.module_path(name) {
-            let ahead = lock(&self.parsed_ahead).contains_key(&path);
-            // Unreadable: `module` reports why.
-            if !ahead && let Some(text) = self.source_text(&path) {
-                let may = classes
-                    .iter()
-                    .any(|c| crate::prefilter::may_define_class(text.as_bytes(), c.as_bytes()));
-                if !may {
-                    return None;
-                }
-                self.remember_text(path, text);
-            }
+        self.may_define(name, classes)
+            .then(|| self.module(name))
+            .flatten()
+    }
+
+    /// Whether the module `name` may define one of `classes` by a class statement: it is
+    /// loaded or parsed ahead already (its index will tell), it cannot be read (loading it
+    /// reports why), or its text may hold such a statement (see
+    /// [`crate::prefilter::may_define_class`]; the text is kept, for the parse or the next
+    /// question). False for a
+    /// module where each is a function, a constant or a re-export.
+    pub fn may_define(&self, name: &str, classes: &[&str]) -> bool {
+        if lock(&self.modules).contains_key(name) {
+            return true;
         }
-        self.module(name)
+        let Some((path, _)) = self.module_path(name) else {
+            return true;
+        };
+        if lock(&self.parsed_ahead).contains_key(&path) {
+            return true;
+        }
+        let Some(text) = self.source_text(&path) else {
+            return true;
+        };
+        let may = classes
+            .iter()
+            .any(|c| crate::prefilter::may_define_class(text.as_bytes(), c.as_bytes()));
+        // Kept either way: the same module is asked about for other names.
+        self.remember_text(path, text);
+        may
+    }
+
+    /// The module `name` as [`Project::module`] would load it, but parsed ahead (see
+    /// [`Project::parse_ahead`]) if it is not loaded yet: a later `module` takes it, and until
+    /// then nothing a run reports depends on it. For looking ahead at what a loop will load.
+    pub fn module_ahead(&self, name: &str) -> Option<Arc<SourceModule>> {
+        if let Some(entry) = lock(&self.modules).get(name) {
+            return entry.clone();
+        }
+        let (path, is_package) = self.module_path(name)?;
+        if let Some(parsed) = lock(&self.parsed_ahead).get(&path)
+            && parsed.module.name == name
+        {
+            return Some(parsed.module.clone());
+        }
+        let known = lock(&self.preread)
+            .get(&path)
+            .cloned()
+            .or_else(|| lock(&self.overrides).get(&path).cloned());
+        let text = match known {
+            Some(t) => t,
+            None if !path.exists() && is_package => String::new(),
+            None => read_source(&path).ok()?,
+        };
+        let parsed = parse_module(name, is_package, &path, text);
+        let module = parsed.module.clone();
+        lock(&self.parsed_ahead).entry(path).or_insert(parsed);
+        Some(module)
     }
 
     /// Loads the module stored at `path` (an input file), naming it from its location.
@@ -768,6 +811,29 @@ mod tests {
             .map(|m| m.name.clone())
             .collect();
         assert_eq!(names, ["app.helpers"]);
+    }
+
+    /// A module looked at ahead is parsed, not loaded: a later `module` takes that parse.
+    #[test]
+    fn a_module_looked_at_ahead_is_loaded_only_when_asked_for() {
+        let (_dir, project) =
+            fixture("# -- app/__init__.py\n# -- app/models.py\nclass A:\n    x = (\n");
+        let ahead = project.module_ahead("app.models").expect("parsed");
+        assert_eq!(ahead.index.classes.len(), 1);
+        assert!(project.loaded_modules().is_empty());
+        assert!(project.take_input_diagnostics().is_empty());
+        assert!(Arc::ptr_eq(
+            &ahead,
+            &project.module_ahead("app.models").unwrap()
+        ));
+        let loaded = project.module("app.models").expect("loaded");
+        assert!(Arc::ptr_eq(&ahead, &loaded));
+        assert_eq!(
+            project.take_input_diagnostics().len(),
+            1,
+            "its E999, once loaded"
+        );
+        assert!(project.module_ahead("app.missing").is_none());
     }
 
     #[test]

@@ -439,7 +439,7 @@ fn django_model_modules(
         .par_iter()
         .filter_map(|name| Some((project.module(name)?, name.clone())))
         .collect();
-    prefetch_outside(project, &out);
+    parse_ahead_reachable(project, &out);
     let mut seen: BTreeSet<String> = out.iter().map(|(m, _)| m.name.clone()).collect();
     let mut i = 0;
     while let Some((module, package)) = out.get(i).cloned() {
@@ -485,34 +485,84 @@ fn django_model_modules(
             .par_iter()
             .filter_map(|name| Some((project.module(name)?, package.clone())))
             .collect();
-        prefetch_outside(project, &loaded);
         out.extend(loaded);
     }
     (out.into_iter().map(|(m, _)| m).collect(), focus)
 }
 
-/// Loads, side by side, the project modules outside its package from which each of `modules`
-/// imports a name that may be a class there: [`django_model_modules`] reads each of them (to
-/// tell whether the name is a class), one after another; loaded first, they are found there.
-/// The set is the same.
-fn prefetch_outside(project: &Project, modules: &[(Arc<SourceModule>, String)]) {
-    let mut outside: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (module, package) in modules {
-        for binding in module.index.bindings.values() {
-            if let index::Binding::Import(index::ImportTarget::Member { module: m, name }, _) =
-                binding
-                && m != package
-                && !m
-                    .strip_prefix(package.as_str())
-                    .is_some_and(|rest| rest.starts_with('.'))
-            {
-                outside.entry(m.as_str()).or_default().push(name.as_str());
+/// Parses ahead, side by side and a wave at a time, the modules [`django_model_modules`]'s
+/// loop will load from `roots` (each with its package): the loop, which reads the modules one
+/// after another, then finds them parsed. Nothing is loaded here (see
+/// [`Project::module_ahead`]), so what the loop loads, and what a run reports, is the same;
+/// a module the loop would reach by another path (another package) is at worst parsed ahead
+/// for nothing, or parsed by the loop.
+fn parse_ahead_reachable(project: &Project, roots: &[(Arc<SourceModule>, String)]) {
+    let mut seen: BTreeSet<String> = roots.iter().map(|(m, _)| m.name.clone()).collect();
+    let mut wave: Vec<(Arc<SourceModule>, String)> = roots.to_vec();
+    while !wave.is_empty() {
+        // Each module the wave leads to: its package, and the names a module outside the
+        // package is imported for (it counts only where one of them is a class).
+        let mut next: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+        for (module, package) in &wave {
+            let prefix = format!("{package}.");
+            let inside = module.is_package || module.name.starts_with(&prefix);
+            let mut reach = |m: &str, package: &str, class: Option<&str>| {
+                if !seen.contains(m) {
+                    let entry = next
+                        .entry(m.to_string())
+                        .or_insert_with(|| (package.to_string(), Vec::new()));
+                    entry.1.extend(class.map(str::to_string));
+                }
+            };
+            for name in &module.index.star_imports {
+                if inside && name.starts_with(&prefix) {
+                    reach(name, package, None);
+                }
+            }
+            for binding in module.index.bindings.values() {
+                match binding {
+                    index::Binding::Import(index::ImportTarget::Module(m), _)
+                        if inside && m.starts_with(&prefix) =>
+                    {
+                        reach(m, package, None);
+                    }
+                    index::Binding::Import(index::ImportTarget::Member { module: m, name }, _) => {
+                        if m != package && !m.starts_with(&prefix) {
+                            reach(m, m, Some(name));
+                        } else if inside {
+                            if m.starts_with(&prefix) {
+                                reach(m, package, None);
+                            }
+                            let sub = format!("{m}.{name}");
+                            if sub.starts_with(&prefix) {
+                                reach(&sub, package, None);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
             }
         }
+        wave = next
+            .into_par_iter()
+            .filter_map(|(name, (package, classes))| {
+                let classes: Vec<&str> = classes.iter().map(String::as_str).collect();
+                let outside = !classes.is_empty();
+                if outside && !project.may_define(&name, &classes) {
+                    return None;
+                }
+                let module = project.module_ahead(&name)?;
+                let is_class = |c: &&str| {
+                    matches!(
+                        module.index.bindings.get(*c),
+                        Some(index::Binding::Class(_))
+                    )
+                };
+                (!outside || classes.iter().any(is_class)).then_some((module, package))
+            })
+            .collect();
+        seen.extend(wave.iter().map(|(m, _)| m.name.clone()));
     }
-    outside.par_iter().for_each(|(m, names)| {
-        let _ = project.module_if_may_define(m, names);
-    });
 }
 
 /// Parses the inputs the prefilter's first round will parse: those named explicitly and those

@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::*;
 use crate::index::{ClassInfo, MemberKind};
 use crate::project::{Project, SourceModule};
@@ -72,8 +74,9 @@ pub fn installed_apps(project: &Project, settings: &Settings) -> Apps {
         other => Some(format!("INSTALLED_APPS is {}", other.describe())),
     };
     Apps {
+        // Side by side: each entry reads its app's `apps` module (the order is kept).
         known: entries
-            .iter()
+            .par_iter()
             .filter_map(Value::as_str)
             .map(|entry| app_for_entry(project, &resolver, entry))
             .collect(),
