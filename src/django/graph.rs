@@ -299,7 +299,6 @@ impl Graph {
     /// is made only among library models (`resolve_setting`).
     fn build_focused(inputs: &Inputs, focus: &Focus) -> Graph {
         let project = inputs.project;
-        let mut modules = inputs.modules.clone();
         let mut pending: Vec<(String, PathBuf, String)> = focus
             .candidates
             .par_iter()
@@ -321,11 +320,15 @@ impl Graph {
                 })
             })
             .collect();
+        // Each round adds the models of the modules it loads to those of the rounds before
+        // (visiting them does not depend on what comes after), then resolves the relations.
+        let mut builder = Builder::new(inputs);
+        builder.visit_modules(&inputs.modules);
         loop {
-            let graph = Graph::build_from(inputs, &modules);
             if pending.is_empty() {
-                return graph;
+                return builder.into_graph();
             }
+            let graph = builder.graph_so_far();
             let (words, bases) = graph.focus_names(inputs, focus, &resolver, &own);
 
             let (hits, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(|(_, _, text)| {
@@ -348,7 +351,7 @@ impl Graph {
                     project.module(&name)
                 })
                 .collect();
-            modules.extend(loaded);
+            builder.visit_modules(&loaded);
         }
     }
 
@@ -467,41 +470,25 @@ impl Graph {
     }
 
     fn build_from(inputs: &Inputs, modules: &[Arc<SourceModule>]) -> Graph {
-        let mut b = Builder {
-            inputs,
-            resolver: Resolver::new(inputs.project),
-            models: Vec::new(),
-            by_class: HashMap::new(),
-            by_builtin: HashMap::new(),
-            in_progress: HashSet::new(),
-        };
-        for m in &builtin::data().models {
-            if m.exists_in(inputs.django) {
-                b.visit_builtin(m, 0);
-            }
-        }
-        for module in modules {
-            for index in 0..module.index.classes.len() {
-                b.visit(
-                    &ClassRef {
-                        module: module.clone(),
-                        index,
-                    },
-                    0,
-                );
-            }
-        }
-        b.resolve_relations();
-        let by_class = b
-            .by_class
-            .into_iter()
-            .filter_map(|(k, v)| Some((k, v?)))
-            .collect();
+        let mut builder = Builder::new(inputs);
+        builder.visit_modules(modules);
+        builder.into_graph()
+    }
+
+    fn of(
+        models: Vec<Model>,
+        django: Version,
+        by_class: &HashMap<(String, usize), Option<ModelId>>,
+        by_builtin: HashMap<String, ModelId>,
+    ) -> Graph {
         let mut graph = Graph {
-            models: b.models,
-            django: inputs.django,
-            by_class,
-            by_builtin: b.by_builtin,
+            models,
+            django,
+            by_class: by_class
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), (*v)?)))
+                .collect(),
+            by_builtin,
             reverse: BTreeMap::new(),
         };
         graph.reverse = graph.reverse_table();
@@ -667,6 +654,62 @@ struct Builder<'a, 'p> {
     by_class: HashMap<(String, usize), Option<ModelId>>,
     by_builtin: HashMap<String, ModelId>,
     in_progress: HashSet<(String, usize)>,
+}
+
+impl<'a, 'p> Builder<'a, 'p> {
+    /// A builder holding Django's own models (those of `inputs.django`).
+    fn new(inputs: &'a Inputs<'p>) -> Self {
+        let mut b = Builder {
+            inputs,
+            resolver: Resolver::new(inputs.project),
+            models: Vec::new(),
+            by_class: HashMap::new(),
+            by_builtin: HashMap::new(),
+            in_progress: HashSet::new(),
+        };
+        for m in &builtin::data().models {
+            if m.exists_in(inputs.django) {
+                b.visit_builtin(m, 0);
+            }
+        }
+        b
+    }
+
+    /// Phase 1 for `modules`: the models their classes define, in order.
+    fn visit_modules(&mut self, modules: &[Arc<SourceModule>]) {
+        for module in modules {
+            for index in 0..module.index.classes.len() {
+                self.visit(
+                    &ClassRef {
+                        module: module.clone(),
+                        index,
+                    },
+                    0,
+                );
+            }
+        }
+    }
+
+    /// The graph of the models visited so far; the builder can visit more.
+    fn graph_so_far(&mut self) -> Graph {
+        self.resolve_relations();
+        Graph::of(
+            self.models.clone(),
+            self.inputs.django,
+            &self.by_class,
+            self.by_builtin.clone(),
+        )
+    }
+
+    fn into_graph(mut self) -> Graph {
+        self.resolve_relations();
+        Graph::of(
+            self.models,
+            self.inputs.django,
+            &self.by_class,
+            self.by_builtin,
+        )
+    }
 }
 
 impl Builder<'_, '_> {

@@ -610,3 +610,58 @@ fn contrib_models_follow_the_user_setting_and_their_own_primary_keys() {
         Some(&Lit::Str("django_session".into()))
     );
 }
+
+/// A focused build adds modules round by round to the same builder: the graph of the rounds is
+/// the graph of all the modules at once (models, relations, reverse names, reverse table).
+#[test]
+fn a_graph_built_in_rounds_is_the_graph_built_at_once() {
+    let (_dir, project) = fixture(&format!(
+        "{SETTINGS}{APPS}\n\
+         # -- blog/__init__.py\n\
+         # -- blog/base.py\nfrom django.db import models\n\
+         class Authored(models.Model):\n    author = models.ForeignKey('auth.User', on_delete=models.CASCADE, related_name='%(app_label)s_%(class)s_set')\n    class Meta:\n        abstract = True\n\
+         # -- blog/models.py\nfrom django.db import models\nfrom .base import Authored\n\
+         class Post(Authored):\n    pass\n\
+         class Place(models.Model):\n    pass\n\
+         # -- shop/__init__.py\n\
+         # -- shop/models.py\nfrom django.db import models\nfrom blog.base import Authored\n\
+         class Review(Authored):\n    post = models.ForeignKey('blog.Post', on_delete=models.CASCADE)\n\
+         class Restaurant(Authored, models.Model):\n    place = models.OneToOneField('blog.Place', on_delete=models.CASCADE, related_name='post')\n"
+    ));
+    let discovery = crate::settings::find_settings_module(&project, None, true, true);
+    let settings = discovery
+        .as_ref()
+        .and_then(|d| crate::settings::load_settings(&project, d))
+        .expect("settings");
+    let apps = crate::settings::installed_apps(&project, &settings);
+    let blog = project.module("blog.models").expect("blog");
+    let shop = project.module("shop.models").expect("shop");
+    let inputs = Inputs {
+        project: &project,
+        settings: Some(&settings),
+        apps: &apps,
+        modules: vec![blog.clone(), shop.clone()],
+        django: Version(5, 2, 0),
+        focus: None,
+    };
+    let at_once = Graph::build_from(&inputs, &inputs.modules);
+    let mut builder = Builder::new(&inputs);
+    builder.visit_modules(&[blog]);
+    let first = builder.graph_so_far();
+    builder.visit_modules(&[shop]);
+    let in_rounds = builder.into_graph();
+    assert!(first.models.len() < at_once.models.len());
+    assert_eq!(
+        format!("{:?}", in_rounds.models),
+        format!("{:?}", at_once.models)
+    );
+    assert_eq!(
+        format!("{:?}", in_rounds.reverse),
+        format!("{:?}", at_once.reverse)
+    );
+    let mut a: Vec<_> = in_rounds.by_class.iter().collect();
+    let mut b: Vec<_> = at_once.by_class.iter().collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+}
