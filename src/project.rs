@@ -400,6 +400,44 @@ impl Project {
         out
     }
 
+    /// The `models` packages (`<package>.models`, `<package>.<sub>.models`) of the package
+    /// `package`, sorted: where the installed apps of a project laid out as one package keep
+    /// their models. One directory listing, and a look for `models/__init__.py` in each
+    /// subdirectory.
+    pub fn models_packages_under(&self, package: &str) -> Vec<String> {
+        let Some((init, true)) = self.module_path(package) else {
+            return Vec::new();
+        };
+        let Some(dir) = init.parent() else {
+            return Vec::new();
+        };
+        let mut subs: Vec<String> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir() || t.is_symlink()))
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter(|name| !crate::discover::is_default_excluded(name.as_bytes()))
+            .collect();
+        subs.sort();
+        let mut out: Vec<String> = Vec::new();
+        for sub in std::iter::once(String::new()).chain(subs) {
+            let rel = if sub.is_empty() {
+                dir.join("models")
+            } else {
+                dir.join(&sub).join("models")
+            };
+            if self.file_exists(&rel.join("__init__.py")) {
+                out.push(if sub.is_empty() {
+                    format!("{package}.models")
+                } else {
+                    format!("{package}.{sub}.models")
+                });
+            }
+        }
+        out
+    }
+
     /// `wsgi.py` / `asgi.py` one directory below the root, and when `deeper` and there is none,
     /// in the packages one level further below a directory that is not a package: `(depth,
     /// path, is asgi)`, unsorted.
@@ -834,6 +872,22 @@ mod tests {
             "its E999, once loaded"
         );
         assert!(project.module_ahead("app.missing").is_none());
+    }
+
+    #[test]
+    fn the_models_packages_of_a_package_are_found_one_level_down() {
+        let (_dir, project) = fixture(
+            "# -- shop/__init__.py\n# -- shop/models/__init__.py\n# -- shop/base/__init__.py\n\
+             # -- shop/base/models/__init__.py\n# -- shop/base/models/orders.py\n\
+             # -- shop/api/__init__.py\n# -- shop/api/models.py\n# -- shop/deep/x/models/__init__.py\n\
+             # -- shop/node_modules/models/__init__.py\n",
+        );
+        assert_eq!(
+            project.models_packages_under("shop"),
+            ["shop.models", "shop.base.models"]
+        );
+        assert!(project.models_packages_under("nowhere").is_empty());
+        assert!(project.models_packages_under("shop.api.models").is_empty());
     }
 
     #[test]

@@ -162,6 +162,9 @@ pub(crate) fn analyze_project<T>(
             // Among the files the imports led to, the model modules were read first: only those
             // mentioning the library are parsed now.
             parse_first_hits(&project, &more, explicit, |_| false);
+            if focused && django_discovery.is_some() {
+                parse_ahead_models_packages(&project, files);
+            }
             let mut texts = first;
             texts.extend(more);
             texts.sort_by(|a, b| a.0.cmp(&b.0));
@@ -488,6 +491,43 @@ fn django_model_modules(
         out.extend(loaded);
     }
     (out.into_iter().map(|(m, _)| m).collect(), focus)
+}
+
+/// Parses ahead (see [`parse_ahead_reachable`]) the `models` packages that `files` (named
+/// alone, as an editor's run on save names one) belong to, import from, or sit beside (in the
+/// same top-level package): those of installed apps, which the graph reads whole, most likely
+/// are. This runs beside the settings chain,
+/// before the app list says which are installed; a package that is not costs a parse, nothing
+/// a run reports.
+fn parse_ahead_models_packages(project: &Project, files: &[&Path]) {
+    let models_package = |module: &str| -> Option<String> {
+        let parts: Vec<&str> = module.split('.').collect();
+        let at = parts.iter().position(|p| *p == "models")?;
+        Some(parts[..=at].join("."))
+    };
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    for module in files.iter().filter_map(|p| project.module_at(p)) {
+        names.extend(models_package(&module.name));
+        // The apps beside the file's (its relations name their models by label).
+        if let Some((top, _)) = module.name.split_once('.') {
+            names.extend(project.models_packages_under(top));
+        }
+        for binding in module.index.bindings.values() {
+            if let index::Binding::Import(
+                index::ImportTarget::Module(m) | index::ImportTarget::Member { module: m, .. },
+                _,
+            ) = binding
+            {
+                names.extend(models_package(m));
+            }
+        }
+    }
+    let roots: Vec<(Arc<SourceModule>, String)> = names
+        .into_par_iter()
+        .filter_map(|name| Some((project.module_ahead(&name)?, name)))
+        .filter(|(module, _)| module.is_package)
+        .collect();
+    parse_ahead_reachable(project, &roots);
 }
 
 /// Parses ahead, side by side and a wave at a time, the modules [`django_model_modules`]'s
