@@ -67,7 +67,10 @@ pub struct Project {
     /// run) each question is a `stat` or two per source root.
     paths: Mutex<HashMap<String, Option<(PathBuf, bool)>>>,
     input_diagnostics: Mutex<Vec<Diagnostic>>,
-    all_files: std::sync::OnceLock<Vec<PathBuf>>,
+    /// Not a `OnceLock`: the walk runs on the worker pool, and a worker waiting for it may take
+    /// up a rule that asks for the files too (a re-entrant `OnceLock` initialisation deadlocks);
+    /// that rule walks again.
+    all_files: Mutex<Option<Arc<Vec<PathBuf>>>>,
     /// The walk's view of the tree, when the project was found by one.
     listing: Option<Arc<Listing>>,
 }
@@ -256,7 +259,7 @@ impl Project {
             overrides: Mutex::new(HashMap::new()),
             paths: Mutex::new(HashMap::new()),
             input_diagnostics: Mutex::new(Vec::new()),
-            all_files: std::sync::OnceLock::new(),
+            all_files: Mutex::new(None),
             listing,
         }
     }
@@ -525,13 +528,28 @@ impl Project {
         if let Some(entry) = lock(&self.modules).get(name) {
             return entry.clone();
         }
-        let loaded = self
-            .module_path(name)
-            .and_then(|(path, is_package)| self.load_path(name, &path, is_package));
-        lock(&self.modules)
-            .entry(name.to_string())
-            .or_insert(loaded)
-            .clone()
+        let loaded = match self.module_path(name) {
+            Some((path, is_package)) => self.load_path(name, &path, is_package),
+            None => (None, Vec::new()),
+        };
+        self.settle(name.to_string(), loaded)
+    }
+
+    /// Records a module loaded under `name`, unless another thread recorded it first (both
+    /// parsed it): only the load recorded reports its diagnostics, so none is reported twice.
+    fn settle(
+        &self,
+        name: String,
+        (module, diagnostics): (Option<Arc<SourceModule>>, Vec<Diagnostic>),
+    ) -> Option<Arc<SourceModule>> {
+        let mut modules = lock(&self.modules);
+        match modules.entry(name) {
+            std::collections::hash_map::Entry::Occupied(first) => first.get().clone(),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                lock(&self.input_diagnostics).extend(diagnostics);
+                slot.insert(module).clone()
+            }
+        }
     }
 
     /// The module `name` if it defines `class` by a class statement (its index binds the name
@@ -616,7 +634,7 @@ impl Project {
             return entry.clone();
         }
         let loaded = self.load_path(&name, path, is_package);
-        lock(&self.modules).entry(name).or_insert(loaded).clone()
+        self.settle(name, loaded)
     }
 
     /// Python files of the whole project (default excludes, migrations skipped: a migration
@@ -624,7 +642,8 @@ impl Project {
     /// those of the walk when it covered the whole project, else the project is walked once.
     pub fn files_mentioning(&self, needle: &str) -> Vec<Arc<SourceFile>> {
         use rayon::prelude::*;
-        let paths = self.all_files.get_or_init(|| {
+        let known = lock(&self.all_files).clone();
+        let paths = known.unwrap_or_else(|| {
             let listed = self
                 .listing
                 .as_deref()
@@ -640,8 +659,10 @@ impl Project {
                 })
                 .into_iter()
                 .filter(|p| !p.components().any(|c| c.as_os_str() == "migrations"))
-                .collect()
+                .collect::<Vec<PathBuf>>()
+                .into()
         });
+        lock(&self.all_files).get_or_insert_with(|| paths.clone());
         let finder = memchr::memmem::Finder::new(needle.as_bytes());
         let overrides = lock(&self.overrides).clone();
         paths
@@ -669,12 +690,19 @@ impl Project {
         std::mem::take(&mut *lock(&self.input_diagnostics))
     }
 
-    fn load_path(&self, name: &str, path: &Path, is_package: bool) -> Option<Arc<SourceModule>> {
+    /// The module stored at `path`, parsed (or taken parsed ahead), with the diagnostics its
+    /// loading reports: its syntax errors, or why it could not be read.
+    fn load_path(
+        &self,
+        name: &str,
+        path: &Path,
+        is_package: bool,
+    ) -> (Option<Arc<SourceModule>>, Vec<Diagnostic>) {
         let ahead = lock(&self.parsed_ahead).remove(path);
         if let Some(parsed) = ahead {
             if parsed.module.name == name && parsed.module.is_package == is_package {
                 lock(&self.preread).remove(path);
-                return Some(self.keep(parsed));
+                return (Some(parsed.module), parsed.errors);
             }
             // Reached under another name (another source root): parsed again under this one.
             lock(&self.preread)
@@ -689,13 +717,11 @@ impl Project {
             None if !path.exists() && is_package => String::new(),
             None => match read_source(path) {
                 Ok(t) => t,
-                Err(reason) => {
-                    lock(&self.input_diagnostics).push(io_error(path, &reason));
-                    return None;
-                }
+                Err(reason) => return (None, vec![io_error(path, &reason)]),
             },
         };
-        Some(self.keep(parse_module(name, is_package, path, text)))
+        let parsed = parse_module(name, is_package, path, text);
+        (Some(parsed.module), parsed.errors)
     }
 }
 
@@ -703,16 +729,6 @@ impl Project {
 struct Parsed {
     module: Arc<SourceModule>,
     errors: Vec<Diagnostic>,
-}
-
-impl Project {
-    /// Loads a parsed module: its syntax errors become input diagnostics.
-    fn keep(&self, parsed: Parsed) -> Arc<SourceModule> {
-        if !parsed.errors.is_empty() {
-            lock(&self.input_diagnostics).extend(parsed.errors);
-        }
-        parsed.module
-    }
 }
 
 fn parse_module(name: &str, is_package: bool, path: &Path, text: String) -> Parsed {
@@ -888,6 +904,26 @@ mod tests {
         );
         assert!(project.models_packages_under("nowhere").is_empty());
         assert!(project.models_packages_under("shop.api.models").is_empty());
+    }
+
+    /// Two threads loading the same module both parse it: the load recorded first is kept and
+    /// only its syntax error is reported.
+    #[test]
+    fn a_module_loaded_twice_at_once_reports_its_errors_once() {
+        let (dir, project) =
+            fixture("# -- app/__init__.py\n# -- app/models.py\nclass A:\n    x = (\n");
+        let path = dir.path().canonicalize().unwrap().join("app/models.py");
+        let first = project.load_path("app.models", &path, false);
+        let second = project.load_path("app.models", &path, false);
+        assert_eq!((first.1.len(), second.1.len()), (1, 1));
+        let kept = project
+            .settle("app.models".to_string(), first)
+            .expect("kept");
+        let again = project
+            .settle("app.models".to_string(), second)
+            .expect("the first");
+        assert!(Arc::ptr_eq(&kept, &again));
+        assert_eq!(project.take_input_diagnostics().len(), 1);
     }
 
     #[test]

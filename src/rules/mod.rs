@@ -563,11 +563,20 @@ impl Rule {
 
 /// Runs every rule over the analysed project.
 pub fn run_all(ctx: &Analysis) -> Vec<Diagnostic> {
-    RULES
-        .iter()
+    use rayon::prelude::*;
+    // The model graph is built first: its build runs on the worker pool, and a worker waiting
+    // in it could take up a rule that asks for the graph (a re-entrant initialisation
+    // deadlocks). Every rule that reads Django's models needs it.
+    if let Some(dj) = ctx.django {
+        let _ = dj.graph.get();
+    }
+    // Side by side (a rule only reads the analysis); the order stays `RULES`'.
+    let each: Vec<Vec<Diagnostic>> = RULES
+        .par_iter()
         .filter_map(|r| r.check)
-        .flat_map(|check| check(ctx))
-        .collect()
+        .map(|check| check(ctx))
+        .collect();
+    each.into_iter().flatten().collect()
 }
 
 /// A diagnostic located in `module`, with the rule's identity.
