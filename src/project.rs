@@ -516,7 +516,7 @@ impl Project {
         let Some((name, is_package)) = self.module_name_of(path) else {
             return;
         };
-        if lock(&self.modules).contains_key(&name) {
+        if lock(&self.modules).contains_key(&name) || lock(&self.parsed_ahead).contains_key(path) {
             return;
         }
         let parsed = parse_module(&name, is_package, path, text);
@@ -823,6 +823,8 @@ mod tests {
         // module loaded is the one parsed ahead, under the name asked for.
         let other = root.join("app/other.py");
         project.parse_ahead(&other, "C = 2\n".to_string());
+        // Parsed ahead once: a second request does not parse again.
+        project.parse_ahead(&other, "D = 3\n".to_string());
         let module = project.module_at(&other).expect("loaded");
         assert_eq!(module.name, "app.other");
         assert!(module.index.bindings.contains_key("C"));

@@ -1,6 +1,6 @@
 //! Reading: the input files a rule can need, and what they import, in parallel.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -93,6 +93,7 @@ pub(crate) fn follow_imports(
             looked_up: HashSet::new(),
         }),
         read: Mutex::new(Vec::new()),
+        late: Mutex::new(Vec::new()),
     };
     {
         let follow = &follow;
@@ -102,10 +103,30 @@ pub(crate) fn follow_imports(
             }
         });
     }
-    follow
+    let read = follow
         .read
         .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    // Files read before an import asked for them to be parsed ahead.
+    let mut late: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (i, classes) in follow
+        .late
+        .into_inner()
         .unwrap_or_else(PoisonError::into_inner)
+    {
+        late.entry(i).or_default().extend(classes);
+    }
+    late.into_par_iter().for_each(|(i, classes)| {
+        let file = reading.files[i];
+        if let Some((_, Ok(text))) = read.iter().find(|(p, _)| p == file)
+            && classes
+                .iter()
+                .any(|c| prefilter::may_define_class(text.as_bytes(), c.as_bytes()))
+        {
+            project.parse_ahead(file, text.clone());
+        }
+    });
+    read
 }
 
 /// The state of [`follow_imports`], shared by the tasks reading and scanning files.
@@ -117,6 +138,9 @@ struct Follow<'a> {
     stdin: Option<&'a (PathBuf, String)>,
     seen: Mutex<Seen>,
     read: Mutex<Vec<ReadFile>>,
+    /// Files already queued when an import asked for them to be parsed ahead, with the names
+    /// it imports (see [`follow_imports`]).
+    late: Mutex<Vec<(usize, Vec<String>)>>,
 }
 
 struct Seen {
@@ -162,7 +186,9 @@ impl<'a> Follow<'a> {
                 lock(&self.seen).tops.insert(top.to_string(), local);
                 local
             });
-            if !local || !lock(&self.seen).looked_up.insert(module.clone()) {
+            // A module looked up before is looked at again only to be parsed ahead (it may
+            // have been read for an import that did not ask for that).
+            if !local || (!lock(&self.seen).looked_up.insert(module.clone()) && classes.is_none()) {
                 continue;
             }
             for candidate in self.project.module_candidates(&module) {
@@ -171,6 +197,9 @@ impl<'a> Follow<'a> {
                     continue;
                 };
                 if std::mem::replace(&mut lock(&self.seen).queued[i], true) {
+                    if let Some(classes) = classes {
+                        lock(&self.late).push((i, classes.to_vec()));
+                    }
                     continue;
                 }
                 let classes = classes.map(<[String]>::to_vec);
