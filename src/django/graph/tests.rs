@@ -13,12 +13,7 @@ const SETTINGS: &str = "# -- manage.py\nimport os\nos.environ.setdefault('DJANGO
 /// candidate modules.
 fn graph(settings: &str, files: &str, modules: &[&str]) -> (tempfile::TempDir, Graph) {
     let (dir, project) = fixture(&format!("{SETTINGS}{settings}\n{files}"));
-    let discovery = crate::settings::find_settings_module(&project, None, true, true);
-    let settings = discovery
-        .as_ref()
-        .and_then(|d| crate::settings::load_settings(&project, d))
-        .expect("settings");
-    let apps = crate::settings::installed_apps(&project, &settings);
+    let (settings, apps) = settings_and_apps(&project);
     let modules = modules
         .iter()
         .map(|m| project.module(m).expect("module"))
@@ -32,6 +27,19 @@ fn graph(settings: &str, files: &str, modules: &[&str]) -> (tempfile::TempDir, G
         focus: None,
     });
     (dir, g)
+}
+
+/// The project's settings (found as `manage.py` names them) and installed apps.
+fn settings_and_apps(
+    project: &crate::project::Project,
+) -> (crate::settings::Settings, crate::settings::Apps) {
+    let discovery = crate::settings::find_settings_module(project, None, true, true);
+    let settings = discovery
+        .as_ref()
+        .and_then(|d| crate::settings::load_settings(project, d))
+        .expect("settings");
+    let apps = crate::settings::installed_apps(project, &settings);
+    (settings, apps)
 }
 
 const APPS: &str =
@@ -628,12 +636,7 @@ fn a_graph_built_in_rounds_is_the_graph_built_at_once() {
          class Review(Authored):\n    post = models.ForeignKey('blog.Post', on_delete=models.CASCADE)\n\
          class Restaurant(Authored, models.Model):\n    place = models.OneToOneField('blog.Place', on_delete=models.CASCADE, related_name='post')\n"
     ));
-    let discovery = crate::settings::find_settings_module(&project, None, true, true);
-    let settings = discovery
-        .as_ref()
-        .and_then(|d| crate::settings::load_settings(&project, d))
-        .expect("settings");
-    let apps = crate::settings::installed_apps(&project, &settings);
+    let (settings, apps) = settings_and_apps(&project);
     let blog = project.module("blog.models").expect("blog");
     let shop = project.module("shop.models").expect("shop");
     let inputs = Inputs {
