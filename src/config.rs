@@ -85,7 +85,11 @@ pub fn load(path: &Path) -> Result<Option<Loaded>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
     let config: Config = if is_pyproject {
-        let doc: toml::Value = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
+        let parsed = crate::pyproject::parse(path, &text);
+        let doc = match parsed.as_ref() {
+            Ok(doc) => doc,
+            Err(e) => return Err(toml_error(path, &text, e)),
+        };
         let Some(table) = doc.get("tool").and_then(|t| t.get("django-model-lint")) else {
             return Ok(None);
         };

@@ -24,6 +24,7 @@ pub mod noqa;
 mod pipeline;
 pub mod prefilter;
 pub mod project;
+pub mod pyproject;
 pub mod report;
 pub mod resolve;
 pub mod rules;

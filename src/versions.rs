@@ -369,12 +369,12 @@ fn detect_in(dir: &Path, dist: &str) -> (Option<(Version, String)>, bool, bool) 
     }
     // pyproject.toml is parsed (once) only when it spells the name at all.
     if let Some(text) = read("pyproject.toml").filter(|t| mentions(t.as_bytes(), dist))
-        && let Ok(doc) = toml::from_str::<toml::Value>(&text)
+        && let Ok(doc) = crate::pyproject::parse(&dir.join("pyproject.toml"), &text).as_ref()
     {
-        if let Some(v) = from_pyproject(&doc, dist) {
+        if let Some(v) = from_pyproject(doc, dist) {
             return (Some((v, "pyproject.toml".to_string())), true, top);
         }
-        named |= names_in_pyproject(&doc, dist);
+        named |= names_in_pyproject(doc, dist);
     }
     let mut reqs: Vec<String> = names
         .iter()
