@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::config::Options;
 use crate::diagnostic::Diagnostic;
-use crate::pipeline::inputs::{absolute, configure_threads, find_inputs, group_files};
+use crate::pipeline::inputs::{absolute, find_inputs, group_files, in_pool};
 use crate::pipeline::rules::check_project;
 use crate::pipeline::settings::explicit_settings_exist;
 use crate::{discover, noqa, project};
@@ -28,11 +28,7 @@ pub struct CheckResult {
 
 /// Checks `inputs`; `Err` only when the run cannot proceed (bad arguments).
 pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult, String> {
-    configure_threads();
-    // Run on a worker of the pool: a run with one project (one file, one directory) would
-    // otherwise run on the calling thread, whose stack is too small to parse a large file in
-    // place (`syntax::mark_big_stack`).
-    rayon::scope(|_| check_paths_in_pool(inputs, options))
+    in_pool(|| check_paths_in_pool(inputs, options))
 }
 
 fn check_paths_in_pool(inputs: &[PathBuf], options: &Options) -> Result<CheckResult, String> {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -32,21 +32,35 @@ pub(crate) fn find_inputs(
     }
 }
 
-/// Rayon's workers get `syntax`'s parse stack (virtual memory, touched only as used), so that
-/// they parse a large file in place rather than on a new thread (see `syntax::mark_big_stack`).
-/// The commands call it; a program may call it earlier, so that the workers start while it
-/// reads its configuration (starting them is a few tenths of a millisecond).
+/// Starts the run's workers: a rayon pool whose workers get `syntax`'s parse stack (virtual
+/// memory, touched only as used), so that they parse a large file in place rather than on a new
+/// thread (see `syntax::mark_big_stack`). Returns without waiting for them to run (rayon's
+/// global pool, `build_global`, waits: a few tenths of a millisecond, at times a millisecond on
+/// a virtual machine), so a program that calls it early reads its configuration meanwhile. The
+/// commands call it too, and run in the pool with [`in_pool`].
 pub fn configure_threads() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        // Fails only if a pool was already built (by an embedding program): keep theirs, whose
-        // workers are not marked, so large files get a thread of their own there.
-        let _ = rayon::ThreadPoolBuilder::new()
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
             .stack_size(crate::syntax::PARSE_STACK)
             .start_handler(|_| crate::syntax::mark_big_stack())
-            .build_global();
+            .build()
+            .ok()
     });
 }
+
+/// Runs `f` on a worker of the run's pool, where every use of rayon inside stays: a run with
+/// one project (one file, one directory) would otherwise run on the calling thread, whose stack
+/// is too small to parse a large file in place. Without a pool (no thread could be started),
+/// rayon's global pool.
+pub(crate) fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    configure_threads();
+    match POOL.get().and_then(Option::as_ref) {
+        Some(pool) => pool.install(f),
+        None => rayon::scope(|_| f()),
+    }
+}
+
+static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
 
 pub(crate) fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
