@@ -576,8 +576,7 @@ impl Project {
     /// loaded or parsed ahead already (its index will tell), it cannot be read (loading it
     /// reports why), or its text may hold such a statement (see
     /// [`crate::prefilter::may_define_class`]; the text is kept, for the parse or the next
-    /// question). False for a
-    /// module where each is a function, a constant or a re-export.
+    /// question). False for a module where each is a function, a constant or a re-export.
     pub fn may_define(&self, name: &str, classes: &[&str]) -> bool {
         if lock(&self.modules).contains_key(name) {
             return true;

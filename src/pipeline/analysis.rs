@@ -496,9 +496,8 @@ fn django_model_modules(
 /// Parses ahead (see [`parse_ahead_reachable`]) the `models` packages that `files` (named
 /// alone, as an editor's run on save names one) belong to, import from, or sit beside (in the
 /// same top-level package): those of installed apps, which the graph reads whole, most likely
-/// are. This runs beside the settings chain,
-/// before the app list says which are installed; a package that is not costs a parse, nothing
-/// a run reports.
+/// are. This runs beside the settings chain, before the app list says which are installed; a
+/// package that is not installed costs a parse, nothing a run reports.
 fn parse_ahead_models_packages(project: &Project, files: &[&Path]) {
     let models_package = |module: &str| -> Option<String> {
         let parts: Vec<&str> = module.split('.').collect();
