@@ -553,23 +553,18 @@ impl Project {
     }
 
     /// The module `name` if it defines `class` by a class statement (its index binds the name
-    /// to a class), parsed only if it may (see [`Project::module_if_may_define`]).
+    /// to a class); a module not loaded yet whose text cannot hold that statement is not parsed
+    /// (see [`Project::may_define`]).
     pub fn module_with_class(&self, name: &str, class: &str) -> Option<Arc<SourceModule>> {
-        let module = self.module_if_may_define(name, &[class])?;
+        if !self.may_define(name, &[class]) {
+            return None;
+        }
+        let module = self.module(name)?;
         matches!(
             module.index.bindings.get(class),
             Some(index::Binding::Class(_))
         )
         .then_some(module)
-    }
-
-    /// The module `name`, unless it is not loaded yet and its text cannot hold a class
-    /// statement defining one of `classes` (see [`Project::may_define`]): such a module is
-    /// not parsed.
-    pub fn module_if_may_define(&self, name: &str, classes: &[&str]) -> Option<Arc<SourceModule>> {
-        self.may_define(name, classes)
-            .then(|| self.module(name))
-            .flatten()
     }
 
     /// Whether the module `name` may define one of `classes` by a class statement: it is
@@ -849,16 +844,9 @@ mod tests {
             .expect("a class");
         assert_eq!(helpers.name, "app.helpers");
         assert!(project.module_with_class("app.helpers", "mail").is_none());
-        assert!(
-            project
-                .module_if_may_define("app.helpers", &["mail"])
-                .is_some()
-        );
-        assert!(
-            project
-                .module_if_may_define("app.settings", &["mail", "Store"])
-                .is_none()
-        );
+        // Loaded: its index answers, whatever the names.
+        assert!(project.may_define("app.helpers", &["mail"]));
+        assert!(!project.may_define("app.settings", &["mail", "Store"]));
         assert!(project.module_with_class("app.missing", "Store").is_none());
         let names: Vec<String> = project
             .loaded_modules()
