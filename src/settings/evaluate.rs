@@ -2,7 +2,7 @@
 //! imports, assignments, `+=`, list methods, `if` branches as a union, class bodies of
 //! django-configurations, split-settings `include()`), expressions evaluated to [`Value`]s.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -32,7 +32,7 @@ pub fn load_settings(project: &Project, discovery: &Discovery) -> Option<Setting
         found_by: found_by.clone(),
         values: values
             .into_iter()
-            .map(|(k, v)| (k, Arc::unwrap_or_clone(v)))
+            .map(|(k, v)| (k.to_string(), Arc::unwrap_or_clone(v)))
             .collect(),
         choice: choice.clone(),
         unclear: None,
@@ -112,7 +112,11 @@ pub(super) struct Evaluator<'p> {
 
 /// Values are shared: an `if`'s arms start from copies of the names, and most names are the
 /// same in every arm, which the merge then tells by identity instead of by comparing values.
-pub(super) type Namespace = BTreeMap<String, Arc<SettingValue>>;
+pub(super) type Namespace = BTreeMap<Name, Arc<SettingValue>>;
+
+/// A name in a [`Namespace`]: shared, because every arm of an `if` runs on a copy of the
+/// module's hundreds of names.
+pub(super) type Name = Arc<str>;
 
 /// Module-level names that may be changed by what the evaluator cannot see into, with why.
 impl Evaluator<'_> {
@@ -159,7 +163,7 @@ impl Evaluator<'_> {
                                 "`from {abs} import *` may set it, and `{abs}` is not part of the project"
                             );
                             ns.insert(
-                                OPAQUE.to_string(),
+                                OPAQUE.into(),
                                 Arc::new(SettingValue {
                                     value: Value::Unknown(why),
                                     module: m.clone(),
@@ -176,8 +180,8 @@ impl Evaluator<'_> {
                         let mut other = Namespace::new();
                         self.run_module(&source, &mut other, stack);
                         for n in names {
-                            if let Some(v) = other.remove(&n.name) {
-                                ns.insert(n.asname.clone().unwrap_or_else(|| n.name.clone()), v);
+                            if let Some(v) = other.remove(n.name.as_str()) {
+                                ns.insert(n.asname.as_deref().unwrap_or(&n.name).into(), v);
                             }
                         }
                     }
@@ -192,7 +196,7 @@ impl Evaluator<'_> {
                     for t in targets {
                         if let ExprKind::Name(name) = &t.kind {
                             ns.insert(
-                                name.clone(),
+                                name.as_str().into(),
                                 Arc::new(SettingValue {
                                     value: v.clone(),
                                     module: m.clone(),
@@ -219,13 +223,13 @@ impl Evaluator<'_> {
                             "`{name}` is changed by an operator other than `+=`"
                         ))
                     };
-                    if !ns.contains_key(name)
+                    if !ns.contains_key(name.as_str())
                         && let Some(opaque) = opaque_value(ns)
                     {
                         // `INSTALLED_APPS += [...]` over a library's base settings: the known
                         // entries, after an unknown part.
                         ns.insert(
-                            name.clone(),
+                            name.as_str().into(),
                             Arc::new(SettingValue {
                                 value: concat(&opaque, &add),
                                 module: m.clone(),
@@ -235,7 +239,7 @@ impl Evaluator<'_> {
                         );
                         continue;
                     }
-                    if let Some(current) = ns.get_mut(name).map(Arc::make_mut) {
+                    if let Some(current) = ns.get_mut(name.as_str()).map(Arc::make_mut) {
                         current.value = if *is_add {
                             concat(&current.value, &add)
                         } else {
@@ -271,7 +275,7 @@ impl Evaluator<'_> {
                 Stmt::Class(class) => {
                     let value = self.class_value(m, class, ns, stack);
                     ns.insert(
-                        class.name.clone(),
+                        class.name.as_str().into(),
                         Arc::new(SettingValue {
                             value: Value::Class(Arc::new(value)),
                             module: m.clone(),
@@ -283,7 +287,7 @@ impl Evaluator<'_> {
                 // A settings name computed by a method (django-configurations' properties).
                 Stmt::Function(f) if f.name.starts_with(|c: char| c.is_ascii_uppercase()) => {
                     ns.insert(
-                        f.name.clone(),
+                        f.name.as_str().into(),
                         Arc::new(SettingValue {
                             value: Value::Unknown(format!("`{}` is computed by a method", f.name)),
                             module: m.clone(),
@@ -313,7 +317,7 @@ impl Evaluator<'_> {
         let resolver = Resolver::new(self.project);
         for base in class.bases.iter().rev() {
             if let ExprKind::Name(n) = &base.kind
-                && let Some(Value::Class(c)) = ns.get(n).map(|v| &v.value)
+                && let Some(Value::Class(c)) = ns.get(n.as_str()).map(|v| &v.value)
             {
                 configuration |= c.configuration;
                 ancestors.push(c.name.clone());
@@ -336,7 +340,7 @@ impl Evaluator<'_> {
                 && v.stmt_span.start >= class.span.start
                 && v.stmt_span.end <= class.span.end;
             if inside {
-                attrs.insert(k, Arc::unwrap_or_clone(v));
+                attrs.insert(k.to_string(), Arc::unwrap_or_clone(v));
             }
         }
         ClassValue {
@@ -429,7 +433,7 @@ impl Evaluator<'_> {
             },
             ("remove", [x]) => {
                 let gone = self.eval(m, x, ns);
-                if let Some(current) = ns.get_mut(name)
+                if let Some(current) = ns.get_mut(name.as_str())
                     && matches!(current.value, Value::List(_))
                     && let Value::List(items) = &mut Arc::make_mut(current).value
                 {
@@ -439,11 +443,11 @@ impl Evaluator<'_> {
             }
             _ => return,
         };
-        if !ns.contains_key(name)
+        if !ns.contains_key(name.as_str())
             && let Some(opaque) = opaque_value(ns)
         {
             ns.insert(
-                name.clone(),
+                name.as_str().into(),
                 Arc::new(SettingValue {
                     value: concat(&opaque, &Value::List(items)),
                     module: m.clone(),
@@ -453,7 +457,7 @@ impl Evaluator<'_> {
             );
             return;
         }
-        if let Some(current) = ns.get_mut(name)
+        if let Some(current) = ns.get_mut(name.as_str())
             && matches!(current.value, Value::List(_))
             && let Value::List(list) = &mut Arc::make_mut(current).value
         {
@@ -492,7 +496,7 @@ impl Evaluator<'_> {
                 "a comprehension at {} is not evaluated",
                 line_of(m, e.span)
             ))]),
-            ExprKind::Name(n) => ns.get(n).map_or_else(
+            ExprKind::Name(n) => ns.get(n.as_str()).map_or_else(
                 || {
                     opaque_value(ns).unwrap_or_else(|| {
                         Value::Unknown(format!("`{n}` is not defined in the settings"))
@@ -501,7 +505,7 @@ impl Evaluator<'_> {
                 |v| v.value.clone(),
             ),
             ExprKind::Attribute { value, attr } => match &value.kind {
-                ExprKind::Name(n) => match ns.get(n).map(|v| &v.value) {
+                ExprKind::Name(n) => match ns.get(n.as_str()).map(|v| &v.value) {
                     Some(Value::Class(c)) => c.attrs.get(attr).map_or_else(
                         || Value::Unknown(format!("`{n}.{attr}` is not set")),
                         |v| v.value.clone(),
@@ -637,40 +641,22 @@ pub(super) fn either(a: Value, b: Value, span: Span, m: &Arc<SourceModule>) -> V
 /// The names after an `if`: for each name, its value in every way through the statement
 /// (each arm, and past it when there is no `else`), combined by [`either`]. A name set in
 /// some ways only is a list of what those set, or else unknown.
-pub(super) fn merge_branches(outcomes: Vec<Namespace>) -> Namespace {
-    // Read before the loop below moves values out of the outcomes.
-    let shadows = conditional_shadows(&outcomes);
+pub(super) fn merge_branches(mut outcomes: Vec<Namespace>) -> Namespace {
+    // Only the names some way changed are combined: a settings module holds hundreds of names
+    // and an `if` changes a few. Every other name is the same shared value in every way.
+    let changed = changed_names(&outcomes);
+    let shadows = conditional_shadows(&outcomes, &changed);
     let count = outcomes.len();
-    // The ways' names in order, walked side by side (each is sorted): one pass, no lookups.
-    let mut ways: Vec<std::vec::IntoIter<(String, Arc<SettingValue>)>> = outcomes
-        .into_iter()
-        .map(|ns| ns.into_iter().collect::<Vec<_>>().into_iter())
-        .collect();
-    let mut merged: Vec<(String, Arc<SettingValue>)> = Vec::new();
-    let mut here = vec![false; count];
-    while let Some(name) = ways
-        .iter()
-        .filter_map(|w| w.as_slice().first().map(|(k, _)| k))
-        .min()
-    {
-        for (h, w) in here.iter_mut().zip(&ways) {
-            *h = w.as_slice().first().is_some_and(|(k, _)| k == name);
-        }
-        let mut name = None;
-        let mut values: Vec<Arc<SettingValue>> = Vec::with_capacity(count);
-        for (w, _) in ways.iter_mut().zip(&here).filter(|(_, h)| **h) {
-            if let Some((k, v)) = w.next() {
-                name.get_or_insert(k);
-                values.push(v);
-            }
-        }
-        let (Some(name), Some(first)) = (name, values.first()) else {
-            break;
+    let mut updates: Vec<(Name, Arc<SettingValue>)> = Vec::with_capacity(changed.len());
+    for name in changed {
+        let values: Vec<&Arc<SettingValue>> =
+            outcomes.iter().filter_map(|ns| ns.get(&*name)).collect();
+        let Some(&first) = values.first() else {
+            continue;
         };
-        // Combined by reference: a value is cloned only where the ways disagree (most names
-        // are set before the statement and the same in every way).
+        // Combined by reference: a value is cloned only where the ways disagree.
         let mut combined: Option<Value> = None;
-        for v in &values[1..] {
+        for &v in &values[1..] {
             // The same value, shared since before the statement: no comparison needed.
             if combined.is_none() && Arc::ptr_eq(first, v) {
                 continue;
@@ -683,9 +669,7 @@ pub(super) fn merge_branches(outcomes: Vec<Namespace>) -> Namespace {
             combined = Some(either(current, v.value.clone(), v.stmt_span, &v.module));
         }
         let everywhere = values.len() == count;
-        let Some(mut out) = values.into_iter().next() else {
-            break;
-        };
+        let mut out = first.clone();
         if let Some(value) = combined {
             Arc::make_mut(&mut out).value = value;
         }
@@ -701,11 +685,41 @@ pub(super) fn merge_branches(outcomes: Vec<Namespace>) -> Namespace {
             );
             Arc::make_mut(&mut out).value = Value::Unknown(why);
         }
-        merged.push((name, out));
+        updates.push((name, out));
     }
-    let mut merged: Namespace = merged.into_iter().collect();
+    // Any way holds every unchanged name as it was; the last is taken, not copied.
+    let mut merged = outcomes.pop().unwrap_or_default();
+    merged.extend(updates);
     merged.extend(shadows);
     merged
+}
+
+/// The names not held as one shared value by every way, in order: each way is sorted, so one
+/// walk of them side by side, by reference.
+fn changed_names(outcomes: &[Namespace]) -> Vec<Name> {
+    let mut ways: Vec<_> = outcomes.iter().map(|ns| ns.iter().peekable()).collect();
+    let mut changed = Vec::new();
+    while let Some(name) = ways
+        .iter_mut()
+        .filter_map(|w| w.peek().map(|&(k, _)| k))
+        .min()
+    {
+        let mut first: Option<&Arc<SettingValue>> = None;
+        let mut shared = true;
+        for w in &mut ways {
+            match w.next_if(|&(k, _)| k == name) {
+                Some((_, v)) => {
+                    shared &= first.is_none_or(|f| Arc::ptr_eq(f, v));
+                    first.get_or_insert(v);
+                }
+                None => shared = false,
+            }
+        }
+        if !shared {
+            changed.push(name.clone());
+        }
+    }
+    changed
 }
 
 /// The suffix of the shadow setting that lists, for a list setting, the entries only some ways
@@ -715,12 +729,24 @@ pub(super) const CONDITIONAL: &str = "#conditional";
 /// Beside each list the branches of an `if` leave different, the entries that are not in every
 /// branch's list: the union says what the list *may* contain, this says what it may not. Kept
 /// across nested and successive statements (an entry once conditional stays so).
-pub(super) fn conditional_shadows(outcomes: &[Namespace]) -> Vec<(String, Arc<SettingValue>)> {
-    let mut names: Vec<&String> = outcomes
+///
+/// Only the lists among `changed` (or whose shadow is among them) are looked at: a list every
+/// way shares, with a shadow every way shares, keeps that shadow.
+pub(super) fn conditional_shadows(
+    outcomes: &[Namespace],
+    changed: &[Name],
+) -> Vec<(Name, Arc<SettingValue>)> {
+    let mut names: Vec<&str> = changed
         .iter()
-        .flat_map(|ns| ns.iter())
-        .filter(|(k, v)| !k.contains('#') && matches!(v.value, Value::List(_)))
-        .map(|(k, _)| k)
+        .filter_map(|k| match k.strip_suffix(CONDITIONAL) {
+            Some(list) => Some(list),
+            None => (!k.contains('#')).then_some(&**k),
+        })
+        .filter(|k| {
+            outcomes
+                .iter()
+                .any(|ns| matches!(ns.get(*k).map(|v| &v.value), Some(Value::List(_))))
+        })
         .collect();
     names.sort();
     names.dedup();
@@ -747,7 +773,7 @@ pub(super) fn conditional_shadows(outcomes: &[Namespace]) -> Vec<(String, Arc<Se
         let key = format!("{name}{CONDITIONAL}");
         let mut conditional: Vec<Value> = Vec::new();
         for ns in outcomes {
-            if let Some(Value::List(earlier)) = ns.get(&key).map(|v| &v.value) {
+            if let Some(Value::List(earlier)) = ns.get(key.as_str()).map(|v| &v.value) {
                 for item in earlier {
                     if !conditional.contains(item) {
                         conditional.push(item.clone());
@@ -755,10 +781,19 @@ pub(super) fn conditional_shadows(outcomes: &[Namespace]) -> Vec<(String, Arc<Se
                 }
             }
         }
+        // The lists' strings by hash: INSTALLED_APPS holds a hundred entries, and a search of
+        // each list for each entry was quadratic.
+        let strings: Vec<Option<HashSet<&str>>> = lists
+            .iter()
+            .map(|l| l.map(|l| l.iter().filter_map(Value::as_str).collect()))
+            .collect();
+        let holds = |i: usize, item: &Value| match (lists[i], &strings[i], item.as_str()) {
+            (Some(_), Some(set), Some(s)) => set.contains(s),
+            (Some(l), _, None) => l.contains(item),
+            _ => false,
+        };
         for item in lists.iter().flatten().flat_map(|l| l.iter()) {
-            let in_every = lists
-                .iter()
-                .all(|l| l.as_ref().is_some_and(|l| l.contains(item)));
+            let in_every = (0..lists.len()).all(|i| holds(i, item));
             if !in_every && !conditional.contains(item) {
                 conditional.push(item.clone());
             }
@@ -770,7 +805,7 @@ pub(super) fn conditional_shadows(outcomes: &[Namespace]) -> Vec<(String, Arc<Se
             continue;
         };
         Arc::make_mut(&mut shadow).value = Value::List(conditional);
-        out.push((key, shadow));
+        out.push((key.into(), shadow));
     }
     out
 }
