@@ -100,6 +100,13 @@ impl ModuleIndex {
     }
 }
 
+/// Whether the dotted `module` is `package` or lies inside it (`a.b` is in `a`, `ab` is not).
+pub fn in_package(module: &str, package: &str) -> bool {
+    module
+        .strip_prefix(package)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
 /// Resolves a relative import (`level` dots, then `module`) against the importing module.
 pub fn absolute_module(
     current: &str,
@@ -313,6 +320,16 @@ fn collect_members(body: &[Stmt], members: &mut Vec<Member>, meta: &mut Option<M
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_module_is_in_its_package_and_the_packages_above() {
+        assert!(in_package("a.b.c", "a.b"));
+        assert!(in_package("a.b", "a.b"));
+        assert!(in_package("a.b.c", "a"));
+        assert!(!in_package("a.bc", "a.b"));
+        assert!(!in_package("a", "a.b"));
+        assert!(!in_package("b.a", "a"));
+    }
 
     fn index(src: &str) -> ModuleIndex {
         index_module("app.models", false, &syntax::parse(src))

@@ -266,11 +266,7 @@ impl<'p> Analysis<'p> {
         let mut models = Vec::new();
         for module in modules {
             // The library's own models (a vendored copy) are DOT's defaults, not custom models.
-            if module.name == self.contract.package
-                || module
-                    .name
-                    .starts_with(&format!("{}.", self.contract.package))
-            {
+            if crate::index::in_package(&module.name, &self.contract.package) {
                 continue;
             }
             for index in 0..module.index.classes.len() {
@@ -348,7 +344,7 @@ impl<'p> Analysis<'p> {
             let known = self
                 .apps
                 .iter()
-                .filter(|a| module == &a.name || module.starts_with(&format!("{}.", a.name)))
+                .filter(|a| crate::index::in_package(module, &a.name))
                 .max_by_key(|a| a.name.len())
                 .map(|a| a.label.clone());
             return known.or_else(|| self.assumed_app(class).map(|a| a.label));
@@ -369,7 +365,7 @@ impl<'p> Analysis<'p> {
         if self
             .apps
             .iter()
-            .any(|a| module == &a.name || module.starts_with(&format!("{}.", a.name)))
+            .any(|a| crate::index::in_package(module, &a.name))
         {
             return None;
         }

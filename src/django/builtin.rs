@@ -91,6 +91,15 @@ impl BuiltinModel {
     pub fn qualnames(&self) -> impl Iterator<Item = String> + '_ {
         std::iter::once(format!("{}.{}", self.module, self.name)).chain(self.aliases.clone())
     }
+    /// Whether `qualname` is one of [`Self::qualnames`] (compared in place: the graph asks for
+    /// every base class of every model).
+    pub fn has_qualname(&self, qualname: &str) -> bool {
+        qualname
+            .strip_prefix(self.module.as_str())
+            .and_then(|rest| rest.strip_prefix('.'))
+            == Some(self.name.as_str())
+            || self.aliases.iter().any(|a| a == qualname)
+    }
     /// The app package that registers the model (`django.contrib.auth`).
     pub fn app(&self) -> String {
         self.module.split('.').take(3).collect::<Vec<_>>().join(".")
@@ -123,7 +132,7 @@ impl Data {
     pub fn by_qualname(&self, qualname: &str, v: Version) -> Option<&BuiltinModel> {
         self.models
             .iter()
-            .find(|m| m.exists_in(v) && m.qualnames().any(|q| q == qualname))
+            .find(|m| m.exists_in(v) && m.has_qualname(qualname))
     }
 }
 
@@ -147,6 +156,19 @@ mod tests {
         let from_toml = serde_json::to_value(text.parse::<toml::Table>().unwrap()).unwrap();
         let from_json: serde_json::Value = serde_json::from_str(MODELS).unwrap();
         assert_eq!(from_toml, from_json);
+    }
+
+    #[test]
+    fn a_model_answers_to_its_qualnames_and_no_other() {
+        for m in &data().models {
+            for q in m.qualnames() {
+                assert!(m.has_qualname(&q), "{q}");
+                assert!(!m.has_qualname(&format!("{q}s")), "{q}s");
+                assert!(!m.has_qualname(&format!("x{q}")), "x{q}");
+            }
+            assert!(!m.has_qualname(&m.name));
+            assert!(!m.has_qualname(&format!("{}{}", m.module, m.name)));
+        }
     }
 
     #[test]

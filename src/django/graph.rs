@@ -1071,7 +1071,7 @@ impl Builder<'_, '_> {
         let known = apps
             .known
             .iter()
-            .filter(|a| module == a.name || module.starts_with(&format!("{}.", a.name)))
+            .filter(|a| crate::index::in_package(module, &a.name))
             .max_by_key(|a| a.name.len());
         match known {
             Some(a) => (Some(a.label.clone()), Some(true)),

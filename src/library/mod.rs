@@ -122,11 +122,7 @@ impl Env<'_> {
 
     /// Whether a model module imports from one of `packages`.
     fn imports(&self, packages: &[String]) -> bool {
-        let under = |m: &str| {
-            packages
-                .iter()
-                .any(|p| m == p || m.starts_with(&format!("{p}.")))
-        };
+        let under = |m: &str| packages.iter().any(|p| crate::index::in_package(m, p));
         self.modules.iter().any(|module| {
             module.index.star_imports.iter().any(|m| under(m))
                 || module.index.bindings.values().any(|b| match b {
