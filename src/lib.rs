@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+mod blank_bodies;
 pub mod codes;
 pub mod commands;
 pub mod config;
