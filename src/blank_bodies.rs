@@ -161,7 +161,18 @@ fn logical_lines(bytes: &[u8]) -> Option<Vec<Line>> {
             }
             continue;
         }
-        let b = bytes[i];
+        // Skip what cannot change the structure: most of a file is names, spaces and
+        // string content.
+        i = match stack.last() {
+            None if header.is_none() => skip_plain_code(bytes, i),
+            Some(&Frame::Str { quote, triple, f }) => {
+                skip_string_content(bytes, i, quote, triple, f)
+            }
+            _ => i,
+        };
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
         match stack.last().copied() {
             Some(Frame::Str { quote, triple, f }) => {
                 match b {
@@ -303,6 +314,50 @@ fn logical_lines(bytes: &[u8]) -> Option<Vec<Line>> {
         return None;
     }
     Some(lines)
+}
+
+/// The bytes code outside a `def` header is scanned for.
+const CODE_ACTS_ON: [bool; 256] = {
+    let mut t = [false; 256];
+    let bytes = b"#'\"\\([{)]}\n\r";
+    let mut k = 0;
+    while k < bytes.len() {
+        t[bytes[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
+/// The first offset from `i` holding a byte of [`CODE_ACTS_ON`], eight bytes at a time.
+fn skip_plain_code(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = bytes.get(i..i + 8)
+        && !chunk
+            .iter()
+            .fold(false, |any, &b| any | CODE_ACTS_ON[b as usize])
+    {
+        i += 8;
+    }
+    while i < bytes.len() && !CODE_ACTS_ON[bytes[i] as usize] {
+        i += 1;
+    }
+    i
+}
+
+/// The first offset from `i` inside a string that may end it, escape, open a replacement
+/// field, or (one-line strings) break its line.
+fn skip_string_content(bytes: &[u8], i: usize, quote: u8, triple: bool, f: bool) -> usize {
+    let rest = &bytes[i..];
+    let found = match (triple, f) {
+        (true, false) => memchr::memchr2(quote, b'\\', rest),
+        (true, true) => memchr::memchr3(quote, b'\\', b'{', rest),
+        (false, false) => rest
+            .iter()
+            .position(|&b| b == quote || b == b'\\' || b == b'\n' || b == b'\r'),
+        (false, true) => rest
+            .iter()
+            .position(|&b| b == quote || b == b'\\' || b == b'\n' || b == b'\r' || b == b'{'),
+    };
+    found.map_or(bytes.len(), |p| i + p)
 }
 
 fn set_depth(stack: &mut [Frame], depth: u32) {
