@@ -450,6 +450,25 @@ class StockRecord(AbstractStockRecord):
     assert!(hits(&d, "OSC").is_empty(), "{d:#?}");
 }
 
+/// With part of INSTALLED_APPS unreadable and the model module not importing oscar itself (its
+/// base comes through a project module), a pin and the base's name in the module's text say the
+/// project uses oscar; without the pin, silent.
+#[test]
+fn a_pin_and_a_named_base_count_when_the_app_list_is_partly_unknown() {
+    let fork = "from shop.bases import AbstractStockRecord
+class StockRecord(AbstractStockRecord):
+    product = models.ForeignKey('catalogue.Product', on_delete=models.CASCADE, related_name='s')
+";
+    let spec = format!(
+        "{}# -- shop/__init__.py\n# -- shop/bases.py\nfrom oscar.apps.partner.abstract_models import AbstractStockRecord\n",
+        project("", "INSTALLED_APPS += plugins()", fork)
+    );
+    assert!(hits(&check(&spec), "OSC").is_empty());
+    let pinned = format!("{spec}# -- requirements.txt\ndjango-oscar==3.2.4\n");
+    let d = check(&pinned);
+    assert_eq!(hits(&d, "OSC").len(), 1, "{d:#?}");
+}
+
 #[test]
 fn a_declaration_inherited_from_a_project_base_is_reported_where_written() {
     let spec = format!(
