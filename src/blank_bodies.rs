@@ -164,7 +164,7 @@ fn logical_lines(bytes: &[u8]) -> Option<Vec<Line>> {
         // Skip what cannot change the structure: most of a file is names, spaces and
         // string content.
         i = match stack.last() {
-            None if header.is_none() => skip_plain_code(bytes, i),
+            None if header.is_none() => crate::bytescan::skip_to(bytes, i, &CODE_ACTS_ON),
             Some(&Frame::Str { quote, triple, f }) => {
                 skip_string_content(bytes, i, quote, triple, f)
             }
@@ -317,31 +317,7 @@ fn logical_lines(bytes: &[u8]) -> Option<Vec<Line>> {
 }
 
 /// The bytes code outside a `def` header is scanned for.
-const CODE_ACTS_ON: [bool; 256] = {
-    let mut t = [false; 256];
-    let bytes = b"#'\"\\([{)]}\n\r";
-    let mut k = 0;
-    while k < bytes.len() {
-        t[bytes[k] as usize] = true;
-        k += 1;
-    }
-    t
-};
-
-/// The first offset from `i` holding a byte of [`CODE_ACTS_ON`], eight bytes at a time.
-fn skip_plain_code(bytes: &[u8], mut i: usize) -> usize {
-    while let Some(chunk) = bytes.get(i..i + 8)
-        && !chunk
-            .iter()
-            .fold(false, |any, &b| any | CODE_ACTS_ON[b as usize])
-    {
-        i += 8;
-    }
-    while i < bytes.len() && !CODE_ACTS_ON[bytes[i] as usize] {
-        i += 1;
-    }
-    i
-}
+const CODE_ACTS_ON: [bool; 256] = crate::bytescan::table(b"#'\"\\([{)]}\n\r");
 
 /// The first offset from `i` inside a string that may end it, escape, open a replacement
 /// field, or (one-line strings) break its line.

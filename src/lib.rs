@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod blank_bodies;
+mod bytescan;
 pub mod codes;
 pub mod commands;
 pub mod config;

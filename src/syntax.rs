@@ -335,31 +335,12 @@ fn with_parsed<T: Send>(
 /// comments are skipped so brackets inside them do not count.
 fn excessive_nesting(source: &str) -> Option<u32> {
     /// The bytes the scan acts on; most of a file is none of them.
-    const ACTS_ON: [bool; 256] = {
-        let mut t = [false; 256];
-        let mut k = 0;
-        let bytes = b"#'\"([{)]}";
-        while k < bytes.len() {
-            t[bytes[k] as usize] = true;
-            k += 1;
-        }
-        t
-    };
+    const ACTS_ON: [bool; 256] = crate::bytescan::table(b"#'\"([{)]}");
     let bytes = source.as_bytes();
     let mut depth = 0usize;
     let mut i = 0usize;
     while i < bytes.len() {
-        // Skip to the next byte that matters, eight at a time (no branch per byte).
-        while let Some(chunk) = bytes.get(i..i + 8)
-            && !chunk
-                .iter()
-                .fold(false, |any, &b| any | ACTS_ON[b as usize])
-        {
-            i += 8;
-        }
-        while i < bytes.len() && !ACTS_ON[bytes[i] as usize] {
-            i += 1;
-        }
+        i = crate::bytescan::skip_to(bytes, i, &ACTS_ON);
         let Some(&b) = bytes.get(i) else {
             break;
         };
