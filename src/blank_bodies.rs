@@ -173,6 +173,15 @@ fn logical_lines(bytes: &[u8]) -> Option<Vec<Line>> {
         let Some(&b) = bytes.get(i) else {
             break;
         };
+        // A line break ends every one-line string still open, with the replacement fields
+        // inside it (a field of `f"{x` does not run on into the next lines: it is a syntax
+        // error, and the lines after it are code).
+        if (b == b'\n' || b == b'\r') && stack.iter().any(is_one_line_string) {
+            while stack.iter().any(is_one_line_string) {
+                stack.pop();
+            }
+            continue;
+        }
         match stack.last().copied() {
             Some(Frame::Str { quote, triple, f }) => {
                 match b {
@@ -336,6 +345,10 @@ fn skip_string_content(bytes: &[u8], i: usize, quote: u8, triple: bool, f: bool)
     found.map_or(bytes.len(), |p| i + p)
 }
 
+fn is_one_line_string(frame: &Frame) -> bool {
+    matches!(frame, Frame::Str { triple: false, .. })
+}
+
 fn set_depth(stack: &mut [Frame], depth: u32) {
     if let Some(Frame::Field { depth: d }) = stack.last_mut() {
         *d = depth;
@@ -420,6 +433,24 @@ mod tests {
         assert!(!out.contains("NotAClass"), "{out}");
         assert!(out.ends_with("\nclass C:\n    pass\n"), "{out}");
         assert!(out.starts_with("def f():\n    0"), "{out}");
+    }
+
+    /// A syntax error inside a body must not carry the scan past it: what follows the
+    /// function is kept.
+    #[test]
+    fn an_unterminated_field_in_a_body_ends_with_its_line() {
+        for broken in ["f\"{x", "f\"{x:{y", "f\"{d[\"k\"]", "f\"{x!r"] {
+            // A `}` below would otherwise close the field the broken line opened, and `y`
+            // would be read as part of the body.
+            let src = format!(
+                "class A:\n    def p(self):\n        return {broken}\n    y = models.CharField()\n    # }}\n    z = 1\n"
+            );
+            let out = blanked(&src);
+            assert!(
+                out.ends_with("\n    y = models.CharField()\n    # }\n    z = 1\n"),
+                "{broken}: {out:?}"
+            );
+        }
     }
 
     #[test]
