@@ -58,7 +58,7 @@ struct Line {
 
 /// The `[start, end)` ranges of block-bodied function bodies, outermost only, in order.
 fn function_bodies(bytes: &[u8]) -> Option<Vec<(usize, usize)>> {
-    let lines = logical_lines(bytes)?;
+    let (lines, inside_brackets) = logical_lines(bytes)?;
     let mut bodies = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -84,7 +84,16 @@ fn function_bodies(bytes: &[u8]) -> Option<Vec<(usize, usize)>> {
             None => bytes.len(),
         };
         let end = trim_end(bytes, start, end);
-        if end > start {
+        // A line inside brackets in the body, indented no deeper than the `def`: valid (rare),
+        // or a bracket left open that only a later stray one closes, the lines between read as
+        // one statement of the body although they are the class's. Not blanked: the real text
+        // is parsed there.
+        let first = inside_brackets.partition_point(|&(at, _)| at <= start);
+        let shallow = inside_brackets[first..]
+            .iter()
+            .take_while(|&&(at, _)| at < end)
+            .any(|&(_, indent)| indent <= line.indent);
+        if end > start && !shallow {
             bodies.push((start, end));
         }
         i = j;
@@ -109,9 +118,14 @@ fn trim_end(bytes: &[u8], start: usize, mut end: usize) -> usize {
 }
 
 /// Every logical line that holds a statement (not blank, not only a comment), with its
-/// indentation; `None` when the scan cannot be sure of the structure.
-fn logical_lines(bytes: &[u8]) -> Option<Vec<Line>> {
+/// indentation, and every line that continues a statement inside brackets, as (offset of its
+/// first byte that is not a space, its indentation); `None` when the scan cannot be sure of the
+/// structure.
+type Lines = (Vec<Line>, Vec<(usize, usize)>);
+
+fn logical_lines(bytes: &[u8]) -> Option<Lines> {
     let mut lines: Vec<Line> = Vec::new();
+    let mut inside_brackets: Vec<(usize, usize)> = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut depth = 0u32;
     let mut i = 0;
@@ -297,10 +311,16 @@ fn logical_lines(bytes: &[u8]) -> Option<Vec<Line>> {
             b'(' | b'[' | b'{' if !in_field => depth += 1,
             b')' | b']' | b'}' if !in_field => depth = depth.saturating_sub(1),
             b'\n' | b'\r' if !in_field => {
+                i += 1;
                 if depth == 0 {
                     at_line_start = true;
+                } else if b == b'\n' || bytes.get(i) != Some(&b'\n') {
+                    // The next line continues a statement inside brackets.
+                    let indent = bytes[i..].iter().take_while(|&&c| c == b' ').count();
+                    if !matches!(bytes.get(i + indent), None | Some(b'\n' | b'\r' | b'#')) {
+                        inside_brackets.push((i + indent, indent));
+                    }
                 }
-                i += 1;
                 continue;
             }
             b':' if !in_field && depth == 0 && header.is_some() && !colon_seen => {
@@ -322,7 +342,7 @@ fn logical_lines(bytes: &[u8]) -> Option<Vec<Line>> {
     if !stack.is_empty() || depth != 0 {
         return None;
     }
-    Some(lines)
+    Some((lines, inside_brackets))
 }
 
 /// The bytes code outside a `def` header is scanned for.
@@ -420,7 +440,7 @@ mod tests {
             "class NotAClass:\n",
             "\"\"\"\n",
             "    t = (1,\n",
-            "2)\n",
+            "        2)\n",
             "# a comment at column 0\n",
             "    u = 1 + \\\n",
             "2\n",
@@ -451,6 +471,21 @@ mod tests {
                 "{broken}: {out:?}"
             );
         }
+    }
+
+    /// A bracket left open in a body and a stray one further down would make the lines
+    /// between one statement of the body: a line inside brackets indented no deeper than the
+    /// `def` keeps its body as it is.
+    #[test]
+    fn a_body_with_a_shallow_line_inside_brackets_is_kept() {
+        let src = "class A:\n    def p(self):\n        x = f(1,\n    y = models.CharField()\n    def q(self):\n        return g)\n    z = 1\n";
+        assert_eq!(blank_function_bodies(src), None);
+        // Valid code with such a line: that body is kept, the others are blanked.
+        let src = "def f():\n    x = g(\n1)\ndef h():\n    return 2\n";
+        assert_eq!(
+            blanked(src),
+            "def f():\n    x = g(\n1)\ndef h():\n    0       \n"
+        );
     }
 
     #[test]
