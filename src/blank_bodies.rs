@@ -11,9 +11,10 @@
 //! The scan knows what can hide a line's structure: strings (prefixed, triple-quoted, and
 //! f-strings whose replacement fields hold strings of the same quote, Python 3.12), comments,
 //! brackets and backslash continuations. Where it is unsure (a tab or a form feed in an
-//! indentation, a string or bracket still open at the end of the file) it blanks nothing. The
-//! caller parses the real text whenever the blanked one has a syntax error, so a mistake here
-//! can cost time, never a wrong error.
+//! indentation, a string or bracket still open at the end of the file) it blanks nothing, and a
+//! body holding a line inside brackets indented no deeper than its `def` (valid but rare, or
+//! two syntax errors that cancel out) is left as it is. The caller parses the real text
+//! whenever the blanked one has a syntax error, so the errors reported are the real ones.
 
 /// The source with every block-bodied function's body blanked, or `None` when there is none to
 /// blank or the scan cannot be sure of the file's structure.
