@@ -118,12 +118,13 @@ fn trim_end(bytes: &[u8], start: usize, mut end: usize) -> usize {
     end
 }
 
+/// The logical lines, and the lines inside brackets as (offset, indentation).
+type Lines = (Vec<Line>, Vec<(usize, usize)>);
+
 /// Every logical line that holds a statement (not blank, not only a comment), with its
 /// indentation, and every line that continues a statement inside brackets, as (offset of its
 /// first byte that is not a space, its indentation); `None` when the scan cannot be sure of the
 /// structure.
-type Lines = (Vec<Line>, Vec<(usize, usize)>);
-
 fn logical_lines(bytes: &[u8]) -> Option<Lines> {
     let mut lines: Vec<Line> = Vec::new();
     let mut inside_brackets: Vec<(usize, usize)> = Vec::new();
