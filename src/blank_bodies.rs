@@ -210,11 +210,6 @@ fn logical_lines(bytes: &[u8]) -> Option<Lines> {
                         };
                         continue;
                     }
-                    b'\n' | b'\r' if !triple => {
-                        // An unterminated one-line string: the line ends here all the same.
-                        stack.pop();
-                        continue;
-                    }
                     _ if b == quote => {
                         if !triple {
                             stack.pop();
@@ -247,8 +242,8 @@ fn logical_lines(bytes: &[u8]) -> Option<Lines> {
                         stack.pop();
                     }
                     b'\n' | b'\r' => {
-                        // A spec does not span lines unless its string is triple-quoted; let
-                        // the string decide.
+                        // In a triple-quoted f-string (a one-line string is closed above): the
+                        // spec ends with its line, the string goes on.
                         stack.pop();
                         stack.pop();
                         continue;
