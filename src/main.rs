@@ -7,7 +7,6 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use django_model_lint::contract::Version;
@@ -146,14 +145,14 @@ impl<W: Write> Sink<W> {
 
     /// The exit code once `written` (everything written, flushed) is known: `code` when the
     /// output was written or its reader closed it early, else 2 with the error on stderr.
-    fn finish(mut self, written: io::Result<()>, code: ExitCode, target: &str) -> ExitCode {
+    fn finish(mut self, written: io::Result<()>, code: u8, target: &str) -> u8 {
         let written = written.and_then(|()| self.flush());
         match written {
             Err(_) if self.closed => code,
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => code,
             Err(e) => {
                 warn!("error: cannot write {target}: {e}");
-                ExitCode::from(2)
+                ERROR
             }
             Ok(()) => code,
         }
@@ -251,20 +250,20 @@ fn run_diff(
     level: Applicability,
     cwd: &std::path::Path,
     exit_zero: bool,
-) -> ExitCode {
+) -> u8 {
     let result = match check_paths(paths, options) {
         Ok(r) => r,
         Err(e) => {
             warn!("error: {e}");
-            return ExitCode::from(2);
+            return ERROR;
         }
     };
     let planned = fix::plan(&result.diagnostics, level);
     // As ruff: 1 when there is something to fix, unless --exit-zero.
     let code = if planned.is_empty() || exit_zero {
-        ExitCode::SUCCESS
+        SUCCESS
     } else {
-        ExitCode::from(1)
+        FOUND
     };
     let mut out = stdout();
     let written = (|| {
@@ -293,7 +292,32 @@ fn parse_version(s: &str) -> Result<Version, String> {
     Version::parse(s).ok_or_else(|| format!("`{s}` is not a version such as 3.4.1"))
 }
 
-fn main() -> ExitCode {
+fn main() {
+    let code = run();
+    exit_now(code)
+}
+
+/// Ends the process with `code` once standard output and error are flushed, without the exit
+/// handlers: the allocator's, registered by mimalloc, returns every page it holds to the kernel
+/// (a dozen `madvise` calls, and huge pages split), which a process about to exit does not need
+/// (0.95-0.97 of the wall time of a run on a small project). Every file the run writes is
+/// written and closed by now: fixes are renamed into place, `--output-file` is flushed by
+/// `Sink::finish`.
+fn exit_now(code: u8) -> ! {
+    // Best effort, as at a normal exit: a closed stream has nothing more to lose.
+    let _ = io::stdout().flush();
+    let _ = io::stderr().flush();
+    // SAFETY: `_exit` only ends the process; nothing of this process runs after it, so no
+    // Rust invariant can be observed broken.
+    unsafe { libc::_exit(i32::from(code)) }
+}
+
+/// Exit codes, as ruff's.
+const SUCCESS: u8 = 0;
+const FOUND: u8 = 1;
+const ERROR: u8 = 2;
+
+fn run() -> u8 {
     let cli = Cli::parse();
     match cli.command {
         Command::Check {
@@ -344,18 +368,18 @@ fn main() -> ExitCode {
                 Ok(r) => r,
                 Err(e) => {
                     warn!("error: {e}");
-                    return ExitCode::from(2);
+                    return ERROR;
                 }
             };
             let Ok(output_format) = OutputFormat::from_str(&format_name, true) else {
                 warn!("error: unknown output format `{format_name}`");
-                return ExitCode::from(2);
+                return ERROR;
             };
             if let Some(name) = stdin_filename {
                 let mut buffer = String::new();
                 if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut buffer) {
                     warn!("error: cannot read stdin: {e}");
-                    return ExitCode::from(2);
+                    return ERROR;
                 }
                 options.stdin = Some((name, buffer));
             }
@@ -364,11 +388,11 @@ fn main() -> ExitCode {
                 return match django_model_lint::describe(&paths, &options) {
                     Ok(text) => {
                         let written = out.write_all(text.as_bytes());
-                        out.finish(written, ExitCode::SUCCESS, "to stdout")
+                        out.finish(written, SUCCESS, "to stdout")
                     }
                     Err(e) => {
                         warn!("error: {e}");
-                        ExitCode::from(2)
+                        ERROR
                     }
                 };
             }
@@ -384,17 +408,17 @@ fn main() -> ExitCode {
                             "Added {n} noqa directive{}.",
                             if n == 1 { "" } else { "s" }
                         );
-                        out.finish(written, ExitCode::SUCCESS, "to stdout")
+                        out.finish(written, SUCCESS, "to stdout")
                     }
                     Err(e) => {
                         warn!("error: {e}");
-                        ExitCode::from(2)
+                        ERROR
                     }
                 };
             }
             if fix && options.stdin.is_some() {
                 warn!("error: --fix cannot be combined with --stdin-filename");
-                return ExitCode::from(2);
+                return ERROR;
             }
             let level = if unsafe_fixes {
                 Applicability::Unsafe
@@ -423,7 +447,7 @@ fn main() -> ExitCode {
                     Ok((r, s)) => (r, Some(s)),
                     Err(e) => {
                         warn!("error: {e}");
-                        return ExitCode::from(2);
+                        return ERROR;
                     }
                 }
             } else {
@@ -431,7 +455,7 @@ fn main() -> ExitCode {
                     Ok(r) => (r, None),
                     Err(e) => {
                         warn!("error: {e}");
-                        return ExitCode::from(2);
+                        return ERROR;
                     }
                 }
             };
@@ -454,7 +478,7 @@ fn main() -> ExitCode {
                     ),
                     Err(e) => {
                         warn!("error: cannot write {}: {e}", path.display());
-                        return ExitCode::from(2);
+                        return ERROR;
                     }
                 },
                 None => (
@@ -494,9 +518,9 @@ fn main() -> ExitCode {
                     })
             };
             let code = if result.diagnostics.is_empty() || exit_zero {
-                ExitCode::SUCCESS
+                SUCCESS
             } else {
-                ExitCode::from(1)
+                FOUND
             };
             out.finish(rendered, code, &target)
         }
@@ -506,13 +530,13 @@ fn main() -> ExitCode {
                 Some(rule) => {
                     let mut out = stdout();
                     let written = out.write_all(rule.doc().as_bytes());
-                    out.finish(written, ExitCode::SUCCESS, "to stdout")
+                    out.finish(written, SUCCESS, "to stdout")
                 }
                 None => {
                     warn!(
                         "error: unknown rule `{code}`; `django-model-lint rule --all` lists them"
                     );
-                    ExitCode::from(2)
+                    ERROR
                 }
             },
             _ => {
@@ -535,7 +559,7 @@ fn main() -> ExitCode {
                     }
                     Ok(())
                 })();
-                out.finish(written, ExitCode::SUCCESS, "to stdout")
+                out.finish(written, SUCCESS, "to stdout")
             }
         },
     }
