@@ -487,8 +487,21 @@ fn run() -> u8 {
                     "to stdout".to_string(),
                 ),
             };
+            let mut unchecked = result.unchecked.clone();
+            // No Python file under the paths: ruff's warning, and a closing line that says so
+            // (ruff's "All checks passed!" would claim checks that never ran).
+            if result.files == 0 && options.stdin.is_none() {
+                warn!("warning: No Python files found under the given path(s)");
+                // (A path that does not exist has its E902 already.)
+                unchecked.extend(paths.iter().filter(|p| p.exists()).map(|p| {
+                    (
+                        std::path::absolute(p).unwrap_or_else(|_| p.clone()),
+                        "no Python file found here".to_string(),
+                    )
+                }));
+            }
             let footer = report::Footer {
-                unchecked: result.unchecked.clone(),
+                unchecked,
                 notes: result.notes.clone(),
                 cwd: cwd.clone(),
             };

@@ -197,6 +197,43 @@ fn version_flag_gates_rules() {
     assert_eq!((out.as_str(), code), ("All checks passed!\n", 0));
 }
 
+/// A path with no Python file under it: ruff's warning on stderr, and a closing line that does
+/// not claim "All checks passed!" for checks that never ran; exit 0, as ruff.
+#[test]
+fn a_path_without_python_files_is_reported_as_not_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("docs")).unwrap();
+    std::fs::write(dir.path().join("docs/index.md"), "# Docs\n").unwrap();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check", "docs", "--output-format", "concise"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stdout,
+        "No issues found in what could be checked.\nNot checked:\n  - docs: no Python file found here\n"
+    );
+    assert_eq!(
+        stderr,
+        "warning: No Python files found under the given path(s)\n"
+    );
+    // One Python file anywhere under the paths: no warning, and the usual closing line.
+    std::fs::write(dir.path().join("docs/conf.py"), "project = 'x'\n").unwrap();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check", "docs", "--output-format", "concise"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "All checks passed!\n"
+    );
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
+}
+
 #[test]
 fn only_diagnostics_touching_paths_are_reported() {
     // The settings file alone: DOT001 lives in models.py but its related location is settings.py.
