@@ -4,7 +4,9 @@
 //! something asks for it (a candidate file, an import followed while resolving a base class, the
 //! settings chain). Reading errors become E902 and parse errors E999 diagnostics, never a stop.
 
-use std::collections::HashMap;
+// Maps keyed by module names and paths, looked up thousands of times a run: a fast hash
+// (no attacker chooses the keys).
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -253,11 +255,11 @@ impl Project {
         Project {
             root,
             source_roots,
-            modules: Mutex::new(HashMap::new()),
-            preread: Mutex::new(HashMap::new()),
-            parsed_ahead: Mutex::new(HashMap::new()),
-            overrides: Mutex::new(HashMap::new()),
-            paths: Mutex::new(HashMap::new()),
+            modules: Mutex::new(HashMap::default()),
+            preread: Mutex::new(HashMap::default()),
+            parsed_ahead: Mutex::new(HashMap::default()),
+            overrides: Mutex::new(HashMap::default()),
+            paths: Mutex::new(HashMap::default()),
             input_diagnostics: Mutex::new(Vec::new()),
             all_files: Mutex::new(None),
             listing,

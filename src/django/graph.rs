@@ -12,7 +12,10 @@
 //! (`resolve_relation`, fields/related.py:45-70): `"self"` is that model, a bare `"Model"` is in
 //! its app.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+// A fast hash: the keys are class and module names, looked up for every base and relation.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
@@ -663,9 +666,9 @@ impl<'a, 'p> Builder<'a, 'p> {
             inputs,
             resolver: Resolver::new(inputs.project),
             models: Vec::new(),
-            by_class: HashMap::new(),
-            by_builtin: HashMap::new(),
-            in_progress: HashSet::new(),
+            by_class: HashMap::default(),
+            by_builtin: HashMap::default(),
+            in_progress: HashSet::default(),
         };
         for m in &builtin::data().models {
             if m.exists_in(inputs.django) {

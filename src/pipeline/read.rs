@@ -1,6 +1,9 @@
 //! Reading: the input files a rule can need, and what they import, in parallel.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+// A fast hash: the keys are module names, looked up for every import followed.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -89,8 +92,8 @@ pub(crate) fn follow_imports(
         stdin: reading.stdin,
         seen: Mutex::new(Seen {
             queued: std::mem::take(&mut reading.queued),
-            tops: HashMap::new(),
-            looked_up: HashSet::new(),
+            tops: HashMap::default(),
+            looked_up: HashSet::default(),
         }),
         read: Mutex::new(Vec::new()),
         late: Mutex::new(Vec::new()),

@@ -18,7 +18,8 @@
 //! register silent for a field of that name; a `primary_key` that is not a literal does not
 //! count.
 
-use std::collections::HashMap;
+// A fast hash: the keys are field and accessor names.
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::django::{Field, FieldOrigin, Graph, Lit, Model, ModelId, RelKind, Target};
@@ -129,7 +130,7 @@ fn field_name_clashes<'g>(graph: &'g Graph, id: ModelId) -> Option<Vec<Finding<'
         return None;
     }
     let mut out = Vec::new();
-    let mut used: HashMap<String, Used<'g>> = HashMap::new();
+    let mut used: HashMap<String, Used<'g>> = HashMap::default();
     for &p in &parents {
         for f in local_fields(graph.model(p)) {
             let a = attname(f);
@@ -169,7 +170,7 @@ fn field_name_clashes<'g>(graph: &'g Graph, id: ModelId) -> Option<Vec<Finding<'
             used.insert(name.to_string(), Used { name, model });
         }
     }
-    let mut own_used: HashMap<String, Used<'g>> = HashMap::new();
+    let mut own_used: HashMap<String, Used<'g>> = HashMap::default();
     for f in local_fields(model) {
         let a = attname(f);
         // A reverse relation Django may or may not register, named like this field.
