@@ -500,6 +500,16 @@ fn run() -> u8 {
                     )
                 }));
             }
+            // Every rule deselected (`--ignore ALL`): nothing was checked, whatever ruff says.
+            if !RULES.iter().any(|r| options.selection.enabled(r.rule)) {
+                warn!("warning: No rule is selected (`select`, `ignore`); nothing was checked");
+                unchecked.extend(paths.iter().map(|p| {
+                    (
+                        std::path::absolute(p).unwrap_or_else(|_| p.clone()),
+                        "no rule is selected".to_string(),
+                    )
+                }));
+            }
             let footer = report::Footer {
                 unchecked,
                 notes: result.notes.clone(),

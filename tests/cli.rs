@@ -234,6 +234,42 @@ fn a_path_without_python_files_is_reported_as_not_checked() {
     assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
 }
 
+/// With every rule deselected nothing is checked, and the closing line says so rather than
+/// "All checks passed!" (which ruff prints there).
+#[test]
+fn no_rule_selected_is_reported_as_not_checked() {
+    let out = bin()
+        .args([
+            "check",
+            "fixtures/demo",
+            "--ignore",
+            "ALL",
+            "--output-format",
+            "concise",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "No issues found in what could be checked.\nNot checked:\n  - fixtures/demo: no rule is selected\n"
+    );
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "warning: No rule is selected (`select`, `ignore`); nothing was checked\n"
+    );
+    // One rule left: the usual closing line.
+    let (out, code) = stdout(bin().args([
+        "check",
+        "fixtures/demo",
+        "--select",
+        "DOT002",
+        "--output-format",
+        "concise",
+    ]));
+    assert_eq!((out.as_str(), code), ("All checks passed!\n", 0));
+}
+
 #[test]
 fn only_diagnostics_touching_paths_are_reported() {
     // The settings file alone: DOT001 lives in models.py but its related location is settings.py.
