@@ -25,6 +25,16 @@ fn copy_fixture(fixture: &str, name: &str) -> (tempfile::TempDir, std::path::Pat
     (dir, root)
 }
 
+/// Standard output, standard error and the exit code.
+fn outputs(cmd: &mut Command) -> (String, String, i32) {
+    let out = cmd.output().unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
 fn stdout(cmd: &mut Command) -> (String, i32) {
     let out = cmd.output().unwrap();
     (
@@ -204,59 +214,47 @@ fn a_path_without_python_files_is_reported_as_not_checked() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("docs")).unwrap();
     std::fs::write(dir.path().join("docs/index.md"), "# Docs\n").unwrap();
-    let out = bin()
-        .current_dir(dir.path())
-        .args(["check", "docs", "--output-format", "concise"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    let run = || {
+        outputs(
+            bin()
+                .current_dir(dir.path())
+                .args(["check", "docs", "--output-format", "concise"]),
+        )
+    };
     assert_eq!(
-        stdout,
-        "No issues found in what could be checked.\nNot checked:\n  - docs: no Python file found here\n"
-    );
-    assert_eq!(
-        stderr,
-        "warning: No Python files found under the given path(s)\n"
+        run(),
+        (
+            "No issues found in what could be checked.\nNot checked:\n  - docs: no Python file found here\n".to_string(),
+            "warning: No Python files found under the given path(s)\n".to_string(),
+            0
+        )
     );
     // One Python file anywhere under the paths: no warning, and the usual closing line.
     std::fs::write(dir.path().join("docs/conf.py"), "project = 'x'\n").unwrap();
-    let out = bin()
-        .current_dir(dir.path())
-        .args(["check", "docs", "--output-format", "concise"])
-        .output()
-        .unwrap();
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        "All checks passed!\n"
+        run(),
+        ("All checks passed!\n".to_string(), String::new(), 0)
     );
-    assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
 }
 
 /// With every rule deselected nothing is checked, and the closing line says so rather than
 /// "All checks passed!" (which ruff prints there).
 #[test]
 fn no_rule_selected_is_reported_as_not_checked() {
-    let out = bin()
-        .args([
+    assert_eq!(
+        outputs(bin().args([
             "check",
             "fixtures/demo",
             "--ignore",
             "ALL",
             "--output-format",
             "concise",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        "No issues found in what could be checked.\nNot checked:\n  - fixtures/demo: no rule is selected\n"
-    );
-    assert_eq!(
-        String::from_utf8(out.stderr).unwrap(),
-        "warning: No rule is selected (`select`, `ignore`); nothing was checked\n"
+        ])),
+        (
+            "No issues found in what could be checked.\nNot checked:\n  - fixtures/demo: no rule is selected\n".to_string(),
+            "warning: No rule is selected (`select`, `ignore`); nothing was checked\n".to_string(),
+            0
+        )
     );
     // One rule left: the usual closing line.
     let (out, code) = stdout(bin().args([
