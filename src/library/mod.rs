@@ -204,6 +204,19 @@ impl Env<'_> {
         if names.is_empty() {
             return false;
         }
+        // Names that share a prefix (django-oscar's 41 all start with `Abstract`): every
+        // occurrence of a name starts with one of the prefix, so a search for the prefix and a
+        // look at the names where it occurs answers without building an automaton.
+        let prefix = common_prefix(&names);
+        if prefix.len() >= 4 {
+            let finder = memchr::memmem::Finder::new(prefix);
+            return self.modules.iter().any(|m| {
+                let text = m.file.text.as_bytes();
+                finder
+                    .find_iter(text)
+                    .any(|at| names.iter().any(|n| text[at..].starts_with(n.as_bytes())))
+            });
+        }
         // An NFA: built in microseconds, where the default (a DFA for so few names) took a
         // tenth of a millisecond per library, longer than the searches it speeds up.
         let automaton = aho_corasick::AhoCorasick::builder()
@@ -694,6 +707,23 @@ fn rel_kind(kind: &str) -> Option<RelKind> {
 /// Whether an item applies to the version the project runs.
 pub fn applies(version: Version, since: Option<Version>, until: Option<Version>) -> bool {
     in_range(version, since, until)
+}
+
+/// The longest prefix all of `names` share (bytes).
+fn common_prefix<'a>(names: &[&'a str]) -> &'a [u8] {
+    let Some((first, rest)) = names.split_first() else {
+        return &[];
+    };
+    let mut len = first.len();
+    for n in rest {
+        len = first
+            .bytes()
+            .zip(n.bytes())
+            .take(len)
+            .take_while(|(a, b)| a == b)
+            .count();
+    }
+    &first.as_bytes()[..len]
 }
 
 #[cfg(test)]

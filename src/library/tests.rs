@@ -242,3 +242,16 @@ fn generic_code_names_no_library() {
         }
     }
 }
+
+/// `could_bind_any` searches a shared prefix (django-oscar's names all start with `Abstract`)
+/// instead of building an automaton; a name's every occurrence starts with it.
+#[test]
+fn names_share_their_common_prefix() {
+    assert_eq!(
+        super::common_prefix(&["AbstractLine", "AbstractLinePrice", "AbstractOrder"]),
+        b"Abstract"
+    );
+    assert_eq!(super::common_prefix(&["AccessToken", "Grant"]), b"");
+    assert_eq!(super::common_prefix(&["Grant"]), b"Grant");
+    assert_eq!(super::common_prefix(&[]), b"");
+}
