@@ -107,6 +107,16 @@ pub fn in_package(module: &str, package: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }
 
+/// `parent.name`, allocated once at its final size (`format!` grows its buffer as it writes:
+/// the resolver and the import scan build thousands of these names a run).
+pub fn dotted(parent: &str, name: &str) -> String {
+    let mut out = String::with_capacity(parent.len() + 1 + name.len());
+    out.push_str(parent);
+    out.push('.');
+    out.push_str(name);
+    out
+}
+
 /// Resolves a relative import (`level` dots, then `module`) against the importing module.
 pub fn absolute_module(
     current: &str,

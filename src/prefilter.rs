@@ -178,7 +178,7 @@ pub fn imported_modules(importer: &str, is_package: bool, import: &ImportLine) -
         return Vec::new();
     }
     let mut out = vec![base.clone()];
-    out.extend(import.names.iter().map(|n| format!("{base}.{n}")));
+    out.extend(import.names.iter().map(|n| crate::index::dotted(&base, n)));
     out
 }
 

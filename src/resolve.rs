@@ -24,7 +24,7 @@ impl ClassRef {
         &self.module.index.classes[self.index]
     }
     pub fn qualname(&self) -> String {
-        format!("{}.{}", self.module.name, self.info().name)
+        crate::index::dotted(&self.module.name, &self.info().name)
     }
     pub fn same(&self, other: &ClassRef) -> bool {
         Arc::ptr_eq(&self.module, &other.module) && self.index == other.index
@@ -123,7 +123,7 @@ impl<'p> Resolver<'p> {
         }
         // `from lib import *`: we cannot list the library's names, but a name used in a class
         // base or field call most likely comes from it.
-        external_star.map(|s| Symbol::External(format!("{s}.{name}")))
+        external_star.map(|s| Symbol::External(crate::index::dotted(&s, name)))
     }
 
     fn module_symbol(&self, name: &str) -> Symbol {
@@ -140,13 +140,13 @@ impl<'p> Resolver<'p> {
             if let Some(found) = self.name_in(&m, name, depth) {
                 return found;
             }
-            let sub = format!("{module}.{name}");
+            let sub = crate::index::dotted(module, name);
             if self.project.has_module(&sub) {
                 return Symbol::Module(sub);
             }
             return Symbol::Unknown;
         }
-        Symbol::External(format!("{module}.{name}"))
+        Symbol::External(crate::index::dotted(module, name))
     }
 
     /// What a name or dotted expression evaluates to in `module`.
@@ -162,7 +162,7 @@ impl<'p> Resolver<'p> {
             ExprKind::Name(n) => self.name_in(module, n, depth).unwrap_or(Symbol::Unknown),
             ExprKind::Attribute { value, attr } => match self.expr_in(module, value, depth + 1) {
                 Symbol::Module(m) => self.member(&m, attr, depth + 1),
-                Symbol::External(q) => Symbol::External(format!("{q}.{attr}")),
+                Symbol::External(q) => Symbol::External(crate::index::dotted(&q, attr)),
                 _ => Symbol::Unknown,
             },
             _ => Symbol::Unknown,

@@ -98,7 +98,9 @@ impl Expr {
     pub fn dotted(&self) -> Option<String> {
         match &self.kind {
             ExprKind::Name(n) => Some(n.clone()),
-            ExprKind::Attribute { value, attr } => Some(format!("{}.{}", value.dotted()?, attr)),
+            ExprKind::Attribute { value, attr } => {
+                Some(crate::index::dotted(&value.dotted()?, attr))
+            }
             _ => None,
         }
     }

@@ -513,7 +513,7 @@ impl Graph {
     pub fn of_qualname(&self, qualname: &str) -> Option<ModelId> {
         let m = builtin::data().by_qualname(qualname, self.django)?;
         self.by_builtin
-            .get(&format!("{}.{}", m.module, m.name))
+            .get(&crate::index::dotted(&m.module, &m.name))
             .copied()
     }
 
@@ -864,7 +864,7 @@ impl Builder<'_, '_> {
     }
 
     fn visit_builtin(&mut self, m: &'static BuiltinModel, depth: usize) -> ModelId {
-        let key = format!("{}.{}", m.module, m.name);
+        let key = crate::index::dotted(&m.module, &m.name);
         if let Some(id) = self.by_builtin.get(&key) {
             return *id;
         }
@@ -1226,8 +1226,10 @@ impl Builder<'_, '_> {
                     Symbol::External(q) => {
                         match builtin::data()
                             .by_qualname(&q, self.inputs.django)
-                            .and_then(|m| self.by_builtin.get(&format!("{}.{}", m.module, m.name)))
-                        {
+                            .and_then(|m| {
+                                self.by_builtin
+                                    .get(&crate::index::dotted(&m.module, &m.name))
+                            }) {
                             Some(id) => Target::Model(*id),
                             None => {
                                 Target::Unknown(format!("`{q}` is a class the tool cannot see"))

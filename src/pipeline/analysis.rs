@@ -474,7 +474,7 @@ fn django_model_modules(
                 }
                 index::Binding::Import(index::ImportTarget::Member { module: m, name }, _) => {
                     imported.push(m.clone());
-                    imported.push(format!("{m}.{name}"));
+                    imported.push(crate::index::dotted(m, name));
                 }
                 _ => {}
             }
@@ -572,7 +572,7 @@ fn parse_ahead_reachable(project: &Project, roots: &[(Arc<SourceModule>, String)
                             if m.starts_with(&prefix) {
                                 reach(m, package, None);
                             }
-                            let sub = format!("{m}.{name}");
+                            let sub = crate::index::dotted(m, name);
                             if sub.starts_with(&prefix) {
                                 reach(&sub, package, None);
                             }
