@@ -339,6 +339,11 @@ mod tests {
         assert!(!in_package("a.bc", "a.b"));
         assert!(!in_package("a", "a.b"));
         assert!(!in_package("b.a", "a"));
+        // A name built under a package is in it.
+        let name = dotted("a.b", "models");
+        assert_eq!(name, "a.b.models");
+        assert_eq!(name.capacity(), name.len());
+        assert!(in_package(&name, "a.b"));
     }
 
     fn index(src: &str) -> ModuleIndex {
