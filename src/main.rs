@@ -299,10 +299,9 @@ fn main() {
 
 /// Ends the process with `code` once standard output and error are flushed, without the exit
 /// handlers: the allocator's, registered by mimalloc, returns every page it holds to the kernel
-/// (a dozen `madvise` calls, and huge pages split), which a process about to exit does not need
-/// (0.95-0.97 of the wall time of a run on a small project). Every file the run writes is
-/// written and closed by now: fixes are renamed into place, `--output-file` is flushed by
-/// `Sink::finish`.
+/// (ten `madvise` calls on a DOT-using project, huge pages split), which a process about to
+/// exit does not need. Every file the run writes is written and closed by now: fixes are
+/// renamed into place, `--output-file` is flushed by `Sink::finish`.
 fn exit_now(code: u8) -> ! {
     // Best effort, as at a normal exit: a closed stream has nothing more to lose.
     let _ = io::stdout().flush();
