@@ -311,6 +311,20 @@ fn exit_now(code: u8) -> ! {
     unsafe { libc::_exit(i32::from(code)) }
 }
 
+/// "Not checked:" lines of the closing summary, one per path given, for a run that looked at
+/// nothing under them.
+fn not_checked(paths: &[PathBuf], reason: &str) -> Vec<(PathBuf, String)> {
+    paths
+        .iter()
+        .map(|p| {
+            (
+                std::path::absolute(p).unwrap_or_else(|_| p.clone()),
+                reason.to_string(),
+            )
+        })
+        .collect()
+}
+
 /// Exit codes, as ruff's.
 const SUCCESS: u8 = 0;
 const FOUND: u8 = 1;
@@ -492,22 +506,13 @@ fn run() -> u8 {
             if result.files == 0 && options.stdin.is_none() {
                 warn!("warning: No Python files found under the given path(s)");
                 // (A path that does not exist has its E902 already.)
-                unchecked.extend(paths.iter().filter(|p| p.exists()).map(|p| {
-                    (
-                        std::path::absolute(p).unwrap_or_else(|_| p.clone()),
-                        "no Python file found here".to_string(),
-                    )
-                }));
+                let existing: Vec<PathBuf> = paths.iter().filter(|p| p.exists()).cloned().collect();
+                unchecked.extend(not_checked(&existing, "no Python file found here"));
             }
             // Every rule deselected (`--ignore ALL`): nothing was checked, whatever ruff says.
             if !RULES.iter().any(|r| options.selection.enabled(r.rule)) {
                 warn!("warning: No rule is selected (`select`, `ignore`); nothing was checked");
-                unchecked.extend(paths.iter().map(|p| {
-                    (
-                        std::path::absolute(p).unwrap_or_else(|_| p.clone()),
-                        "no rule is selected".to_string(),
-                    )
-                }));
+                unchecked.extend(not_checked(&paths, "no rule is selected"));
             }
             let footer = report::Footer {
                 unchecked,
