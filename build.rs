@@ -1,12 +1,14 @@
 //! Embeds the data under `rules/` without naming a library in `src/`: every rule's
 //! documentation (`rules/<folder>/<CODE>.md`) and every library contract
 //! (`rules/<library>/contract.toml`), listed in `$OUT_DIR/embedded.rs`, sorted by path; for
-//! the generic contracts (`schema = 2`), the rule codes their items carry.
+//! the generic contracts (`schema = 2`), the rule codes their items carry. On Linux, it also
+//! asks for a position-dependent binary (`link_position_dependent`).
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
+    link_position_dependent();
     // Read at run time, not `env!` at compile time: a build script compiled for one copy of the
     // source (pip's build copies the tree to a temporary directory and shares the target
     // directory) is reused for another, and the baked-in path no longer exists.
@@ -136,4 +138,19 @@ fn toml_table(rel: &str, text: &str) -> toml::Table {
 
 fn json(table: &toml::Table) -> String {
     serde_json::to_string(table).expect("a TOML table converts to JSON")
+}
+
+/// On Linux with glibc, links the binary as a position-dependent executable. A position-
+/// independent one (the default) carries about ten thousand relative relocations (vtables, the
+/// `&'static str`s of tables and panic locations) that the dynamic loader applies at every
+/// start, copying some fifty pages of read-only data: 0.4-0.5 ms of a run that takes 2 ms on a
+/// small project (issue 13). The price is that the binary's own code and data are not
+/// randomised (ASLR still places the libraries, the heap and the stacks); the tool reads source
+/// files and never runs them. The linker driver (`cc`, gcc or clang) takes the last of `-pie` /
+/// `-no-pie`; the objects are compiled position-independent and link either way.
+fn link_position_dependent() {
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    if var("CARGO_CFG_TARGET_OS") == "linux" && var("CARGO_CFG_TARGET_ENV") == "gnu" {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
 }
