@@ -108,6 +108,17 @@ fn main() {
         let _ = writeln!(out, "    ({rel:?}, {:?}),", json(&toml_table(rel, text)));
     }
     out.push_str("];\n\n");
+    // What a run reads first of a generic contract, to tell whether the project uses the library
+    // (`library::ContractHead`): most projects use none, and need not parse the items.
+    out.push_str("/// The head of every generic contract as JSON: (path, the head).\n");
+    out.push_str("pub const CONTRACT_HEADS_JSON: &[(&str, &str)] = &[\n");
+    for (rel, text) in &texts {
+        let table = toml_table(rel, text);
+        if table.get("schema").and_then(toml::Value::as_integer) == Some(2) {
+            let _ = writeln!(out, "    ({rel:?}, {:?}),", json(&contract_head(&table)));
+        }
+    }
+    out.push_str("];\n\n");
     let models = "rules/django/models.toml";
     println!("cargo:rerun-if-changed={models}");
     let text = std::fs::read_to_string(root.join(models)).expect("models.toml is readable");
@@ -126,6 +137,52 @@ fn is_code(s: &str) -> bool {
     // A Django warning sharing its number with an error takes a `W` suffix (`DJF340W`).
     let digits = s.strip_suffix('W').unwrap_or(s);
     letters > 0 && digits.len() > letters && digits[letters..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The fields of a generic contract that tell whether a project uses the library, and of each
+/// role what binds it: its classes and its setting's names (`library::ContractHead`).
+fn contract_head(contract: &toml::Table) -> toml::Table {
+    const HEAD: [&str; 6] = [
+        "distributions",
+        "packages",
+        "apps",
+        "app_prefixes",
+        "always_used",
+        "gate_settings",
+    ];
+    let mut head: toml::Table = contract
+        .iter()
+        .filter(|(k, _)| HEAD.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let roles = contract.get("roles").and_then(toml::Value::as_array);
+    let roles = roles
+        .into_iter()
+        .flatten()
+        .filter_map(toml::Value::as_table);
+    let heads = roles.map(|role| {
+        let mut h: toml::Table = role
+            .iter()
+            .filter(|(k, _)| *k == "subclass_of" || *k == "through_of")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if let Some(setting) = role.get("setting").and_then(toml::Value::as_table) {
+            let names = setting.get("name").into_iter().chain(
+                setting
+                    .get("legacy")
+                    .and_then(toml::Value::as_array)
+                    .into_iter()
+                    .flatten(),
+            );
+            h.insert(
+                "settings".into(),
+                toml::Value::Array(names.cloned().collect()),
+            );
+        }
+        toml::Value::Table(h)
+    });
+    head.insert("roles".into(), toml::Value::Array(heads.collect()));
+    head
 }
 
 /// `text` (from the file at `rel`) as a TOML table; invalid TOML fails the build.

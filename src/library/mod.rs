@@ -31,19 +31,29 @@ pub struct Entry {
     /// Its folder under `rules/`.
     pub dir: &'static str,
     json: &'static str,
+    head_json: &'static str,
     /// The rule codes of its items.
     pub codes: &'static [&'static str],
     full: OnceLock<LibraryContract>,
+    head: OnceLock<ContractHead>,
 }
 
 impl Entry {
     /// The contract.
     pub fn contract(&self) -> &LibraryContract {
-        self.full
-            .get_or_init(|| match serde_json::from_str(self.json) {
-                Ok(c) => c,
-                Err(e) => panic!("rules/{}/contract.toml is invalid: {e}", self.dir),
-            })
+        self.full.get_or_init(|| self.parse(self.json))
+    }
+
+    /// What tells whether a project uses the library (parsed without the items).
+    pub fn head(&self) -> &ContractHead {
+        self.head.get_or_init(|| self.parse(self.head_json))
+    }
+
+    fn parse<'de, T: serde::Deserialize<'de>>(&self, json: &'de str) -> T {
+        match serde_json::from_str(json) {
+            Ok(c) => c,
+            Err(e) => panic!("rules/{}/contract.toml is invalid: {e}", self.dir),
+        }
     }
 }
 
@@ -59,17 +69,19 @@ pub fn entries() -> &'static [Entry] {
                     .strip_prefix("rules/")
                     .and_then(|p| p.strip_suffix("/contract.toml"))
                     .unwrap_or(path),
-                json: json_of(path),
+                json: json_of(crate::embedded::CONTRACTS_JSON, path),
+                head_json: json_of(crate::embedded::CONTRACT_HEADS_JSON, path),
                 codes,
                 full: OnceLock::new(),
+                head: OnceLock::new(),
             })
             .collect()
     })
 }
 
-/// The contract at `path` as JSON.
-fn json_of(path: &str) -> &'static str {
-    crate::embedded::CONTRACTS_JSON
+/// The JSON of the contract at `path` in `table` (the contracts, or their heads).
+fn json_of(table: &'static [(&str, &'static str)], path: &str) -> &'static str {
+    table
         .iter()
         .find(|(p, _)| *p == path)
         .map_or("{}", |(_, json)| json)
@@ -162,7 +174,7 @@ impl Env<'_> {
     }
 
     fn find_uses(&self, e: &Entry) -> bool {
-        let h = e.contract();
+        let h = e.head();
         if !h.gate_settings.is_empty()
             && !h
                 .gate_settings
@@ -182,14 +194,9 @@ impl Env<'_> {
     /// A cheap test before reading pin files: a role can bind only if its setting is set or a
     /// model module's text names one of its classes (a subclass or a `through=` call names it;
     /// a subclass of a project base defined outside the model modules is missed: silence).
-    fn could_bind_any(&self, roles: &[Role]) -> bool {
-        let set = |s: &SettingRef| {
-            s.legacy
-                .iter()
-                .chain([&s.name])
-                .any(|n| self.settings.get(n).is_some())
-        };
-        if roles.iter().any(|r| r.setting.as_ref().is_some_and(set)) {
+    fn could_bind_any(&self, roles: &[RoleHead]) -> bool {
+        let set = |names: &[String]| names.iter().any(|n| self.settings.get(n).is_some());
+        if roles.iter().any(|r| set(&r.settings)) {
             return true;
         }
         // Every role's class names in one automaton, each module's text read once: django-oscar

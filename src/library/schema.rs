@@ -60,6 +60,43 @@ pub struct LibraryContract {
     pub db_fields: Vec<DbFieldItem>,
 }
 
+/// What [`crate::library::Env::uses`] reads of a contract, to tell whether a project uses the
+/// library: the fields of [`LibraryContract`] of the same names, and of each role what binds it.
+/// `build.rs` embeds it as its own JSON, so that a project using none of the libraries does not
+/// parse their items (django-oscar's contract alone was an eighth of a small project's
+/// instructions). A unit test checks it against the whole contract.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContractHead {
+    #[serde(default)]
+    pub distributions: Vec<String>,
+    #[serde(default)]
+    pub packages: Vec<String>,
+    #[serde(default)]
+    pub apps: Vec<String>,
+    #[serde(default)]
+    pub app_prefixes: Vec<String>,
+    #[serde(default)]
+    pub always_used: bool,
+    #[serde(default)]
+    pub gate_settings: Vec<String>,
+    #[serde(default)]
+    pub roles: Vec<RoleHead>,
+}
+
+/// What binds a role ([`Role`]'s fields of the same names).
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RoleHead {
+    #[serde(default)]
+    pub subclass_of: Vec<String>,
+    #[serde(default)]
+    pub through_of: Vec<String>,
+    /// The setting's top-level name and its older names ([`SettingRef`]'s `name`, `legacy`).
+    #[serde(default)]
+    pub settings: Vec<String>,
+}
+
 /// A model the library's code uses, and how the project's model for it is found.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

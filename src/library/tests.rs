@@ -255,3 +255,33 @@ fn names_share_their_common_prefix() {
     assert_eq!(super::common_prefix(&["Grant"]), b"Grant");
     assert_eq!(super::common_prefix(&[]), b"");
 }
+
+/// Each contract's head (what `Env::uses` reads, embedded apart) says what the contract says.
+#[test]
+fn every_head_matches_its_contract() {
+    for e in entries() {
+        let (h, c) = (e.head(), e.contract());
+        assert_eq!(h.distributions, c.distributions, "{}", e.dir);
+        assert_eq!(h.packages, c.packages, "{}", e.dir);
+        assert_eq!(h.apps, c.apps, "{}", e.dir);
+        assert_eq!(h.app_prefixes, c.app_prefixes, "{}", e.dir);
+        assert_eq!(h.always_used, c.always_used, "{}", e.dir);
+        assert_eq!(h.gate_settings, c.gate_settings, "{}", e.dir);
+        let roles: Vec<RoleHead> = c
+            .roles
+            .iter()
+            .map(|r| RoleHead {
+                subclass_of: r.subclass_of.clone(),
+                through_of: r.through_of.clone(),
+                settings: r
+                    .setting
+                    .iter()
+                    .flat_map(|s| std::iter::once(s.name.clone()).chain(s.legacy.iter().cloned()))
+                    .collect(),
+            })
+            .collect();
+        assert_eq!(h.roles, roles, "{}", e.dir);
+        assert!(!roles.is_empty(), "{}", e.dir);
+    }
+    assert_eq!(entries().len(), 5);
+}
