@@ -363,6 +363,17 @@ fn run() -> u8 {
                 (None, true) => vec![PathBuf::from(".")],
                 (None, false) => paths,
             };
+            // The walk starts while the configuration is read; the check takes it if the
+            // configuration excludes nothing more than the command line does.
+            if stdin_filename.is_none() {
+                let cli_exclude: Vec<String> = exclude
+                    .iter()
+                    .chain(&extend_exclude)
+                    .flatten()
+                    .cloned()
+                    .collect();
+                django_model_lint::start_walk(&paths, &cli_exclude);
+            }
             let flags = config::Overrides {
                 config,
                 isolated,

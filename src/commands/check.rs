@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::config::Options;
 use crate::diagnostic::Diagnostic;
-use crate::pipeline::inputs::{absolute, find_inputs, group_files, in_pool};
+use crate::pipeline::inputs::{absolute, find_inputs, group_files, in_pool, take_early_walk};
 use crate::pipeline::rules::check_project;
 use crate::pipeline::settings::explicit_settings_exist;
 use crate::{discover, noqa, project};
@@ -28,13 +28,23 @@ pub struct CheckResult {
 
 /// Checks `inputs`; `Err` only when the run cannot proceed (bad arguments).
 pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult, String> {
-    in_pool(|| check_paths_in_pool(inputs, options))
+    // Taken here, outside the pool (see `take_early_walk`).
+    let walked = options
+        .stdin
+        .is_none()
+        .then(|| take_early_walk(inputs, &options.exclude))
+        .flatten();
+    in_pool(|| check_paths_in_pool(inputs, options, walked))
 }
 
-fn check_paths_in_pool(inputs: &[PathBuf], options: &Options) -> Result<CheckResult, String> {
+fn check_paths_in_pool(
+    inputs: &[PathBuf],
+    options: &Options,
+    walked: Option<discover::Discovered>,
+) -> Result<CheckResult, String> {
     let excludes = discover::Excludes::new(&options.exclude)?;
     let inputs: Vec<PathBuf> = inputs.iter().map(|p| absolute(p)).collect();
-    let (listing, errors) = find_inputs(&inputs, &excludes, options);
+    let (listing, errors) = find_inputs(&inputs, &excludes, options, walked);
     let mut explicit: BTreeSet<PathBuf> = inputs.iter().filter(|p| p.is_file()).cloned().collect();
     explicit.extend(options.stdin.as_ref().map(|(p, _)| absolute(p)));
 

@@ -14,7 +14,7 @@ use crate::{discover, rules};
 pub fn describe(inputs: &[PathBuf], options: &Options) -> Result<String, String> {
     let inputs: Vec<PathBuf> = inputs.iter().map(|p| absolute(p)).collect();
     let excludes = discover::Excludes::new(&options.exclude).unwrap_or_default();
-    let (listing, _) = find_inputs(&inputs, &excludes, options);
+    let (listing, _) = find_inputs(&inputs, &excludes, options, None);
     let explicit = BTreeSet::new();
     let mut out = String::new();
     let groups = group_files(&inputs, &listing);
