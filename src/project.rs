@@ -300,6 +300,16 @@ impl Project {
         if let Some(known) = lock(&self.paths).get(name) {
             return known.clone();
         }
+        // A module whose top-level package is not in the project is not either: most imports
+        // are of the standard library or of installed packages (`django.db.models`), and the
+        // answer for their first name is known after the first. (A buffer given for a file may
+        // stand where no directory is: then every name is looked up.)
+        if let Some((top, _)) = name.split_once('.')
+            && lock(&self.overrides).is_empty()
+            && self.module_path(top).is_none()
+        {
+            return None;
+        }
         let found = self.find_module_path(name);
         lock(&self.paths).insert(name.to_string(), found.clone());
         found
@@ -790,6 +800,38 @@ pub fn fixture(spec: &str) -> (tempfile::TempDir, Project) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A dotted name is found below a package, a module file or a namespace directory of its
+    /// first name, and not at all when the first name is none of these; a buffer given for a
+    /// file (an override) is found even where no directory is.
+    #[test]
+    fn a_dotted_name_is_looked_up_below_its_first_name() {
+        let (dir, project) = fixture(
+            "# -- pkg/__init__.py
+# -- pkg/a.py
+# -- ns/b.py
+# -- top.py
+",
+        );
+        let root = dir.path().canonicalize().unwrap();
+        assert_eq!(
+            project.module_path("pkg.a"),
+            Some((root.join("pkg/a.py"), false))
+        );
+        assert_eq!(
+            project.module_path("ns.b"),
+            Some((root.join("ns/b.py"), false))
+        );
+        assert_eq!(project.module_path("top.x"), None);
+        assert_eq!(project.module_path("django.db.models"), None);
+        assert_eq!(project.module_path("django"), None);
+        let buffer = root.join("ghost/app/models.py");
+        project.set_override(buffer.clone(), "X = 1\n".to_string());
+        assert_eq!(
+            project.module_path("ghost.app.models"),
+            Some((buffer, false))
+        );
+    }
 
     /// A module parsed ahead is loaded only when asked for, under the name it is asked by: it
     /// is not listed before, its syntax error is reported once then, and a file reached under
