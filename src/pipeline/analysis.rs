@@ -127,6 +127,7 @@ pub(crate) fn analyze_project<T>(
     // The settings chain is evaluated when DOT's rules (a project known to use it) or Django's
     // checks need it, side by side with the reads. Otherwise, whether DOT's rules need it is
     // known only once the inputs are read (one may mention the library).
+    // Both read the installed apps too (their `apps` modules), which is done here as well.
     let settings_early = discovery.is_some() && (uses_dot || django_discovery.is_some());
     let (early, (texts, mentioned)) = rayon::join(
         || {
@@ -137,6 +138,10 @@ pub(crate) fn analyze_project<T>(
                         .and_then(|d| settings::load_settings(&project, d))
                 })
                 .flatten()
+                .map(|s| {
+                    let apps = settings::installed_apps(&project, &s);
+                    (s, apps)
+                })
         },
         || {
             let mut reading = read_wanted(
@@ -175,6 +180,7 @@ pub(crate) fn analyze_project<T>(
     // nor configures the library has nothing for a rule to check.
     let uses_dot = uses_dot || mentioned;
     let discovery = discovery.filter(|_| uses_dot);
+    let (early, early_apps) = early.unzip();
     let settings = match &discovery {
         Some(_) if settings_early => early.clone(),
         Some(d) => settings::load_settings(&project, d),
@@ -184,10 +190,11 @@ pub(crate) fn analyze_project<T>(
         Some(settings::Discovery::Unclear(u)) => Some(u.clone()),
         _ => settings.as_ref().and_then(|s| s.unclear.clone()),
     };
-    let apps = settings
-        .as_ref()
-        .map(|s| settings::installed_apps(&project, s))
-        .unwrap_or_default();
+    let apps = match &settings {
+        Some(_) if settings_early => early_apps.clone().unwrap_or_default(),
+        Some(s) => settings::installed_apps(&project, s),
+        None => settings::Apps::default(),
+    };
 
     // Models modules of the project's installed apps are where Django registers models. Those
     // of the apps the OAUTH2_PROVIDER_*_MODEL settings name are loaded; the others only if they
@@ -353,7 +360,13 @@ pub(crate) fn analyze_project<T>(
         .filter(|s| s.unclear.is_none());
     let django_apps = django_settings
         .as_ref()
-        .map(|s| django_installed_apps(&project, s))
+        .map(|s| {
+            let apps = match (settings_early, &early_apps) {
+                (true, Some(apps)) => apps.clone(),
+                _ => settings::installed_apps(&project, s),
+            };
+            django_installed_apps(apps, s)
+        })
         .unwrap_or_default();
     // The DOT rules see the modules loaded so far; the graph's model modules come after.
     let modules = project.loaded_modules();

@@ -45,8 +45,11 @@ pub(crate) fn explicit_settings_exist(
 /// The installed apps as Django's checks may rely on them: an entry only some branches of an
 /// `if` add (`if DEBUG: INSTALLED_APPS += [...]`, one of two mutually exclusive test apps) may
 /// be missing, so it is not counted as installed, and the list counts as partly unknown.
-pub(crate) fn django_installed_apps(project: &Project, s: &settings::Settings) -> settings::Apps {
-    let mut apps = settings::installed_apps(project, s);
+/// `apps`: the installed apps as read from `s` (`settings::installed_apps`).
+pub(crate) fn django_installed_apps(
+    mut apps: settings::Apps,
+    s: &settings::Settings,
+) -> settings::Apps {
     let conditional = settings::conditional_entries(s, "INSTALLED_APPS");
     if conditional.is_empty() {
         return apps;
