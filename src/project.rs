@@ -75,6 +75,9 @@ pub struct Project {
     all_files: Mutex<Option<Arc<Vec<PathBuf>>>>,
     /// The walk's view of the tree, when the project was found by one.
     listing: Option<Arc<Listing>>,
+    /// The pin files read for the libraries' versions (see `versions::pinned`), shared by the
+    /// projects of a run (see [`Project::sharing_pins`]).
+    pub(crate) pins: Arc<crate::versions::Pins>,
 }
 
 /// The directory above `file` that is not itself a package, i.e. where Python would put the
@@ -237,6 +240,13 @@ pub fn find_manage_py_root(start: &Path) -> Option<PathBuf> {
 impl Project {
     /// The project at `root`; `listing`, the walk's view of the tree, answers file lookups
     /// under the walked directories instead of the disk.
+    /// The project, reading pin files through `pins` (a run's projects share what they read:
+    /// nested projects read their repository's lock file).
+    pub fn sharing_pins(mut self, pins: Arc<crate::versions::Pins>) -> Project {
+        self.pins = pins;
+        self
+    }
+
     pub fn new(root: PathBuf, extra_roots: Vec<PathBuf>, listing: Option<Arc<Listing>>) -> Project {
         let mut source_roots = vec![root.clone()];
         let src = root.join("src");
@@ -262,6 +272,7 @@ impl Project {
             paths: Mutex::new(HashMap::default()),
             input_diagnostics: Mutex::new(Vec::new()),
             all_files: Mutex::new(None),
+            pins: Default::default(),
             listing,
         }
     }

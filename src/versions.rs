@@ -4,7 +4,9 @@
 //! the project holds the library's package. Only exact pins count (`==`, lock files): a range
 //! does not say which release runs.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use crate::contract::Version;
 use crate::project::Project;
@@ -120,24 +122,39 @@ fn from_requirements(text: &str, dist: &str) -> Option<Version> {
     lines_naming(text, dist).find_map(|l| pinned_in_requirement(l, dist))
 }
 
-/// `[[package]] name = "…" version = "…"` in poetry.lock and uv.lock. A byte search finds the
-/// `name = "…"` lines that start a line (a package's own name: dependency lists name packages
-/// indented, inline or as keys); the `[[package]]` entry of the first one that is `dist` is the
-/// only part parsed as TOML.
+/// `[[package]] name = "…" version = "…"` in poetry.lock and uv.lock: the version of the first
+/// `[[package]]` entry that is `dist` (see [`lock_packages`]); only that entry is parsed as TOML.
+#[cfg(test)]
 fn from_lock(text: &str, dist: &str) -> Option<Version> {
+    from_lock_packages(text, &lock_packages(text), dist)
+}
+
+/// The lines of a lock file where a `name = "…"` key starts a line (a package's own name:
+/// dependency lists name packages indented, inline or as keys), by the name normalised: one
+/// byte search of the file, whatever the number of libraries asked about.
+fn lock_packages(text: &str) -> HashMap<String, Vec<usize>> {
     let bytes = text.as_bytes();
-    if !mentions(bytes, dist) {
-        return None;
-    }
     let starts = (bytes.starts_with(b"name"))
         .then_some(0)
         .into_iter()
         .chain(memchr::memmem::find_iter(bytes, b"\nname").map(|i| i + 1));
-    starts.into_iter().find_map(|line| {
-        let value = toml_string_value(&bytes[line + 4..])?;
-        if !same_name(value, dist) {
-            return None;
+    let mut packages: HashMap<String, Vec<usize>> = HashMap::new();
+    for line in starts {
+        if let Some(value) = toml_string_value(&bytes[line + 4..]) {
+            let name = normalise(&String::from_utf8_lossy(value));
+            packages.entry(name).or_default().push(line);
         }
+    }
+    packages
+}
+
+/// The version of the first `[[package]]` entry of `dist` among a lock file's `packages`.
+fn from_lock_packages(
+    text: &str,
+    packages: &HashMap<String, Vec<usize>>,
+    dist: &str,
+) -> Option<Version> {
+    packages.get(dist)?.iter().find_map(|&line| {
         let entry = lock_entry(text, line)?;
         let doc: toml::Table = toml::from_str(entry).ok()?;
         let p = doc.get("package")?.as_array()?.first()?;
@@ -285,7 +302,82 @@ fn pipfile_section(bytes: &[u8], at: usize) -> Option<PipfileSection> {
 /// The version of `dist` the project at `root` runs, and the file that says so: the package
 /// itself when the project holds it (see [`in_tree`]), else the nearest pin (see [`detect`]).
 pub fn for_project(project: &Project, dist: &str, package: &str) -> Option<(Version, String)> {
-    in_tree(project, package).or_else(|| detect(&project.root, dist))
+    in_tree(project, package).or_else(|| pinned(project, dist))
+}
+
+/// [`detect`] for the project's root, with what the run read of its pin files before.
+pub fn pinned(project: &Project, dist: &str) -> Option<(Version, String)> {
+    project.pins.detect(&project.root, dist)
+}
+
+/// A pinned version and the file pinning it.
+type Pin = (Version, String);
+
+/// What a run read of pin files, kept for the next library asked about: a project is asked for
+/// the pins of DOT, of Django and of the libraries of every contract, and a lock file of
+/// hundreds of packages was read and searched for each (ephios's 800 KB uv.lock: a fifth of
+/// the run). Files are read once, a lock file's package names are found once, and each
+/// distribution's answer is kept.
+#[derive(Default)]
+pub struct Pins {
+    /// By project root and distribution.
+    answers: Mutex<HashMap<(PathBuf, String), Option<Pin>>>,
+    dirs: Mutex<HashMap<PathBuf, Arc<Vec<String>>>>,
+    files: Mutex<HashMap<PathBuf, Arc<PinFile>>>,
+}
+
+/// A pin file's text (`None`: unreadable), and for a lock file, its packages' lines.
+#[derive(Default)]
+struct PinFile {
+    text: OnceLock<Option<String>>,
+    packages: OnceLock<HashMap<String, Vec<usize>>>,
+}
+
+impl PinFile {
+    fn text(&self) -> Option<&str> {
+        self.text.get().and_then(Option::as_deref)
+    }
+}
+
+impl Pins {
+    fn detect(&self, root: &Path, dist: &str) -> Option<(Version, String)> {
+        let key = (root.to_path_buf(), dist.to_string());
+        if let Some(known) = lock(&self.answers).get(&key) {
+            return known.clone();
+        }
+        let found = detect_with(self, root, dist);
+        lock(&self.answers).insert(key, found.clone());
+        found
+    }
+
+    /// The file names in `dir`.
+    fn names(&self, dir: &Path) -> Arc<Vec<String>> {
+        if let Some(known) = lock(&self.dirs).get(dir) {
+            return known.clone();
+        }
+        let names: Vec<String> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .collect();
+        let names = Arc::new(names);
+        lock(&self.dirs).insert(dir.to_path_buf(), names.clone());
+        names
+    }
+
+    /// The file at `path`, read once: projects analysed side by side ask at the same time, and
+    /// wait for the one read (no other work waits behind it).
+    fn file(&self, path: PathBuf) -> Arc<PinFile> {
+        let file = lock(&self.files).entry(path.clone()).or_default().clone();
+        file.text
+            .get_or_init(|| std::fs::read_to_string(&path).ok());
+        file
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The version of a library whose package `package` the project holds itself (the library's own
@@ -322,11 +414,15 @@ fn version_assignment(text: &str) -> Option<Version> {
 /// what the repository pins. A directory whose files name `dist` without pinning it ends the
 /// search: its project chose not to pin, whatever a directory above says.
 pub fn detect(root: &Path, dist: &str) -> Option<(Version, String)> {
+    detect_with(&Pins::default(), root, dist)
+}
+
+fn detect_with(pins: &Pins, root: &Path, dist: &str) -> Option<(Version, String)> {
     let dist = normalise(dist);
     let mut dir = root.to_path_buf();
     let mut up = String::new();
     loop {
-        let (pinned, named, top) = detect_in(&dir, &dist);
+        let (pinned, named, top) = detect_in(pins, &dir, &dist);
         if let Some((v, file)) = pinned {
             return Some((v, format!("{up}{file}")));
         }
@@ -344,32 +440,31 @@ pub fn detect(root: &Path, dist: &str) -> Option<(Version, String)> {
 /// What the pin files of `dir` say about `dist`: the pin and its file, whether a file names
 /// `dist` at all, and whether `dir` is a repository top. One listing of `dir`; only the files
 /// that exist are read.
-fn detect_in(dir: &Path, dist: &str) -> (Option<(Version, String)>, bool, bool) {
-    let names: Vec<String> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str().map(str::to_string))
-        .collect();
+fn detect_in(pins: &Pins, dir: &Path, dist: &str) -> (Option<(Version, String)>, bool, bool) {
+    let names = pins.names(dir);
     let has = |name: &str| names.iter().any(|n| n == name);
     let top = has("pyproject.toml") || has("setup.py") || has("setup.cfg") || has(".git");
-    let read = |name: &str| {
-        has(name.split('/').next().unwrap_or(name))
-            .then(|| std::fs::read_to_string(dir.join(name)).ok())
-            .flatten()
-    };
+    let file =
+        |name: &str| has(name.split('/').next().unwrap_or(name)).then(|| pins.file(dir.join(name)));
     let mut named = false;
     for lock in ["uv.lock", "poetry.lock"] {
-        if let Some(v) = read(lock).and_then(|t| from_lock(&t, dist)) {
+        if let Some(f) = file(lock)
+            && let Some(text) = f.text()
+            && let Some(v) =
+                from_lock_packages(text, f.packages.get_or_init(|| lock_packages(text)), dist)
+        {
             return (Some((v, lock.to_string())), true, top);
         }
     }
-    if let Some(v) = read("Pipfile.lock").and_then(|t| from_pipfile_lock(&t, dist)) {
+    if let Some(f) = file("Pipfile.lock")
+        && let Some(v) = f.text().and_then(|t| from_pipfile_lock(t, dist))
+    {
         return (Some((v, "Pipfile.lock".to_string())), true, top);
     }
     // pyproject.toml is parsed (once) only when it spells the name at all.
-    if let Some(text) = read("pyproject.toml").filter(|t| mentions(t.as_bytes(), dist))
-        && let Ok(doc) = crate::pyproject::parse(&dir.join("pyproject.toml"), &text).as_ref()
+    if let Some(f) = file("pyproject.toml")
+        && let Some(text) = f.text().filter(|t| mentions(t.as_bytes(), dist))
+        && let Ok(doc) = crate::pyproject::parse(&dir.join("pyproject.toml"), text).as_ref()
     {
         if let Some(v) = from_pyproject(doc, dist) {
             return (Some((v, "pyproject.toml".to_string())), true, top);
@@ -394,13 +489,16 @@ fn detect_in(dir: &Path, dist: &str) -> (Option<(Version, String)>, bool, bool) 
         reqs.extend(nested);
     }
     for name in reqs {
-        let Some(text) = read(&name) else {
+        let Some(f) = file(&name) else {
             continue;
         };
-        if let Some(v) = from_requirements(&text, dist) {
+        let Some(text) = f.text() else {
+            continue;
+        };
+        if let Some(v) = from_requirements(text, dist) {
             return (Some((v, name)), true, top);
         }
-        named |= lines_naming(&text, dist).any(|l| names_requirement(l, dist));
+        named |= lines_naming(text, dist).any(|l| names_requirement(l, dist));
     }
     (None, named, top)
 }
@@ -708,6 +806,36 @@ content-hash = "abc"
     }
 
     const DOT: &str = "django-oauth-toolkit";
+
+    /// A run's pins read each file once for every library and project asked about: the answers
+    /// are those of a fresh search, from the file as it was when first read.
+    #[test]
+    fn a_runs_pins_read_each_file_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("repo");
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        write(&repo, "uv.lock", UV_LOCK);
+        write(&repo, "example/manage.py", "");
+        let pins = Pins::default();
+        let dot = Some((Version(3, 4, 1), "uv.lock".to_string()));
+        assert_eq!(pins.detect(&repo, DOT), dot);
+        assert_eq!(pins.detect(&repo, DOT), detect(&repo, DOT));
+        assert_eq!(pins.detect(&repo, "Django"), detect(&repo, "Django"));
+        assert_eq!(pins.detect(&repo, "no-such-package"), None);
+        let nested = Some((Version(3, 4, 1), "../uv.lock".to_string()));
+        assert_eq!(pins.detect(&repo.join("example"), DOT), nested);
+        // Rewritten during the run: the run keeps what it read; a new search reads it again.
+        write(
+            &repo,
+            "uv.lock",
+            "[[package]]\nname = \"django-oauth-toolkit\"\nversion = \"2.0.0\"\n",
+        );
+        assert_eq!(pins.detect(&repo.join("example"), DOT), nested);
+        assert_eq!(
+            detect(&repo.join("example"), DOT),
+            Some((Version(2, 0, 0), "../uv.lock".to_string()))
+        );
+    }
 
     #[test]
     fn a_nested_root_inherits_the_pins_of_its_repository() {

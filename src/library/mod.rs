@@ -266,7 +266,7 @@ impl Env<'_> {
             || consumer
                 .distribution
                 .as_ref()
-                .is_some_and(|d| crate::versions::detect(&self.project.root, d).is_some())
+                .is_some_and(|d| crate::versions::pinned(self.project, d).is_some())
     }
 
     /// The project models playing `role`.

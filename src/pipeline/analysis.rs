@@ -34,7 +34,8 @@ pub(crate) fn analyze_project<T>(
     let mut extra_roots: Vec<PathBuf> = options.src.iter().map(|p| absolute(p)).collect();
     extra_roots.extend(group.package_roots.iter().cloned());
     let files = &group.files;
-    let project = Project::new(root.to_path_buf(), extra_roots, Some(group.listing.clone()));
+    let project = Project::new(root.to_path_buf(), extra_roots, Some(group.listing.clone()))
+        .sharing_pins(group.pins.clone());
     let stdin = options
         .stdin
         .as_ref()

@@ -180,10 +180,12 @@ pub(crate) fn group_files_in_chunks<'a>(
     }
     // Stable, so a project's files stay sorted.
     runs.sort_by(|a, b| discover::bytes(&a.root).cmp(discover::bytes(&b.root)));
+    let pins = Arc::new(crate::versions::Pins::default());
     runs.chunk_by(|a, b| discover::bytes(&a.root) == discover::bytes(&b.root))
         .map(|same| {
             let mut group = Group {
                 listing: listing.clone(),
+                pins: pins.clone(),
                 ..Group::default()
             };
             for run in same {
@@ -248,6 +250,8 @@ pub(crate) struct Group<'a> {
     pub(crate) files: Vec<&'a Path>,
     pub(crate) package_roots: BTreeSet<PathBuf>,
     pub(crate) listing: Arc<discover::Listing>,
+    /// The run's pin files, read once for all its projects.
+    pub(crate) pins: Arc<crate::versions::Pins>,
 }
 
 #[cfg(test)]
