@@ -291,8 +291,11 @@ pub(crate) fn analyze_project<T>(
             Err(reason) => io_diags.push(project::io_error(&path, &reason)),
         }
     }
+    // The seeds every file still unread was searched for: a later round searches it for the
+    // new ones only (the answer for a seed and a text does not change).
+    let mut searched = 0;
     loop {
-        let finders: Vec<memchr::memmem::Finder> = seeds
+        let finders: Vec<memchr::memmem::Finder> = seeds[searched..]
             .iter()
             .map(|s| memchr::memmem::Finder::new(s.as_bytes()))
             .collect();
@@ -302,14 +305,15 @@ pub(crate) fn analyze_project<T>(
             explicit.contains(path)
                 || finders
                     .iter()
-                    .zip(&seeds)
-                    .enumerate()
-                    .any(|(i, (f, seed))| {
+                    .zip(&seeds[searched..])
+                    .zip(searched..)
+                    .any(|((f, seed), i)| {
                         f.find(text.as_bytes()).is_some()
                             && (i < prefilter::seeds().len()
                                 || prefilter::may_subclass(text.as_bytes(), seed.as_bytes()))
                     })
         });
+        searched = seeds.len();
         unread = rest;
         if hits.is_empty() {
             break;
