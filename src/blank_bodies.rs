@@ -19,10 +19,19 @@
 
 /// The source with every block-bodied function's body blanked, or `None` when there is none to
 /// blank or the scan cannot be sure of the file's structure.
+#[cfg(test)]
 pub fn blank_function_bodies(source: &str) -> Option<String> {
-    let bodies = function_bodies(source.as_bytes())?;
+    blank_with_depth(source)?.0
+}
+
+/// [`blank_function_bodies`]' text (`None`: no body to blank), and the deepest bracket nesting
+/// of the source (brackets inside f-string replacement fields included), which bounds the
+/// blanked text's; `None` when the scan cannot be sure of the file's structure. The parse of the
+/// blanked text needs no other look at its nesting (`syntax::excessive_nesting`).
+pub fn blank_with_depth(source: &str) -> Option<(Option<String>, u32)> {
+    let (bodies, deepest) = function_bodies(source.as_bytes())?;
     if bodies.is_empty() {
-        return None;
+        return Some((None, deepest));
     }
     let mut out = source.as_bytes().to_vec();
     for (start, end) in bodies {
@@ -47,7 +56,7 @@ pub fn blank_function_bodies(source: &str) -> Option<String> {
     }
     // Only ASCII bytes were written, each over an ASCII byte or over a whole character; the
     // comment keeps every other byte.
-    String::from_utf8(out).ok()
+    Some((Some(String::from_utf8(out).ok()?), deepest))
 }
 
 /// What the scan is inside of.
@@ -71,9 +80,10 @@ struct Line {
     opens_body: bool,
 }
 
-/// The `[start, end)` ranges of block-bodied function bodies, outermost only, in order.
-fn function_bodies(bytes: &[u8]) -> Option<Vec<(usize, usize)>> {
-    let (lines, inside_brackets) = logical_lines(bytes)?;
+/// The `[start, end)` ranges of block-bodied function bodies, outermost only, in order, and the
+/// deepest bracket nesting (see [`logical_lines`]).
+fn function_bodies(bytes: &[u8]) -> Option<(Vec<(usize, usize)>, u32)> {
+    let (lines, inside_brackets, deepest) = logical_lines(bytes)?;
     let mut bodies = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -113,7 +123,7 @@ fn function_bodies(bytes: &[u8]) -> Option<Vec<(usize, usize)>> {
         }
         i = j;
     }
-    Some(bodies)
+    Some((bodies, deepest))
 }
 
 /// The offset where the physical line holding `at` starts.
@@ -132,18 +142,21 @@ fn trim_end(bytes: &[u8], start: usize, mut end: usize) -> usize {
     end
 }
 
-/// The logical lines, and the lines inside brackets as (offset, indentation).
-type Lines = (Vec<Line>, Vec<(usize, usize)>);
+/// The logical lines, the lines inside brackets as (offset, indentation), and the deepest
+/// bracket nesting.
+type Lines = (Vec<Line>, Vec<(usize, usize)>, u32);
 
 /// Every logical line that holds a statement (not blank, not only a comment), with its
-/// indentation, and every line that continues a statement inside brackets, as (offset of its
-/// first byte that is not a space, its indentation); `None` when the scan cannot be sure of the
-/// structure.
+/// indentation, every line that continues a statement inside brackets, as (offset of its first
+/// byte that is not a space, its indentation), and the deepest bracket nesting (code brackets,
+/// and inside an f-string's replacement fields the field and its brackets, over the code's);
+/// `None` when the scan cannot be sure of the structure.
 fn logical_lines(bytes: &[u8]) -> Option<Lines> {
     let mut lines: Vec<Line> = Vec::new();
     let mut inside_brackets: Vec<(usize, usize)> = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut depth = 0u32;
+    let mut deepest = 0u32;
     let mut i = 0;
     let n = bytes.len();
     // Whether the next byte begins a logical line (after a newline outside brackets and
@@ -241,6 +254,7 @@ fn logical_lines(bytes: &[u8]) -> Option<Lines> {
                             continue;
                         }
                         stack.push(Frame::Field { depth: 0 });
+                        deepest = deepest.max(nesting(depth, &stack));
                     }
                     _ => {}
                 }
@@ -249,7 +263,10 @@ fn logical_lines(bytes: &[u8]) -> Option<Lines> {
             }
             Some(Frame::Spec) => {
                 match b {
-                    b'{' => stack.push(Frame::Field { depth: 0 }),
+                    b'{' => {
+                        stack.push(Frame::Field { depth: 0 });
+                        deepest = deepest.max(nesting(depth, &stack));
+                    }
                     b'}' => {
                         // The end of the spec and of its field.
                         stack.pop();
@@ -269,7 +286,10 @@ fn logical_lines(bytes: &[u8]) -> Option<Lines> {
             }
             Some(Frame::Field { depth: d }) => {
                 match b {
-                    b'(' | b'[' | b'{' => set_depth(&mut stack, d + 1),
+                    b'(' | b'[' | b'{' => {
+                        set_depth(&mut stack, d + 1);
+                        deepest = deepest.max(nesting(depth, &stack));
+                    }
                     b')' | b']' => set_depth(&mut stack, d.saturating_sub(1)),
                     b'}' if d == 0 => {
                         stack.pop();
@@ -319,7 +339,10 @@ fn logical_lines(bytes: &[u8]) -> Option<Lines> {
                 }
                 continue;
             }
-            b'(' | b'[' | b'{' if !in_field => depth += 1,
+            b'(' | b'[' | b'{' if !in_field => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
             b')' | b']' | b'}' if !in_field => depth = depth.saturating_sub(1),
             b'\n' | b'\r' if !in_field => {
                 i += 1;
@@ -353,7 +376,20 @@ fn logical_lines(bytes: &[u8]) -> Option<Lines> {
     if !stack.is_empty() || depth != 0 {
         return None;
     }
-    Some((lines, inside_brackets))
+    Some((lines, inside_brackets, deepest))
+}
+
+/// The bracket nesting inside the replacement fields on `stack`, over the code's `depth`: each
+/// field's `{` and the brackets open in it.
+fn nesting(depth: u32, stack: &[Frame]) -> u32 {
+    let fields: u32 = stack
+        .iter()
+        .map(|f| match f {
+            Frame::Field { depth } => depth + 1,
+            _ => 0,
+        })
+        .sum();
+    depth + fields
 }
 
 /// The bytes code outside a `def` header is scanned for.
@@ -539,5 +575,22 @@ mod tests {
         let out = blank_function_bodies(src).expect("blanked");
         assert_eq!(out, "def f():\n    0#  = 1     return ℓ\nx = 1\n");
         assert_eq!(out.len(), src.len());
+    }
+
+    /// The scan measures the deepest bracket nesting, a function's body included, and an
+    /// f-string's replacement fields counted over the code around them.
+    #[test]
+    fn the_scan_measures_the_deepest_nesting() {
+        let depth = |src: &str| blank_with_depth(src).map(|(_, d)| d);
+        assert_eq!(depth("x = 1\n"), Some(0));
+        assert_eq!(depth("x = [[(1, {2: 3})]]\n"), Some(4));
+        assert_eq!(depth("def f():\n    return (((1)))\nx = [1]\n"), Some(3));
+        // The field's `{` then `[` then `(`, inside one bracket of code.
+        assert_eq!(depth("x = (f\"{a[(1)]}\")\n"), Some(4));
+        // A nested field of a format spec, and brackets in strings and comments, which do not count.
+        assert_eq!(depth("x = f\"{a:{w}}\"  # ((((\ny = '(('\n"), Some(2));
+        assert_eq!(depth("x = (1,\n"), None);
+        let deep = format!("x = {}1{}\n", "[".repeat(300), "]".repeat(300));
+        assert_eq!(depth(&deep), Some(300));
     }
 }

@@ -218,11 +218,21 @@ pub fn parse(source: &str) -> Module {
 /// The one difference from [`parse`] with the bodies emptied: the span of a function (and of a
 /// class ending with one) ends where its blanked body does, at its first statement.
 pub fn parse_outline(source: &str) -> Module {
-    if let Some(blanked) = crate::blank_bodies::blank_function_bodies(source) {
-        let outline = parse_with(&blanked, Bodies::Outline);
-        if outline.errors.is_empty() {
-            return outline;
+    let scanned = crate::blank_bodies::blank_with_depth(source);
+    // The scan measured the nesting: the blanked text (brackets only removed) needs no look of
+    // its own, nor the real one when nothing was blanked.
+    let shallow = scanned
+        .as_ref()
+        .is_some_and(|&(_, deepest)| deepest as usize <= MAX_BRACKET_DEPTH);
+    match scanned {
+        Some((Some(blanked), _)) => {
+            let outline = parse_checked(&blanked, Bodies::Outline, !shallow);
+            if outline.errors.is_empty() {
+                return outline;
+            }
         }
+        Some((None, _)) => return parse_checked(source, Bodies::Outline, !shallow),
+        None => {}
     }
     parse_with(source, Bodies::Outline)
 }
@@ -236,7 +246,12 @@ enum Bodies {
 }
 
 fn parse_with(source: &str, bodies: Bodies) -> Module {
-    if let Some(offset) = excessive_nesting(source) {
+    parse_checked(source, bodies, true)
+}
+
+/// [`parse_with`], looking at the nesting first only when `check_nesting`.
+fn parse_checked(source: &str, bodies: Bodies, check_nesting: bool) -> Module {
+    if let Some(offset) = check_nesting.then(|| excessive_nesting(source)).flatten() {
         return Module {
             body: Vec::new(),
             errors: vec![SyntaxError {

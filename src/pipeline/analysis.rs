@@ -301,18 +301,17 @@ pub(crate) fn analyze_project<T>(
             .collect();
         // The library's own names count anywhere; a class derived from it only where a class
         // statement (or an alias) could derive from it again (see `prefilter::may_subclass`).
-        let (hits, rest): (Vec<_>, Vec<_>) = unread.into_iter().partition(|(path, text)| {
-            explicit.contains(path)
-                || finders
-                    .iter()
-                    .zip(&seeds[searched..])
-                    .zip(searched..)
-                    .any(|((f, seed), i)| {
-                        f.find(text.as_bytes()).is_some()
-                            && (i < prefilter::seeds().len()
-                                || prefilter::may_subclass(text.as_bytes(), seed.as_bytes()))
-                    })
-        });
+        let (hits, rest): (Vec<_>, Vec<_>) =
+            unread.into_iter().partition(|(path, text)| {
+                explicit.contains(path)
+                    || finders.iter().zip(&seeds[searched..]).zip(searched..).any(
+                        |((f, seed), i)| {
+                            f.find(text.as_bytes()).is_some()
+                                && (i < prefilter::seeds().len()
+                                    || prefilter::may_subclass(text.as_bytes(), seed.as_bytes()))
+                        },
+                    )
+            });
         searched = seeds.len();
         unread = rest;
         if hits.is_empty() {
