@@ -212,36 +212,12 @@ impl Env<'_> {
         if names.is_empty() {
             return false;
         }
-        // Names that share a prefix (django-oscar's 41 all start with `Abstract`): every
-        // occurrence of a name starts with one of the prefix, so a search for the prefix and a
-        // look at the names where it occurs answers without building an automaton.
-        let prefix = common_prefix(&names);
-        if prefix.len() >= 4 {
-            let finder = memchr::memmem::Finder::new(prefix);
-            return self.modules.iter().any(|m| {
-                let text = m.file.text.as_bytes();
-                finder
-                    .find_iter(text)
-                    .any(|at| names.iter().any(|n| text[at..].starts_with(n.as_bytes())))
-            });
-        }
-        // An NFA: built in microseconds, where the default (a DFA for so few names) took a
-        // tenth of a millisecond per library, longer than the searches it speeds up.
-        let automaton = aho_corasick::AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
-            .build(&names);
-        match automaton {
-            Ok(names) => self
-                .modules
-                .iter()
-                .any(|m| names.is_match(m.file.text.as_bytes())),
-            // Built from a few dozen short names, it cannot fail; a search per name if it did.
-            Err(_) => self.modules.iter().any(|m| {
-                names
-                    .iter()
-                    .any(|n| memchr::memmem::find(m.file.text.as_bytes(), n.as_bytes()).is_some())
-            }),
-        }
+        let texts: Vec<&[u8]> = self
+            .modules
+            .iter()
+            .map(|m| m.file.text.as_bytes())
+            .collect();
+        any_name_in(&texts, &names)
     }
 
     /// The library version the project runs (its pin, else the newest release read). Read
@@ -715,6 +691,46 @@ fn rel_kind(kind: &str) -> Option<RelKind> {
 /// Whether an item applies to the version the project runs.
 pub fn applies(version: Version, since: Option<Version>, until: Option<Version>) -> bool {
     in_range(version, since, until)
+}
+
+/// Whether one of `texts` holds one of `names` (sorted, not empty), whatever the number of
+/// names and the length of the texts.
+fn any_name_in(texts: &[&[u8]], names: &[&str]) -> bool {
+    // Names that share a prefix (django-oscar's 41 all start with `Abstract`): every
+    // occurrence of a name starts with one of the prefix, so a search for the prefix and a
+    // look at the names where it occurs answers without building an automaton.
+    let prefix = common_prefix(names);
+    if prefix.len() >= 4 {
+        let finder = memchr::memmem::Finder::new(prefix);
+        return texts.iter().any(|text| {
+            finder
+                .find_iter(text)
+                .any(|at| names.iter().any(|n| text[at..].starts_with(n.as_bytes())))
+        });
+    }
+    let search_each = || {
+        texts.iter().any(|text| {
+            names
+                .iter()
+                .any(|n| memchr::memmem::find(text, n.as_bytes()).is_some())
+        })
+    };
+    // Little text: a search per name, where building an automaton (40 µs for django-taggit's
+    // names) took longer than the searches.
+    let length: usize = texts.iter().map(|t| t.len()).sum();
+    if names.len() * length <= 1 << 20 {
+        return search_each();
+    }
+    // An NFA: built in microseconds, where the default (a DFA for so few names) took a tenth
+    // of a millisecond per library, longer than the searches it speeds up.
+    let automaton = aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+        .build(names);
+    match automaton {
+        Ok(names) => texts.iter().any(|text| names.is_match(text)),
+        // Built from a few dozen short names, it cannot fail; a search per name if it did.
+        Err(_) => search_each(),
+    }
 }
 
 /// The longest prefix all of `names` share (bytes).

@@ -285,3 +285,26 @@ fn every_head_matches_its_contract() {
     }
     assert_eq!(entries().len(), 5);
 }
+
+/// `any_name_in` answers the same by each of its searches: a shared prefix, a search per name
+/// (little text), an automaton (much text).
+#[test]
+fn names_are_found_in_little_and_much_text() {
+    let names = ["Grant", "TaggableManager", "TaggedItemBase"];
+    let hit = b"class T(TaggedItemBase):\n    pass\n".as_slice();
+    let miss = b"class T(TaggedItem):\n    pass\n".as_slice();
+    assert!(super::any_name_in(&[miss, hit], &names));
+    assert!(!super::any_name_in(&[miss, miss], &names));
+    let filler = vec![b'x'; 1 << 20];
+    assert!(super::any_name_in(&[&filler, hit], &names));
+    assert!(!super::any_name_in(&[&filler, miss], &names));
+    let prefixed = ["AbstractLine", "AbstractOrder"];
+    assert!(super::any_name_in(
+        &[b"x(AbstractOrder)".as_slice()],
+        &prefixed
+    ));
+    assert!(!super::any_name_in(
+        &[b"x(AbstractOrd)".as_slice()],
+        &prefixed
+    ));
+}
