@@ -7,6 +7,7 @@
 // Maps keyed by module names and paths, looked up thousands of times a run: a fast hash
 // (no attacker chooses the keys).
 use rustc_hash::FxHashMap as HashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -98,9 +99,11 @@ pub fn package_root(file: &Path) -> PathBuf {
 /// per file saves tens of thousands of `stat` calls.
 #[derive(Default)]
 pub struct RootCache {
-    manage: HashMap<PathBuf, Option<PathBuf>>,
-    package: HashMap<PathBuf, PathBuf>,
-    top: HashMap<PathBuf, bool>,
+    // Keyed by the directory's bytes: `Path`'s hash reads it component by component, ten times
+    // the cost, and a directory spelled two ways is only answered twice.
+    manage: HashMap<OsString, Option<PathBuf>>,
+    package: HashMap<OsString, PathBuf>,
+    top: HashMap<OsString, bool>,
     listing: Option<Arc<Listing>>,
 }
 
@@ -142,7 +145,7 @@ impl RootCache {
 
     /// The nearest directory at or above `dir` holding a `manage.py`.
     pub fn manage_root(&mut self, dir: &Path) -> Option<PathBuf> {
-        if let Some(known) = self.manage.get(dir) {
+        if let Some(known) = self.manage.get(dir.as_os_str()) {
             return known.clone();
         }
         let found = if file_exists(self.listing.as_deref(), &dir.join("manage.py")) {
@@ -152,13 +155,13 @@ impl RootCache {
                 .filter(|p| !p.as_os_str().is_empty())
                 .and_then(|p| self.manage_root(p))
         };
-        self.manage.insert(dir.to_path_buf(), found.clone());
+        self.manage.insert(dir.as_os_str().to_owned(), found.clone());
         found
     }
 
     /// The directory above the top-level package containing `dir` (see [`package_root`]).
     pub fn package_root(&mut self, dir: &Path) -> PathBuf {
-        if let Some(known) = self.package.get(dir) {
+        if let Some(known) = self.package.get(dir.as_os_str()) {
             return known.clone();
         }
         let root = match dir.parent() {
@@ -170,17 +173,17 @@ impl RootCache {
             }
             _ => dir.to_path_buf(),
         };
-        self.package.insert(dir.to_path_buf(), root.clone());
+        self.package.insert(dir.as_os_str().to_owned(), root.clone());
         root
     }
 
     /// Whether `dir` is the top of a repository (see [`is_repository_top`]), memoised.
     fn is_top(&mut self, dir: &Path) -> bool {
-        if let Some(&known) = self.top.get(dir) {
+        if let Some(&known) = self.top.get(dir.as_os_str()) {
             return known;
         }
         let found = is_repository_top(self.listing.as_deref(), dir);
-        self.top.insert(dir.to_path_buf(), found);
+        self.top.insert(dir.as_os_str().to_owned(), found);
         found
     }
 
