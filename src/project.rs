@@ -155,7 +155,8 @@ impl RootCache {
                 .filter(|p| !p.as_os_str().is_empty())
                 .and_then(|p| self.manage_root(p))
         };
-        self.manage.insert(dir.as_os_str().to_owned(), found.clone());
+        self.manage
+            .insert(dir.as_os_str().to_owned(), found.clone());
         found
     }
 
@@ -173,7 +174,8 @@ impl RootCache {
             }
             _ => dir.to_path_buf(),
         };
-        self.package.insert(dir.as_os_str().to_owned(), root.clone());
+        self.package
+            .insert(dir.as_os_str().to_owned(), root.clone());
         root
     }
 
