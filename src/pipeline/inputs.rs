@@ -57,7 +57,10 @@ pub fn start_walk(inputs: &[PathBuf], exclude: &[String]) {
     });
     *lock(&EARLY_WALK) = Some(walk.clone());
     pool.spawn(move || {
-        let found = discover::discover(&walk.inputs, &excludes);
+        // A panic is handed to the check, which resumes it (as if it had walked itself).
+        let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            discover::discover(&walk.inputs, &excludes)
+        }));
         *lock(&walk.found) = Some(found);
         walk.ready.notify_all();
     });
@@ -67,7 +70,7 @@ pub fn start_walk(inputs: &[PathBuf], exclude: &[String]) {
 struct EarlyWalk {
     inputs: Vec<PathBuf>,
     exclude: Vec<String>,
-    found: Mutex<Option<discover::Discovered>>,
+    found: Mutex<Option<std::thread::Result<discover::Discovered>>>,
     ready: Condvar,
 }
 
@@ -96,8 +99,10 @@ pub(crate) fn take_early_walk(
     }
     let mut found = lock(&walk.found);
     loop {
-        if let Some(found) = found.take() {
-            return Some(found);
+        match found.take() {
+            Some(Ok(found)) => return Some(found),
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => {}
         }
         found = walk
             .ready
