@@ -447,13 +447,13 @@ fn detect_in(pins: &Pins, dir: &Path, dist: &str) -> (Option<(Version, String)>,
     let file =
         |name: &str| has(name.split('/').next().unwrap_or(name)).then(|| pins.file(dir.join(name)));
     let mut named = false;
-    for lock in ["uv.lock", "poetry.lock"] {
-        if let Some(f) = file(lock)
+    for lock_file in ["uv.lock", "poetry.lock"] {
+        if let Some(f) = file(lock_file)
             && let Some(text) = f.text()
             && let Some(v) =
                 from_lock_packages(text, f.packages.get_or_init(|| lock_packages(text)), dist)
         {
-            return (Some((v, lock.to_string())), true, top);
+            return (Some((v, lock_file.to_string())), true, top);
         }
     }
     if let Some(f) = file("Pipfile.lock")
