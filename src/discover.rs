@@ -217,9 +217,11 @@ const SPLIT_LEVELS: usize = 3;
 fn walk_tree(dir: &Path, split: usize, excludes: &Excludes, linked: bool) -> Discovered {
     use rayon::prelude::*;
     if split == 0 {
-        return walk(dir, usize::MAX, excludes, linked).1;
+        return list_tree(dir, excludes, linked)
+            .unwrap_or_else(|| walk(dir, usize::MAX, excludes, linked).1);
     }
-    let (subdirs, mut out) = walk(dir, 1, excludes, linked);
+    let (subdirs, mut out) =
+        list_level(dir, excludes, linked).unwrap_or_else(|| walk(dir, 1, excludes, linked));
     let parts: Vec<Discovered> = subdirs
         .par_iter()
         .map(|(d, linked)| walk_tree(d, split - 1, excludes, *linked))
@@ -228,6 +230,52 @@ fn walk_tree(dir: &Path, split: usize, excludes: &Excludes, linked: bool) -> Dis
         out.merge(part);
     }
     out
+}
+
+/// [`walk`] of `dir` one level deep, read from a plain listing when it holds no symbolic link
+/// and every entry reads (else `None`, and [`walk`] reads it). A walk that follows links first
+/// resolves its root and every ancestor of it (walkdir looks for a link back to one), a
+/// `readlink` per component: on a split walk, most of its system calls.
+fn list_level(
+    dir: &Path,
+    excludes: &Excludes,
+    linked: bool,
+) -> Option<(Vec<(PathBuf, bool)>, Discovered)> {
+    let mut out = Discovered::default();
+    let mut deeper = Vec::new();
+    for entry in std::fs::read_dir(dir).ok()? {
+        let entry = entry.ok()?;
+        let kind = entry.file_type().ok()?;
+        if kind.is_symlink() {
+            return None;
+        }
+        let path = entry.path();
+        let default_excluded =
+            kind.is_dir() && is_default_excluded(entry.file_name().as_encoded_bytes());
+        if default_excluded || (!excludes.is_empty() && excludes.matches(&path)) {
+            continue;
+        }
+        if kind.is_dir() {
+            deeper.push((path, linked));
+        } else if kind.is_file() && is_python(&path) {
+            if linked {
+                out.linked.push(path);
+            } else {
+                out.files.push(path);
+            }
+        }
+    }
+    Some((deeper, out))
+}
+
+/// [`walk`] of the whole tree under `dir`, from plain listings (see [`list_level`]); `None` if
+/// one of them cannot be read so.
+fn list_tree(dir: &Path, excludes: &Excludes, linked: bool) -> Option<Discovered> {
+    let (subdirs, mut out) = list_level(dir, excludes, linked)?;
+    for (sub, linked) in subdirs {
+        out.merge(list_tree(&sub, excludes, linked)?);
+    }
+    Some(out)
 }
 
 impl Discovered {
@@ -482,6 +530,33 @@ pub(crate) mod tests {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(&p, "").unwrap();
         }
+    }
+
+    /// A level holding a symbolic link is left to walkdir (which follows it and looks for
+    /// loops); a plain one is read from its listing, default exclusions and globs applied.
+    #[cfg(unix)]
+    #[test]
+    fn a_plain_listing_reads_levels_without_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        touch_all(
+            &root,
+            &["a.py", "b.txt", "pkg/c.py", "__pycache__/d.py", "skip/e.py"],
+        );
+        let excludes = Excludes::new(&["skip".to_string()]).unwrap();
+        let (deeper, found) = list_level(&root, &excludes, false).expect("plain");
+        assert_eq!(found.files, [root.join("a.py")]);
+        assert_eq!(deeper, [(root.join("pkg"), false)]);
+        let tree = list_tree(&root, &excludes, true).expect("plain");
+        let mut linked = tree.linked.clone();
+        linked.sort();
+        assert_eq!(linked, [root.join("a.py"), root.join("pkg/c.py")]);
+        std::os::unix::fs::symlink(root.join("pkg"), root.join("link")).unwrap();
+        assert!(list_level(&root, &excludes, false).is_none());
+        assert!(list_tree(&root, &excludes, false).is_none());
+        // The walk as a whole still reads the link's files, under the link.
+        let found = discover(std::slice::from_ref(&root), &excludes);
+        assert_eq!(found.files, [root.join("a.py"), root.join("pkg/c.py")]);
     }
 
     #[test]
