@@ -29,11 +29,7 @@ pub struct CheckResult {
 /// Checks `inputs`; `Err` only when the run cannot proceed (bad arguments).
 pub fn check_paths(inputs: &[PathBuf], options: &Options) -> Result<CheckResult, String> {
     // Taken here, outside the pool (see `take_early_walk`).
-    let walked = options
-        .stdin
-        .is_none()
-        .then(|| take_early_walk(inputs, &options.exclude))
-        .flatten();
+    let walked = take_early_walk(inputs, options);
     in_pool(|| check_paths_in_pool(inputs, options, walked))
 }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::config::Options;
 use crate::models::{self, Analysis};
 use crate::pipeline::analysis::analyze_project;
-use crate::pipeline::inputs::{absolute, find_inputs, group_files};
+use crate::pipeline::inputs::{absolute, find_inputs, group_files, take_early_walk};
 use crate::pipeline::settings::explicit_settings_exist;
 use crate::{discover, rules};
 
@@ -14,7 +14,8 @@ use crate::{discover, rules};
 pub fn describe(inputs: &[PathBuf], options: &Options) -> Result<String, String> {
     let inputs: Vec<PathBuf> = inputs.iter().map(|p| absolute(p)).collect();
     let excludes = discover::Excludes::new(&options.exclude).unwrap_or_default();
-    let (listing, _) = find_inputs(&inputs, &excludes, options, None);
+    let walked = take_early_walk(&inputs, options);
+    let (listing, _) = find_inputs(&inputs, &excludes, options, walked);
     let explicit = BTreeSet::new();
     let mut out = String::new();
     let groups = group_files(&inputs, &listing);

@@ -76,17 +76,19 @@ struct EarlyWalk {
 
 static EARLY_WALK: Mutex<Option<Arc<EarlyWalk>>> = Mutex::new(None);
 
-/// What the walk [`start_walk`] began found, if it was of these `inputs` with these exclusions
-/// (it is taken once), waiting for it to end. Only outside the pool: a worker waiting there
-/// could hold, lower on its own stack, a part of the walk it took up while waiting for
-/// something else, and the walk would never end.
+/// What the walk [`start_walk`] began found, if it was of these `inputs` with the exclusions
+/// of `options` (it is taken once; never for a `--stdin-filename` run, which walks nothing),
+/// waiting for it to end. Only outside the pool: a worker waiting there could hold, lower on
+/// its own stack, a part of the walk it took up while waiting for something else, and the walk
+/// would never end.
 pub(crate) fn take_early_walk(
     inputs: &[PathBuf],
-    exclude: &[String],
+    options: &Options,
 ) -> Option<discover::Discovered> {
-    if rayon::current_thread_index().is_some() {
+    if options.stdin.is_some() || rayon::current_thread_index().is_some() {
         return None;
     }
+    let exclude = &options.exclude;
     let walk = lock(&EARLY_WALK).take()?;
     let same_inputs = walk.inputs.len() == inputs.len()
         && walk
@@ -94,7 +96,7 @@ pub(crate) fn take_early_walk(
             .iter()
             .zip(inputs)
             .all(|(a, b)| *a == absolute(b));
-    if !same_inputs || walk.exclude != exclude {
+    if !same_inputs || walk.exclude != *exclude {
         return None;
     }
     let mut found = lock(&walk.found);
