@@ -274,6 +274,16 @@ mod tests {
         (inputs, listing)
     }
 
+    /// A panic on a worker reaches the caller by unwinding (rayon resumes it there), which is
+    /// how a bug ends a run with exit 101 rather than an abort. On Linux the unwinder is linked
+    /// into the binaries from `libgcc_eh.a` (see build.rs); this runs it across threads.
+    #[test]
+    fn a_panic_on_a_worker_unwinds_to_the_caller() {
+        let caught = std::panic::catch_unwind(|| in_pool(|| -> u8 { panic!("worker panic") }));
+        let payload = caught.expect_err("the panic reaches the caller");
+        assert_eq!(payload.downcast_ref::<&str>(), Some(&"worker panic"));
+    }
+
     #[test]
     fn files_are_grouped_by_project_however_the_work_is_split() {
         let dir = tempfile::tempdir().unwrap();
