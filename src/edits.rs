@@ -199,7 +199,7 @@ mod tests {
     fn call_of(text: &str) -> Expr {
         let m = parse(text);
         match &m.body[0] {
-            Stmt::Assign { value: Some(v), .. } => v.clone(),
+            Stmt::Assign { value: Some(v), .. } => (**v).clone(),
             _ => panic!("no assignment"),
         }
     }

@@ -3,6 +3,7 @@
 //! No cross-module lookups happen here; `resolve` joins modules together.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::syntax::{self, ClassDef, Expr, ExprKind, Span, Stmt};
 
@@ -20,7 +21,7 @@ pub enum Binding {
     Import(ImportTarget, Span),
     Class(usize),
     /// A top-level assignment: the value expression (when there is one) and the statement span.
-    Value(Option<Expr>, Span),
+    Value(Option<Arc<Expr>>, Span),
     Function(Span),
 }
 
@@ -28,8 +29,8 @@ pub enum Binding {
 pub enum MemberKind {
     /// `name = value` or `name: T = value`.
     Value {
-        value: Expr,
-        annotation: Option<Expr>,
+        value: Arc<Expr>,
+        annotation: Option<Arc<Expr>>,
     },
     Function {
         is_property: bool,
@@ -51,7 +52,7 @@ pub struct MetaInfo {
     /// Where a base list would go: right after `Meta` (no parentheses) or the `(...)` span.
     pub arguments_span: Option<Span>,
     pub bases: Vec<Expr>,
-    pub attrs: BTreeMap<String, Expr>,
+    pub attrs: BTreeMap<String, Arc<Expr>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

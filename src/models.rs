@@ -97,7 +97,7 @@ impl DotModel {
 pub struct FieldDecl {
     /// The Django / DOT field class reached (`OneToOneField`, `TokenChecksumField`, …).
     pub kind: String,
-    pub call: Expr,
+    pub call: Arc<Expr>,
     pub func: Expr,
 }
 

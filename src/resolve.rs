@@ -39,7 +39,7 @@ pub enum Symbol {
     /// Something outside the project, by qualified name (`django.db.models.CASCADE`).
     External(String),
     /// A module-level value assigned in the project.
-    Value(Arc<SourceModule>, Expr),
+    Value(Arc<SourceModule>, Arc<Expr>),
     Unknown,
 }
 
@@ -170,21 +170,28 @@ impl<'p> Resolver<'p> {
     }
 
     /// A value expression followed through names to the expression that defines it.
-    pub fn value_of(&self, module: &Arc<SourceModule>, expr: &Expr) -> (Arc<SourceModule>, Expr) {
-        let mut current = (module.clone(), expr.clone());
+    pub fn value_of(
+        &self,
+        module: &Arc<SourceModule>,
+        expr: &Expr,
+    ) -> (Arc<SourceModule>, Arc<Expr>) {
+        // The expressions a name leads to are shared with the index; only `expr` itself, when it
+        // leads nowhere, is copied.
+        let mut followed: Option<(Arc<SourceModule>, Arc<Expr>)> = None;
         for _ in 0..MAX_DEPTH {
-            if !matches!(
-                current.1.kind,
-                ExprKind::Name(_) | ExprKind::Attribute { .. }
-            ) {
+            let (m, e) = match &followed {
+                Some((m, e)) => (m, &**e),
+                None => (module, expr),
+            };
+            if !matches!(e.kind, ExprKind::Name(_) | ExprKind::Attribute { .. }) {
                 break;
             }
-            match self.resolve_expr(&current.0, &current.1) {
-                Symbol::Value(m, v) => current = (m, v),
+            match self.resolve_expr(m, e) {
+                Symbol::Value(m, v) => followed = Some((m, v)),
                 _ => break,
             }
         }
-        current
+        followed.unwrap_or_else(|| (module.clone(), Arc::new(expr.clone())))
     }
 
     /// A string constant, followed through names (`related_name=REVERSE_NAME`).

@@ -8,6 +8,8 @@
 //! pre-scanned for bracket depth, because both the parser's AST drop and any recursive walk
 //! overflow the stack on pathologically nested input (peers.md §B3).
 
+use std::sync::Arc;
+
 use ruff_python_ast::{self as ast, PySourceType};
 use ruff_text_size::Ranged;
 
@@ -141,10 +143,12 @@ pub enum Stmt {
     },
     Class(ClassDef),
     Function(FunctionDef),
+    /// The value and the annotation are shared: the module's index keeps them too (a class's
+    /// fields, a module's names), and a copy of every field call cost as much as its conversion.
     Assign {
         targets: Vec<Expr>,
-        value: Option<Expr>,
-        annotation: Option<Expr>,
+        value: Option<Arc<Expr>>,
+        annotation: Option<Arc<Expr>>,
         span: Span,
     },
     AugAssign {
@@ -473,14 +477,14 @@ fn convert_stmt(stmt: &ast::Stmt, depth: usize, bodies: Bodies) -> Option<Stmt> 
         }),
         ast::Stmt::Assign(a) => Stmt::Assign {
             targets: a.targets.iter().map(|t| convert_expr(t, 0)).collect(),
-            value: Some(convert_expr(&a.value, 0)),
+            value: Some(Arc::new(convert_expr(&a.value, 0))),
             annotation: None,
             span: span_of(a),
         },
         ast::Stmt::AnnAssign(a) => Stmt::Assign {
             targets: vec![convert_expr(&a.target, 0)],
-            value: a.value.as_ref().map(|v| convert_expr(v, 0)),
-            annotation: Some(convert_expr(&a.annotation, 0)),
+            value: a.value.as_ref().map(|v| Arc::new(convert_expr(v, 0))),
+            annotation: Some(Arc::new(convert_expr(&a.annotation, 0))),
             span: span_of(a),
         },
         ast::Stmt::AugAssign(a) => Stmt::AugAssign {

@@ -165,7 +165,7 @@ pub enum FieldOrigin {
     Project {
         class: ClassRef,
         name_span: Span,
-        call: Expr,
+        call: Arc<Expr>,
     },
     Builtin {
         model: &'static BuiltinModel,

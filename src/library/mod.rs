@@ -465,7 +465,7 @@ pub struct Decl {
     pub owner: ClassRef,
     pub name: String,
     pub name_span: Span,
-    pub call: Expr,
+    pub call: Arc<Expr>,
     /// The Django field class (`ForeignKey`, or what a library's field class subclasses).
     pub kind_name: String,
     pub kind: Option<RelKind>,

@@ -234,7 +234,7 @@ impl Evaluator<'_> {
                                 value: concat(&opaque, &add),
                                 module: m.clone(),
                                 stmt_span: *span,
-                                expr: Some(value.clone()),
+                                expr: Some(Arc::new(value.clone())),
                             }),
                         );
                         continue;

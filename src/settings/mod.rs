@@ -101,7 +101,7 @@ pub struct SettingValue {
     pub value: Value,
     pub module: Arc<SourceModule>,
     pub stmt_span: Span,
-    pub expr: Option<Expr>,
+    pub expr: Option<Arc<Expr>>,
 }
 
 /// A place in the project's Python source (a diagnostic's location).
