@@ -293,9 +293,26 @@ fn parse_version(s: &str) -> Result<Version, String> {
 }
 
 fn main() {
+    one_libc_arena();
     let code = run();
     exit_now(code)
 }
+
+/// The C library's allocator (the binary's own allocations go to mimalloc; glibc allocates for
+/// itself, as when a new thread looks up its stack) gives each new thread an arena of its own:
+/// a 128 MiB reservation trimmed with two `munmap` and an `mprotect` at every worker's start,
+/// for the few bytes glibc asks for there. One arena serves them all.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn one_libc_arena() {
+    // SAFETY: `mallopt` sets a tunable of glibc's allocator; it is called before any thread is
+    // started, takes plain integers and touches no Rust-owned memory.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn one_libc_arena() {}
 
 /// Ends the process with `code` once standard output and error are flushed, without the exit
 /// handlers: the allocator's, registered by mimalloc, returns every page it holds to the kernel
