@@ -24,7 +24,7 @@ pub fn load_settings(project: &Project, discovery: &Discovery) -> Option<Setting
         return None;
     };
     let m = project.module(module)?;
-    let mut values = BTreeMap::new();
+    let mut values = Namespace::new();
     let mut stack = Vec::new();
     Evaluator { project }.run_module(&m, &mut values, &mut stack);
     let mut settings = Settings {
@@ -112,7 +112,99 @@ pub(super) struct Evaluator<'p> {
 
 /// Values are shared: an `if`'s arms start from copies of the names, and most names are the
 /// same in every arm, which the merge then tells by identity instead of by comparing values.
-pub(super) type Namespace = BTreeMap<Name, Arc<SettingValue>>;
+#[derive(Default)]
+pub(super) struct Namespace {
+    names: BTreeMap<Name, Arc<SettingValue>>,
+    /// While the arms of `if` statements run (the innermost last): each name an arm set, with
+    /// the value it had before, so that the next arm starts from the names as they were. An
+    /// arm used to run on a copy of the names, and a settings module holds hundreds of them
+    /// for the few an `if` sets: the copies were most of aleksis-core's evaluation (issue 13).
+    undo: Vec<Vec<(Name, Option<Arc<SettingValue>>)>>,
+}
+
+impl Clone for Namespace {
+    /// The names; a copy runs no arm yet.
+    fn clone(&self) -> Self {
+        Namespace {
+            names: self.names.clone(),
+            undo: Vec::new(),
+        }
+    }
+}
+
+impl IntoIterator for Namespace {
+    type Item = (Name, Arc<SettingValue>);
+    type IntoIter = std::collections::btree_map::IntoIter<Name, Arc<SettingValue>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.names.into_iter()
+    }
+}
+
+impl Namespace {
+    pub(super) fn new() -> Self {
+        Self::default()
+    }
+
+    pub(super) fn get(&self, name: &str) -> Option<&Arc<SettingValue>> {
+        self.names.get(name)
+    }
+
+    pub(super) fn contains_key(&self, name: &str) -> bool {
+        self.names.contains_key(name)
+    }
+
+    pub(super) fn insert(&mut self, name: Name, value: Arc<SettingValue>) {
+        if let Some(log) = self.undo.last_mut() {
+            log.push((name.clone(), self.names.get(&name).cloned()));
+        }
+        self.names.insert(name, value);
+    }
+
+    /// The value of `name`, to change in place (`Arc::make_mut`): within an arm, the value it
+    /// had is kept aside (shared, so the change is made on a copy).
+    pub(super) fn get_mut(&mut self, name: &str) -> Option<&mut Arc<SettingValue>> {
+        if let Some(log) = self.undo.last_mut()
+            && let Some((k, v)) = self.names.get_key_value(name)
+        {
+            log.push((k.clone(), Some(v.clone())));
+        }
+        self.names.get_mut(name)
+    }
+
+    pub(super) fn remove(&mut self, name: &str) -> Option<Arc<SettingValue>> {
+        let (k, v) = self.names.remove_entry(name)?;
+        if let Some(log) = self.undo.last_mut() {
+            log.push((k, Some(v.clone())));
+        }
+        Some(v)
+    }
+
+    /// Starts an arm of an `if`: what it sets is undone by [`Namespace::end_arm`].
+    fn begin_arm(&mut self) {
+        self.undo.push(Vec::new());
+    }
+
+    /// Ends the arm begun last: the names it set, with their values at its end; the names are
+    /// back to what they were when it began.
+    fn end_arm(&mut self) -> BTreeMap<Name, Arc<SettingValue>> {
+        let log = self.undo.pop().unwrap_or_default();
+        let mut set = BTreeMap::new();
+        for (name, _) in &log {
+            if let Some(v) = self.names.get(name) {
+                set.insert(name.clone(), v.clone());
+            }
+        }
+        // Undone in reverse, straight on the names: the arm around this one (if any) sees no
+        // change from it.
+        for (name, before) in log.into_iter().rev() {
+            match before {
+                Some(v) => self.names.insert(name, v),
+                None => self.names.remove(&name),
+            };
+        }
+        set
+    }
+}
 
 /// A name in a [`Namespace`]: shared, because every arm of an `if` runs on a copy of the
 /// module's hundreds of names.
@@ -255,22 +347,22 @@ impl Evaluator<'_> {
                 Stmt::Expr(e) if !self.include(m, e, ns, stack) => self.mutating_call(m, e, ns),
                 Stmt::Block(inner) => self.run_body(m, inner, ns, stack),
                 Stmt::If { arms, exhaustive } => {
-                    // Each arm runs on a copy of the names; the way past the statement (no
-                    // `else`), or the last arm of an exhaustive one, takes the names themselves.
-                    let mut outcomes: Vec<Namespace> = Vec::with_capacity(arms.len() + 1);
-                    for (i, arm) in arms.iter().enumerate() {
-                        let mut branch = if *exhaustive && i + 1 == arms.len() {
-                            std::mem::take(ns)
-                        } else {
-                            ns.clone()
-                        };
-                        self.run_body(m, arm, &mut branch, stack);
-                        outcomes.push(branch);
+                    // Each arm runs from the names as they are before the statement, which it
+                    // leaves as it found them; the way past the statement (no `else`) sets
+                    // nothing.
+                    let mut ways: Vec<BTreeMap<Name, Arc<SettingValue>>> =
+                        Vec::with_capacity(arms.len() + 1);
+                    for arm in arms {
+                        ns.begin_arm();
+                        self.run_body(m, arm, ns, stack);
+                        ways.push(ns.end_arm());
                     }
                     if !exhaustive {
-                        outcomes.push(std::mem::take(ns));
+                        ways.push(BTreeMap::new());
                     }
-                    *ns = merge_branches(outcomes);
+                    for (name, value) in merge_branches(&ns.names, &ways) {
+                        ns.insert(name, value);
+                    }
                 }
                 Stmt::Class(class) => {
                     let value = self.class_value(m, class, ns, stack);
@@ -638,19 +730,43 @@ pub(super) fn either(a: Value, b: Value, span: Span, m: &Arc<SourceModule>) -> V
     }
 }
 
-/// The names after an `if`: for each name, its value in every way through the statement
-/// (each arm, and past it when there is no `else`), combined by [`either`]. A name set in
-/// some ways only is a list of what those set, or else unknown.
-pub(super) fn merge_branches(mut outcomes: Vec<Namespace>) -> Namespace {
-    // Only the names some way changed are combined: a settings module holds hundreds of names
-    // and an `if` changes a few. Every other name is the same shared value in every way.
-    let changed = changed_names(&outcomes);
-    let shadows = conditional_shadows(&outcomes, &changed);
-    let count = outcomes.len();
-    let mut updates: Vec<(Name, Arc<SettingValue>)> = Vec::with_capacity(changed.len());
+/// The ways through an `if`: the names before it, and for each way (each arm, and past the
+/// statement when there is no `else`) the names it set.
+struct Ways<'a> {
+    base: &'a BTreeMap<Name, Arc<SettingValue>>,
+    set: &'a [BTreeMap<Name, Arc<SettingValue>>],
+}
+
+impl Ways<'_> {
+    /// The value of `name` at the end of way `i`.
+    fn get(&self, i: usize, name: &str) -> Option<&Arc<SettingValue>> {
+        self.set[i].get(name).or_else(|| self.base.get(name))
+    }
+
+    fn count(&self) -> usize {
+        self.set.len()
+    }
+}
+
+/// The names an `if` leaves changed, with their values: for each name, its value in every way
+/// through the statement, combined by [`either`]. A name set in some ways only is a list of
+/// what those set, or else unknown. Every other name keeps its value from before the
+/// statement (`base`).
+fn merge_branches(
+    base: &BTreeMap<Name, Arc<SettingValue>>,
+    set: &[BTreeMap<Name, Arc<SettingValue>>],
+) -> Vec<(Name, Arc<SettingValue>)> {
+    let ways = Ways { base, set };
+    // Only the names some way set are combined: a settings module holds hundreds of names and
+    // an `if` sets a few.
+    let changed = changed_names(&ways);
+    let shadows = conditional_shadows(&ways, &changed);
+    let count = ways.count();
+    let mut updates: Vec<(Name, Arc<SettingValue>)> =
+        Vec::with_capacity(changed.len() + shadows.len());
     for name in changed {
         let values: Vec<&Arc<SettingValue>> =
-            outcomes.iter().filter_map(|ns| ns.get(&*name)).collect();
+            (0..count).filter_map(|i| ways.get(i, &name)).collect();
         let Some(&first) = values.first() else {
             continue;
         };
@@ -687,39 +803,26 @@ pub(super) fn merge_branches(mut outcomes: Vec<Namespace>) -> Namespace {
         }
         updates.push((name, out));
     }
-    // Any way holds every unchanged name as it was; the last is taken, not copied.
-    let mut merged = outcomes.pop().unwrap_or_default();
-    merged.extend(updates);
-    merged.extend(shadows);
-    merged
+    updates.extend(shadows);
+    updates
 }
 
-/// The names not held as one shared value by every way, in order: each way is sorted, so one
-/// walk of them side by side, by reference.
-fn changed_names(outcomes: &[Namespace]) -> Vec<Name> {
-    let mut ways: Vec<_> = outcomes.iter().map(|ns| ns.iter().peekable()).collect();
-    let mut changed = Vec::new();
-    while let Some(name) = ways
-        .iter_mut()
-        .filter_map(|w| w.peek().map(|&(k, _)| k))
-        .min()
-    {
-        let mut first: Option<&Arc<SettingValue>> = None;
-        let mut shared = true;
-        for w in &mut ways {
-            match w.next_if(|&(k, _)| k == name) {
-                Some((_, v)) => {
-                    shared &= first.is_none_or(|f| Arc::ptr_eq(f, v));
-                    first.get_or_insert(v);
-                }
-                None => shared = false,
-            }
-        }
-        if !shared {
-            changed.push(name.clone());
-        }
-    }
-    changed
+/// The names some way set and that not every way holds as one shared value, in order.
+fn changed_names(ways: &Ways) -> Vec<Name> {
+    let mut names: Vec<&Name> = ways.set.iter().flat_map(|set| set.keys()).collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .filter(|name| {
+            let first = ways.get(0, name);
+            (1..ways.count()).any(|i| match (first, ways.get(i, name)) {
+                (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
+                _ => true,
+            }) || first.is_none()
+        })
+        .cloned()
+        .collect()
 }
 
 /// The suffix of the shadow setting that lists, for a list setting, the entries only some ways
@@ -732,10 +835,8 @@ pub(super) const CONDITIONAL: &str = "#conditional";
 ///
 /// Only the lists among `changed` (or whose shadow is among them) are looked at: a list every
 /// way shares, with a shadow every way shares, keeps that shadow.
-pub(super) fn conditional_shadows(
-    outcomes: &[Namespace],
-    changed: &[Name],
-) -> Vec<(Name, Arc<SettingValue>)> {
+fn conditional_shadows(ways: &Ways, changed: &[Name]) -> Vec<(Name, Arc<SettingValue>)> {
+    let count = ways.count();
     let mut names: Vec<&str> = changed
         .iter()
         .filter_map(|k| match k.strip_suffix(CONDITIONAL) {
@@ -743,9 +844,7 @@ pub(super) fn conditional_shadows(
             None => (!k.contains('#')).then_some(&**k),
         })
         .filter(|k| {
-            outcomes
-                .iter()
-                .any(|ns| matches!(ns.get(*k).map(|v| &v.value), Some(Value::List(_))))
+            (0..count).any(|i| matches!(ways.get(i, k).map(|v| &v.value), Some(Value::List(_))))
         })
         .collect();
     names.sort();
@@ -753,18 +852,15 @@ pub(super) fn conditional_shadows(
     let mut out = Vec::new();
     for name in names {
         // One list shared by every way (set before the statement): no entry is conditional.
-        let shared = outcomes
-            .windows(2)
-            .all(|w| match (w[0].get(name), w[1].get(name)) {
-                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-                _ => false,
-            });
+        let shared = (1..count).all(|i| match (ways.get(i - 1, name), ways.get(i, name)) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        });
         let lists: Vec<Option<&Vec<Value>>> = if shared {
             Vec::new()
         } else {
-            outcomes
-                .iter()
-                .map(|ns| match ns.get(name).map(|v| &v.value) {
+            (0..count)
+                .map(|i| match ways.get(i, name).map(|v| &v.value) {
                     Some(Value::List(l)) => Some(l),
                     _ => None,
                 })
@@ -772,8 +868,8 @@ pub(super) fn conditional_shadows(
         };
         let key = format!("{name}{CONDITIONAL}");
         let mut conditional: Vec<Value> = Vec::new();
-        for ns in outcomes {
-            if let Some(Value::List(earlier)) = ns.get(key.as_str()).map(|v| &v.value) {
+        for i in 0..count {
+            if let Some(Value::List(earlier)) = ways.get(i, &key).map(|v| &v.value) {
                 for item in earlier {
                     if !conditional.contains(item) {
                         conditional.push(item.clone());
@@ -801,7 +897,7 @@ pub(super) fn conditional_shadows(
         if conditional.is_empty() {
             continue;
         }
-        let Some(mut shadow) = outcomes.iter().find_map(|ns| ns.get(name)).cloned() else {
+        let Some(mut shadow) = (0..count).find_map(|i| ways.get(i, name)).cloned() else {
             continue;
         };
         Arc::make_mut(&mut shadow).value = Value::List(conditional);

@@ -276,6 +276,27 @@ mod tests {
         assert_eq!(setting.module.name, "proj.settings");
     }
 
+    /// Each arm of an `if` starts from the names as they were before the statement, even when
+    /// an earlier arm changed a list in place, nested `if`s included; what the arms set is
+    /// combined after it.
+    #[test]
+    fn an_arm_starts_from_the_names_before_the_statement() {
+        let (_d, p) = fixture(&format!(
+            "{MANAGE}# -- proj/settings.py\nimport os\nX = ['a']\nY = ['y']\n\
+             if os.environ.get('A'):\n    X.append('b')\n    if os.environ.get('B'):\n        X += ['c']\n        Y.append('n')\n    Z = ['z']\n\
+             else:\n    Z = X\nW = X\n"
+        ));
+        let s = load(&p);
+        // The `else` arm saw `X` as it was: `['a']`, not the first arm's `['a', 'b', …]`.
+        assert_eq!(value(&s, "Z"), strs(&["z", "a"]));
+        assert_eq!(value(&s, "X"), strs(&["a", "b", "c"]));
+        assert_eq!(value(&s, "W"), strs(&["a", "b", "c"]));
+        assert_eq!(value(&s, "Y"), strs(&["y", "n"]));
+        // The inner statement's entries are noted first.
+        assert_eq!(conditional_entries(&s, "X"), ["c", "b"]);
+        assert_eq!(conditional_entries(&s, "Y"), ["n"]);
+    }
+
     #[test]
     fn conditionals_take_the_union_of_their_branches() {
         let (_d, p) = fixture(&format!(
