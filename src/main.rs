@@ -348,6 +348,9 @@ const FOUND: u8 = 1;
 const ERROR: u8 = 2;
 
 fn run() -> u8 {
+    // The workers start first: each thread's own start (its stack, its allocator heap, the
+    // first page of it zeroed) then overlaps the parse of the command line.
+    django_model_lint::configure_threads();
     let cli = Cli::parse();
     match cli.command {
         Command::Check {
@@ -373,8 +376,6 @@ fn run() -> u8 {
             exit_zero,
             statistics,
         } => {
-            // The workers start while the configuration is read.
-            django_model_lint::configure_threads();
             let paths = match (&stdin_filename, paths.is_empty()) {
                 (Some(name), _) => vec![name.clone()],
                 (None, true) => vec![PathBuf::from(".")],
