@@ -41,4 +41,4 @@ pub use commands::describe::describe;
 pub use commands::fix::{FixSummary, fix_paths};
 pub use config::Options;
 pub use diagnostic::FixDetails;
-pub use pipeline::inputs::{configure_threads, start_walk};
+pub use pipeline::inputs::{configure_threads, start_walk, warm_up};

@@ -66,6 +66,24 @@ pub fn start_walk(inputs: &[PathBuf], exclude: &[String]) {
     });
 }
 
+/// Parses the embedded data a check reads (the contracts and their heads, the prefilter's
+/// search words, Django's own models) on a worker, while the main thread reads the
+/// configuration: a worker has nothing else to do then, and the check would otherwise parse
+/// them on its way (a third of a small project's instructions). Each is parsed once: a check
+/// that asks before the worker is done waits for it.
+pub fn warm_up() {
+    let Some(pool) = POOL.get().and_then(Option::as_ref) else {
+        return;
+    };
+    pool.spawn(|| {
+        let _ = crate::prefilter::mentions_library("");
+        for entry in crate::library::entries() {
+            let _ = entry.head();
+        }
+        let _ = crate::django::builtin::data();
+    });
+}
+
 /// A walk [`start_walk`] began.
 struct EarlyWalk {
     inputs: Vec<PathBuf>,
