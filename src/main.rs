@@ -392,7 +392,7 @@ fn run() -> u8 {
                     .collect();
                 django_model_lint::start_walk(&paths, &cli_exclude);
             }
-            django_model_lint::warm_up();
+            django_model_lint::warm_up(&paths);
             let flags = config::Overrides {
                 config,
                 isolated,

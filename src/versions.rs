@@ -350,6 +350,33 @@ impl Pins {
         found
     }
 
+    /// Reads ahead, from `start` up to the repository top (where [`detect_with`] stops), the
+    /// lock files a detection reads and indexes their packages: for a run that calls it while
+    /// it has nothing else to do (the configuration is read), the detection then finds them
+    /// ready. A file that is not there costs nothing; what is read is what a detection would.
+    pub fn prefetch_from(&self, start: &Path) {
+        let mut dir = start.to_path_buf();
+        for _ in 0..16 {
+            let names = self.names(&dir);
+            let has = |name: &str| names.iter().any(|n| n == name);
+            for lock_file in ["uv.lock", "poetry.lock", "Pipfile.lock"] {
+                if has(lock_file) {
+                    let f = self.file(dir.join(lock_file));
+                    if lock_file != "Pipfile.lock"
+                        && let Some(text) = f.text()
+                    {
+                        f.packages.get_or_init(|| lock_packages(text));
+                    }
+                }
+            }
+            let top = has("pyproject.toml") || has("setup.py") || has("setup.cfg") || has(".git");
+            match dir.parent().filter(|p| !top && !p.as_os_str().is_empty()) {
+                Some(parent) => dir = parent.to_path_buf(),
+                None => break,
+            }
+        }
+    }
+
     /// The file names in `dir`.
     fn names(&self, dir: &Path) -> Arc<Vec<String>> {
         if let Some(known) = lock(&self.dirs).get(dir) {
@@ -830,6 +857,49 @@ content-hash = "abc"
             "uv.lock",
             "[[package]]\nname = \"django-oauth-toolkit\"\nversion = \"2.0.0\"\n",
         );
+        assert_eq!(pins.detect(&repo.join("example"), DOT), nested);
+        assert_eq!(
+            detect(&repo.join("example"), DOT),
+            Some((Version(2, 0, 0), "../uv.lock".to_string()))
+        );
+    }
+
+    /// Reading ahead fills the run's pins with what a detection would read, up to the
+    /// repository top and no further: the answers stay those of a fresh search, from the files
+    /// as read ahead.
+    #[test]
+    fn pins_read_ahead_are_what_a_detection_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "poetry.lock",
+            "[[package]]\nname = \"django-oauth-toolkit\"\nversion = \"1.0.0\"\n",
+        );
+        let repo = dir.path().join("repo");
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        write(&repo, "uv.lock", UV_LOCK);
+        write(&repo, "example/manage.py", "");
+        let pins = Pins::default();
+        pins.prefetch_from(&repo.join("example"));
+        let read: Vec<PathBuf> = lock(&pins.files).keys().cloned().collect();
+        assert_eq!(
+            read,
+            [repo.join("uv.lock")],
+            "nothing above the repository top"
+        );
+        assert!(
+            lock(&pins.files)[&repo.join("uv.lock")]
+                .packages
+                .get()
+                .is_some()
+        );
+        // Rewritten after the read ahead: the run answers from what it read.
+        write(
+            &repo,
+            "uv.lock",
+            "[[package]]\nname = \"django-oauth-toolkit\"\nversion = \"2.0.0\"\n",
+        );
+        let nested = Some((Version(3, 4, 1), "../uv.lock".to_string()));
         assert_eq!(pins.detect(&repo.join("example"), DOT), nested);
         assert_eq!(
             detect(&repo.join("example"), DOT),

@@ -71,17 +71,43 @@ pub fn start_walk(inputs: &[PathBuf], exclude: &[String]) {
 /// configuration: a worker has nothing else to do then, and the check would otherwise parse
 /// them on its way (a third of a small project's instructions). Each is parsed once: a check
 /// that asks before the worker is done waits for it.
-pub fn warm_up() {
+///
+/// The lock files above `inputs` are read and indexed too, in the pin files the next check of
+/// this process takes (see [`take_early_pins`]).
+pub fn warm_up(inputs: &[PathBuf]) {
     let Some(pool) = POOL.get().and_then(Option::as_ref) else {
         return;
     };
-    pool.spawn(|| {
+    let pins = Arc::new(crate::versions::Pins::default());
+    *lock(&EARLY_PINS) = Some(pins.clone());
+    let dirs: Vec<PathBuf> = inputs
+        .iter()
+        .map(|p| absolute(p))
+        .filter_map(|p| {
+            if p.is_dir() {
+                Some(p)
+            } else {
+                p.parent().map(Path::to_path_buf)
+            }
+        })
+        .collect();
+    pool.spawn(move || {
         let _ = crate::prefilter::mentions_library("");
         for entry in crate::library::entries() {
             let _ = entry.head();
         }
         let _ = crate::django::builtin::data();
+        for dir in &dirs {
+            pins.prefetch_from(dir);
+        }
     });
+}
+
+/// The pin files [`warm_up`] began reading, for the check that follows it (taken once).
+static EARLY_PINS: Mutex<Option<Arc<crate::versions::Pins>>> = Mutex::new(None);
+
+fn take_early_pins() -> Option<Arc<crate::versions::Pins>> {
+    lock(&EARLY_PINS).take()
 }
 
 /// A walk [`start_walk`] began.
@@ -205,7 +231,7 @@ pub(crate) fn group_files_in_chunks<'a>(
     }
     // Stable, so a project's files stay sorted.
     runs.sort_by(|a, b| discover::bytes(&a.root).cmp(discover::bytes(&b.root)));
-    let pins = Arc::new(crate::versions::Pins::default());
+    let pins = take_early_pins().unwrap_or_default();
     runs.chunk_by(|a, b| discover::bytes(&a.root) == discover::bytes(&b.root))
         .map(|same| {
             let mut group = Group {
