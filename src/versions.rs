@@ -350,10 +350,11 @@ impl Pins {
         found
     }
 
-    /// Reads ahead, from `start` up to the repository top (where [`detect_with`] stops), the
-    /// lock files a detection reads and indexes their packages: for a run that calls it while
-    /// it has nothing else to do (the configuration is read), the detection then finds them
-    /// ready. A file that is not there costs nothing; what is read is what a detection would.
+    /// Reads ahead, from `start` up to the repository top (where [`detect_with`] stops at the
+    /// latest), the lock files a detection reads, and indexes their packages: for a run that
+    /// calls it while it has nothing else to do (the configuration is read), the detection then
+    /// finds them ready. A file that is not there costs nothing; nothing is read that a
+    /// detection from `start` could not read.
     pub fn prefetch_from(&self, start: &Path) {
         let mut dir = start.to_path_buf();
         for _ in 0..16 {

@@ -110,8 +110,9 @@ pub(super) struct Evaluator<'p> {
     project: &'p Project,
 }
 
-/// Values are shared: an `if`'s arms start from copies of the names, and most names are the
-/// same in every arm, which the merge then tells by identity instead of by comparing values.
+/// The names a module's statements set. Values are shared: the undo log of an `if`'s arm
+/// keeps the values it replaced, a class body starts from a copy of the names, and the merge
+/// after an `if` tells an unchanged name by identity instead of by comparing values.
 #[derive(Default)]
 pub(super) struct Namespace {
     names: BTreeMap<Name, Arc<SettingValue>>,
@@ -206,8 +207,7 @@ impl Namespace {
     }
 }
 
-/// A name in a [`Namespace`]: shared, because every arm of an `if` runs on a copy of the
-/// module's hundreds of names.
+/// A name in a [`Namespace`]: shared with the undo logs and the copies made for class bodies.
 pub(super) type Name = Arc<str>;
 
 /// Module-level names that may be changed by what the evaluator cannot see into, with why.
