@@ -617,6 +617,10 @@ mod tests {
 
     /// A uv.lock shaped like `uv lock`'s output: DOT is named in an earlier package's
     /// dependencies and in the project's metadata before its own entry.
+    /// A uv.lock written over [`UV_LOCK`] during a run: DOT 2.0.0 instead of 3.4.1.
+    const UV_LOCK_REWRITTEN: &str =
+        "[[package]]\nname = \"django-oauth-toolkit\"\nversion = \"2.0.0\"\n";
+
     const UV_LOCK: &str = r#"version = 1
 revision = 3
 requires-python = ">=3.11, <4"
@@ -853,11 +857,7 @@ content-hash = "abc"
         let nested = Some((Version(3, 4, 1), "../uv.lock".to_string()));
         assert_eq!(pins.detect(&repo.join("example"), DOT), nested);
         // Rewritten during the run: the run keeps what it read; a new search reads it again.
-        write(
-            &repo,
-            "uv.lock",
-            "[[package]]\nname = \"django-oauth-toolkit\"\nversion = \"2.0.0\"\n",
-        );
+        write(&repo, "uv.lock", UV_LOCK_REWRITTEN);
         assert_eq!(pins.detect(&repo.join("example"), DOT), nested);
         assert_eq!(
             detect(&repo.join("example"), DOT),
@@ -895,11 +895,7 @@ content-hash = "abc"
                 .is_some()
         );
         // Rewritten after the read ahead: the run answers from what it read.
-        write(
-            &repo,
-            "uv.lock",
-            "[[package]]\nname = \"django-oauth-toolkit\"\nversion = \"2.0.0\"\n",
-        );
+        write(&repo, "uv.lock", UV_LOCK_REWRITTEN);
         let nested = Some((Version(3, 4, 1), "../uv.lock".to_string()));
         assert_eq!(pins.detect(&repo.join("example"), DOT), nested);
         assert_eq!(
