@@ -64,6 +64,7 @@ log "corpus"
 if [ -f "$corpus/.fetched-large" ] && [ -d "$src" ]; then
   echo "cached: $(cat "$corpus/.fetched-large")"
 else
+  mkdir -p "$corpus"
   bash ../shared/bench/fetch-corpus.sh "$corpus" large | tee "$corpus/.fetch.log"
   tail -n1 "$corpus/.fetch.log" > "$corpus/.fetched-large"
 fi
