@@ -5,6 +5,10 @@
 //! closed: output goes through a [`Sink`], and a reader that goes away (`| head -1`) ends the
 //! output quietly with the exit code the run would have had.
 
+// On Linux with glibc the process starts at `main` below, not at the standard library's
+// runtime entry (see `main`).
+#![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
+
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -292,17 +296,62 @@ fn parse_version(s: &str) -> Result<Version, String> {
     Version::parse(s).ok_or_else(|| format!("`{s}` is not a version such as 3.4.1"))
 }
 
+#[cfg(any(test, not(all(target_os = "linux", target_env = "gnu"))))]
 fn main() {
+    exit_now(run())
+}
+
+/// The process's entry on Linux with glibc, called by the C runtime. The standard library's
+/// own entry, which this replaces, prepares the stack-overflow report: glibc finds the main
+/// thread's stack by reading and parsing `/proc/self/maps`, and every thread then gets a signal
+/// stack of its own. That was about a tenth of a small run (issue 13; alternating runs, ours
+/// against the standard entry: an empty directory 0.87, allianceauth-oidc-provider 0.88,
+/// ephios and aleksis-core 0.93). The price: a stack overflow ends the process with `SIGSEGV`
+/// and no message (the workers parse on 1 GiB stacks, see `syntax::PARSE_STACK`). What else
+/// that entry does and a command line tool needs is done here: the standard streams are open,
+/// `SIGPIPE` is ignored (a closed reader is an error the output handles, `Sink`), and a panic
+/// ends the run with exit code 101. Arguments reach `std::env::args` without it: the standard
+/// library reads them from glibc when the program is loaded.
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+#[unsafe(no_mangle)]
+extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
+    standard_streams_open();
+    // SAFETY: sets the disposition of one signal to "ignore", before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
     one_libc_arena();
-    let code = run();
-    exit_now(code)
+    // The panic's message is printed by the default hook, as under the standard entry.
+    match std::panic::catch_unwind(run) {
+        Ok(code) => exit_now(code),
+        Err(_) => exit_now(101),
+    }
+}
+
+/// A standard stream closed by the caller is opened on `/dev/null`, as the standard library's
+/// entry does: otherwise the first file the run opens would take its number, and output meant
+/// for standard output could be written into it.
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+fn standard_streams_open() {
+    for fd in 0..=2 {
+        // SAFETY: `fcntl(F_GETFD)` only asks whether the descriptor is open; `open` takes a
+        // NUL-terminated path literal. No Rust object owns these descriptors.
+        unsafe {
+            if libc::fcntl(fd, libc::F_GETFD) == -1
+                && std::io::Error::last_os_error().raw_os_error() == Some(libc::EBADF)
+            {
+                // The lowest free number is `fd` itself: those below it are open by now.
+                libc::open(c"/dev/null".as_ptr(), libc::O_RDWR);
+            }
+        }
+    }
 }
 
 /// The C library's allocator (the binary's own allocations go to mimalloc; glibc allocates for
 /// itself, as when a new thread looks up its stack) gives each new thread an arena of its own:
 /// a 128 MiB reservation trimmed with two `munmap` and an `mprotect` at every worker's start,
 /// for the few bytes glibc asks for there. One arena serves them all.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
 fn one_libc_arena() {
     // SAFETY: `mallopt` sets a tunable of glibc's allocator; it is called before any thread is
     // started, takes plain integers and touches no Rust-owned memory.
@@ -310,9 +359,6 @@ fn one_libc_arena() {
         libc::mallopt(libc::M_ARENA_MAX, 1);
     }
 }
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn one_libc_arena() {}
 
 /// Ends the process with `code` once standard output and error are flushed, without the exit
 /// handlers: the allocator's, registered by mimalloc, returns every page it holds to the kernel

@@ -175,6 +175,57 @@ fn stdin_buffer_with_a_closed_pipe() {
     assert_eq!(run(Stdio::piped()).status.code(), Some(1));
 }
 
+/// Standard output closed altogether by the caller (no descriptor, not a closed pipe): `--fix`
+/// leaves the same files as an ordinary `--fix`, with the same exit code, and says nothing on
+/// stderr. (The binary opens `/dev/null` there first, as the standard library's entry would, so
+/// no file the run opens takes the number.)
+#[test]
+fn fixes_with_stdout_closed_write_only_the_fixes() {
+    let (_ordinary_dir, ordinary_root) = copy_fixture("demo");
+    let ordinary = bin(ordinary_root.parent().unwrap())
+        .args(["check", "--fix", "--unsafe-fixes", "p"])
+        .output()
+        .unwrap();
+    let (_closed_dir, closed_root) = copy_fixture("demo");
+    let out = Command::new("sh")
+        .args(["-c", "exec 1>&-; exec \"$0\" check --fix --unsafe-fixes p"])
+        .arg(env!("CARGO_BIN_EXE_django-model-lint"))
+        .current_dir(closed_root.parent().unwrap())
+        .env_remove("RUST_BACKTRACE")
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_quiet(
+        &out,
+        ordinary.status.code().unwrap(),
+        "--fix, stdout closed",
+    );
+    let files = |root: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut all = Vec::new();
+        let mut dirs = vec![root.to_path_buf()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    let text = std::fs::read(&path).unwrap();
+                    all.push((path.strip_prefix(root).unwrap().to_path_buf(), text));
+                }
+            }
+        }
+        all.sort();
+        all
+    };
+    let fixed = files(&ordinary_root);
+    assert!(
+        fixed.len() > 3,
+        "the demo project has files: {}",
+        fixed.len()
+    );
+    assert_eq!(files(&closed_root), fixed);
+}
+
 /// Outputs larger than a pipe's buffer, cut off after their first chunk.
 #[test]
 fn large_outputs_cut_off_mid_stream() {
