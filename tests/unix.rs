@@ -179,6 +179,7 @@ fn stdin_buffer_with_a_closed_pipe() {
 /// leaves the same files as an ordinary `--fix`, with the same exit code, and says nothing on
 /// stderr. (The binary opens `/dev/null` there first, as the standard library's entry would, so
 /// no file the run opens takes the number.)
+#[cfg(unix)]
 #[test]
 fn fixes_with_stdout_closed_write_only_the_fixes() {
     let (_ordinary_dir, ordinary_root) = copy_fixture("demo");
