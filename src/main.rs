@@ -472,6 +472,30 @@ fn not_checked(paths: &[PathBuf], reason: &str) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
+/// Starts the walk of a command line that is `check` and paths only (no option: the form
+/// pre-commit hooks, editors and scripts mostly use) before clap reads it: the walk is what
+/// the check waits for first, and clap's parse takes a tenth of a millisecond. Clap's reading of
+/// such a line is exactly these paths (`.` if none), with nothing excluded; any other line
+/// starts its walk after the parse, as before (and a configuration that excludes more is
+/// walked again by the check, `take_early_walk`). Issue 13, alternating runs: ephios 0.94,
+/// aleksis-core 0.95, allianceauth-oidc-provider 0.92. Whether it started one.
+fn walk_plain_check() -> bool {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let Some((first, rest)) = args.split_first() else {
+        return false;
+    };
+    if first != "check" || rest.iter().any(|a| a.as_encoded_bytes().starts_with(b"-")) {
+        return false;
+    }
+    let paths: Vec<PathBuf> = if rest.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        rest.iter().map(PathBuf::from).collect()
+    };
+    django_model_lint::start_walk(&paths, &[]);
+    true
+}
+
 /// Exit codes, as ruff's.
 const SUCCESS: u8 = 0;
 const FOUND: u8 = 1;
@@ -481,6 +505,7 @@ fn run() -> u8 {
     // The workers start first: each thread's own start (its stack, its allocator heap, the
     // first page of it zeroed) then overlaps the parse of the command line.
     django_model_lint::configure_threads();
+    let walking = walk_plain_check();
     let cli = Cli::parse();
     match cli.command {
         Command::Check {
@@ -513,7 +538,7 @@ fn run() -> u8 {
             };
             // The walk starts while the configuration is read; the check takes it if the
             // configuration excludes nothing more than the command line does.
-            if stdin_filename.is_none() {
+            if stdin_filename.is_none() && !walking {
                 let cli_exclude: Vec<String> = exclude
                     .iter()
                     .chain(&extend_exclude)

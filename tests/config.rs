@@ -115,6 +115,37 @@ fn per_file_ignores_exclude_and_extend_exclude() {
     assert_eq!(codes(&root, &[]).0, Vec::<String>::new());
 }
 
+/// A command line of `check` and paths only starts its walk before anything else is read
+/// (`main.rs`): the configuration's exclusions still hold, and without them the same line
+/// reports what the project holds.
+#[test]
+fn a_plain_check_line_honours_the_configurations_exclusions() {
+    let plain = |root: &Path, args: &[&str]| {
+        let out = Command::cargo_bin("django-model-lint")
+            .unwrap()
+            .current_dir(root)
+            .args(args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        (text, out.status.code().unwrap())
+    };
+    let (_d, root) = project(
+        "circulating_fix",
+        ".django-model-lint.toml",
+        "exclude = [\"oauth\"]\n",
+    );
+    for args in [&["check"][..], &["check", "."]] {
+        let (text, code) = plain(&root, args);
+        assert_eq!(code, 0, "{args:?}: {text}");
+        assert!(!text.contains("DOT00"), "{args:?}: {text}");
+    }
+    let (_d, root) = project("circulating_fix", ".django-model-lint.toml", "");
+    let (text, code) = plain(&root, &["check", "."]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("DOT004") && text.contains("DOT003"), "{text}");
+}
+
 #[test]
 fn dot_version_settings_src_and_output_format() {
     let (_d, root) = project(
