@@ -472,26 +472,38 @@ fn not_checked(paths: &[PathBuf], reason: &str) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
-/// Starts the walk of a command line that is `check` and paths only (no option: the form
-/// pre-commit hooks, editors and scripts mostly use) before clap reads it: the walk is what
-/// the check waits for first, and clap's parse takes a tenth of a millisecond. Clap's reading of
-/// such a line is exactly these paths (`.` if none), with nothing excluded; any other line
-/// starts its walk after the parse, as before (and a configuration that excludes more is
-/// walked again by the check, `take_early_walk`). Issue 13, alternating runs: ephios 0.94,
-/// aleksis-core 0.95, allianceauth-oidc-provider 0.92. Whether it started one.
+/// Starts the walk of a command line that is `check`, paths and at most an output format (the
+/// forms pre-commit hooks, editors and scripts mostly use) before clap reads it: the walk is
+/// what the check waits for first, and clap's parse takes a tenth of a millisecond. Clap's
+/// reading of such a line is exactly these paths (`.` if none), with nothing excluded; any
+/// other line starts its walk after the parse, as before. Were the two readings ever to differ,
+/// nothing would be wrong, only slower: the check takes a walk only of its own inputs and
+/// exclusions (`take_early_walk`), as when a configuration excludes more. Issue 13, alternating
+/// runs: ephios 0.94, aleksis-core 0.95, allianceauth-oidc-provider 0.92. Whether it started
+/// one.
 fn walk_plain_check() -> bool {
     let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     let Some((first, rest)) = args.split_first() else {
         return false;
     };
-    if first != "check" || rest.iter().any(|a| a.as_encoded_bytes().starts_with(b"-")) {
+    if first != "check" {
         return false;
     }
-    let paths: Vec<PathBuf> = if rest.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        rest.iter().map(PathBuf::from).collect()
-    };
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut rest = rest.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_encoded_bytes() {
+            b"--output-format" => {
+                rest.next();
+            }
+            b if b.starts_with(b"--output-format=") => {}
+            b if b.starts_with(b"-") => return false,
+            _ => paths.push(PathBuf::from(arg)),
+        }
+    }
+    if paths.is_empty() {
+        paths.push(PathBuf::from("."));
+    }
     django_model_lint::start_walk(&paths, &[]);
     true
 }

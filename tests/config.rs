@@ -115,9 +115,9 @@ fn per_file_ignores_exclude_and_extend_exclude() {
     assert_eq!(codes(&root, &[]).0, Vec::<String>::new());
 }
 
-/// A command line of `check` and paths only starts its walk before anything else is read
-/// (`main.rs`): the configuration's exclusions still hold, and without them the same line
-/// reports what the project holds.
+/// A command line of `check`, paths and at most an output format starts its walk before
+/// anything else is read (`main.rs`): the configuration's exclusions still hold, and without
+/// them the same line reports what the project holds.
 #[test]
 fn a_plain_check_line_honours_the_configurations_exclusions() {
     let plain = |root: &Path, args: &[&str]| {
@@ -135,7 +135,12 @@ fn a_plain_check_line_honours_the_configurations_exclusions() {
         ".django-model-lint.toml",
         "exclude = [\"oauth\"]\n",
     );
-    for args in [&["check"][..], &["check", "."]] {
+    for args in [
+        &["check"][..],
+        &["check", "."],
+        &["check", ".", "--output-format", "concise"],
+        &["check", "--output-format=concise"],
+    ] {
         let (text, code) = plain(&root, args);
         assert_eq!(code, 0, "{args:?}: {text}");
         assert!(!text.contains("DOT00"), "{args:?}: {text}");
