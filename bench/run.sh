@@ -4,7 +4,8 @@
 #   bash bench/run.sh            full run (fetch/install/build as needed, time, RSS, profile)
 #   ROUNDS=5 PROFILE=0 bash bench/run.sh     quicker
 #
-# Env knobs: ROUNDS (whole-tree rounds, 10), ONEFILE_ROUNDS (30), WARMUP (2), PROFILE (1 = perf
+# Env knobs: ROUNDS (whole-tree rounds, 25: with 10 the in-place growth read +26 % once and
+# +12 % in a 25-round rerun of the same binary), ONEFILE_ROUNDS (30), WARMUP (2), PROFILE (1 = perf
 # profile of one whole-corpus run; needs perf), RSS_RUNS (3), NO_BUILD (1 = reuse target/release),
 # DOT_ROUNDS (20: rounds of the DOT-using tier), DOT_PROFILE_RUNS (30: runs per project profiled),
 # TIERS (all | dot: only the DOT-using tier, no corpus figures), LINT_BIN / PROF_BIN (time / profile
@@ -18,7 +19,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 cd "$repo"
 
-ROUNDS=${ROUNDS:-10}
+ROUNDS=${ROUNDS:-25}
 ONEFILE_ROUNDS=${ONEFILE_ROUNDS:-30}
 WARMUP=${WARMUP:-2}
 PROFILE=${PROFILE:-1}
