@@ -4,11 +4,11 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::config::Options;
 use crate::diagnostic::Diagnostic;
-use crate::pipeline::inputs::{absolute, find_inputs, group_files, in_pool, take_early_walk};
+use crate::pipeline::inputs::{
+    absolute, find_inputs, group_files, in_pool, map_largest_first, take_early_walk,
+};
 use crate::pipeline::rules::check_project;
 use crate::pipeline::settings::explicit_settings_exist;
 use crate::{discover, noqa, project};
@@ -73,10 +73,11 @@ fn check_paths_in_pool(
     let shown = |d: &Diagnostic| reported(d) && selected(d);
 
     // Projects are independent: analysed in parallel, merged in root order.
-    let results: Vec<_> = groups
-        .par_iter()
-        .map(|(root, group)| check_project(root, group, &explicit, options, &shown))
-        .collect();
+    let results = map_largest_first(
+        &groups,
+        |(_, group)| group.files.len(),
+        |(root, group)| check_project(root, group, &explicit, options, &shown),
+    );
     let mut parsed = 0;
     let mut noqa_files = Vec::new();
     let mut unchecked = Vec::new();

@@ -199,6 +199,52 @@ pub(crate) fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 
 static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
 
+/// `f` of every item, in the items' order, computed on the pool's threads largest item first
+/// (by `weight`, a stable order), each thread taking the next item only once it has helped with
+/// whatever the items it took before left to steal. A project's analysis forks (its settings
+/// beside its model modules, its parses): split among the threads as a parallel iterator, the
+/// small projects (a tree's `tests/` directories, each its own project) kept one thread busy
+/// while the large one's forked half waited for it, its largest parse started 0.5 ms late on
+/// aleksis-core (issue 13). A thread now takes up such a half between two projects (rayon looks
+/// at the other threads' work before new work); it still finishes the project it is in.
+pub(crate) fn map_largest_first<T: Sync, R: Send>(
+    items: &[T],
+    weight: impl Fn(&T) -> usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    if items.len() <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(weight(&items[i])));
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    let take = || {
+        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let r = f(&items[i]);
+            *lock(&slots[i]) = Some(r);
+            // Another thread's forked work first. (Not before the first item: this thread's
+            // own deque may still hold the other takers, which would then run inside this one
+            // instead of beside it.)
+            while let Some(rayon::Yield::Executed) = rayon::yield_now() {}
+        }
+    };
+    let takers = rayon::current_num_threads().min(items.len());
+    (0..takers)
+        .into_par_iter()
+        .with_max_len(1)
+        .for_each(|_| take());
+    slots
+        .into_iter()
+        .map(|s| {
+            s.into_inner()
+                .unwrap_or_else(PoisonError::into_inner)
+                .expect("every item is taken before the takers return")
+        })
+        .collect()
+}
+
 pub(crate) fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
@@ -327,13 +373,44 @@ mod tests {
     }
 
     /// A panic on a worker reaches the caller by unwinding (rayon resumes it there), which is
-    /// how a bug ends a run with exit 101 rather than an abort. On Linux the unwinder is linked
-    /// into the binaries from `libgcc_eh.a` (see build.rs); this runs it across threads.
+    /// how a bug ends a run with exit 101 rather than an abort. (On Linux the binary's unwinder
+    /// is libgcc's static one, `libgcc_eh.a`, see build.rs; the test harness links the shared
+    /// one.)
     #[test]
     fn a_panic_on_a_worker_unwinds_to_the_caller() {
         let caught = std::panic::catch_unwind(|| in_pool(|| -> u8 { panic!("worker panic") }));
         let payload = caught.expect_err("the panic reaches the caller");
         assert_eq!(payload.downcast_ref::<&str>(), Some(&"worker panic"));
+    }
+
+    /// Every item is computed once and the results keep the items' order, whatever order the
+    /// weights give and however the items fork work of their own (which the takers steal
+    /// between items: no deadlock).
+    #[test]
+    fn largest_first_keeps_the_items_order_and_computes_each_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let items: Vec<usize> = vec![3, 50, 1, 7, 50, 0, 12, 2, 9];
+        let calls = AtomicUsize::new(0);
+        let results = in_pool(|| {
+            map_largest_first(
+                &items,
+                |&n| n,
+                |&n| {
+                    calls.fetch_add(1, Ordering::Relaxed);
+                    // Work the item forks, for the other thread to steal.
+                    let (a, b) = rayon::join(|| (0..n).sum::<usize>(), || n * 2);
+                    (n, a + b)
+                },
+            )
+        });
+        let expected: Vec<(usize, usize)> = items
+            .iter()
+            .map(|&n| (n, n * n.saturating_sub(1) / 2 + 2 * n))
+            .collect();
+        assert_eq!(results, expected);
+        assert_eq!(calls.load(Ordering::Relaxed), items.len());
+        assert_eq!(map_largest_first(&[4usize], |&n| n, |&n| n + 1), vec![5]);
+        assert!(map_largest_first(&[] as &[usize], |&n| n, |&n| n).is_empty());
     }
 
     #[test]
