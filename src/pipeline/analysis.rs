@@ -411,10 +411,8 @@ pub(crate) fn analyze_project<T>(
     let outcome = f(&analysis, io_diags, noqa_files);
     drop(analysis);
     drop(django);
-    // Freeing every module read (their text, syntax and index) took a tenth of a large
-    // project's run (issue 13): a worker frees them off the path to the report. A run that
-    // ends first leaves them to the operating system.
-    rayon::spawn(move || drop(project));
+    // Every module read (their text, syntax and index): freed off the path to the report.
+    super::inputs::free_later(project);
     outcome
 }
 
