@@ -41,4 +41,6 @@ pub use commands::describe::describe;
 pub use commands::fix::{FixSummary, fix_paths};
 pub use config::Options;
 pub use diagnostic::FixDetails;
-pub use pipeline::inputs::{configure_threads, start_walk, warm_up};
+pub use pipeline::inputs::{
+    PlaceWorker, configure_threads, place_workers_with, start_walk, warm_up,
+};

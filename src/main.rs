@@ -370,10 +370,50 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
     }
     one_libc_arena();
     main_heap_on_small_pages();
+    django_model_lint::place_workers_with(worker_on_its_own_processor::<()>);
     // The panic's message is printed by the default hook, as under the standard entry.
     match std::panic::catch_unwind(run) {
         Ok(code) => exit_now(code),
         Err(_) => exit_now(101),
+    }
+}
+
+/// Keeps each worker of the pool on a processor of its own (worker `i` on the `i`-th processor
+/// the process may use, round the list), set by the main thread as it starts the worker. A
+/// check forks its work at a few points (the settings beside the model modules, the parses
+/// beside the imports followed) and a fork is only as fast as the moment the other worker picks
+/// its half up. Left to the scheduler, the benchmark machine's kernel (a virtual machine's,
+/// which packs busy threads onto as few virtual processors as it can: `sched_vcpu_pack`) often
+/// queued the second worker behind the first on one processor while the other stayed idle: in
+/// about half the runs on ephios and aleksis-core the forking worker did both halves, one after
+/// the other, 0.6-2 ms later (a tracer's timings, issue 13); pinned, every half was picked up
+/// within microseconds. The processors are those the process was started with (`taskset`, a
+/// container's `cpuset`); with only one, nothing is pinned. Rayon's work stealing still spreads
+/// the work when one processor is busy with something else.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn worker_on_its_own_processor<T>(thread: &std::thread::JoinHandle<T>, index: usize) {
+    use std::os::unix::thread::JoinHandleExt;
+    const SET: usize = std::mem::size_of::<libc::cpu_set_t>();
+    // SAFETY: `cpu_set_t` is a plain bit array, valid when zeroed; `sched_getaffinity` writes at
+    // most `SET` bytes into it.
+    let mut allowed: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    if unsafe { libc::sched_getaffinity(0, SET, &mut allowed) } != 0 {
+        return;
+    }
+    // SAFETY: `CPU_ISSET` reads one bit of the set, for indices below `CPU_SETSIZE`.
+    let cpus: Vec<usize> = (0..libc::CPU_SETSIZE as usize)
+        .filter(|&cpu| unsafe { libc::CPU_ISSET(cpu, &allowed) })
+        .collect();
+    if cpus.len() < 2 {
+        return;
+    }
+    let cpu = cpus[index % cpus.len()];
+    // SAFETY: a zeroed set with one bit set; the thread is alive (its handle is held, and a
+    // pool's worker runs until the process ends), so its `pthread_t` is valid.
+    unsafe {
+        let mut one: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(cpu, &mut one);
+        libc::pthread_setaffinity_np(thread.as_pthread_t(), SET, &one);
     }
 }
 
@@ -786,5 +826,41 @@ fn run() -> u8 {
                 out.finish(written, SUCCESS, "to stdout")
             }
         },
+    }
+}
+
+#[cfg(all(test, target_os = "linux", target_env = "gnu"))]
+mod tests {
+    /// The processors this thread may run on.
+    fn own_processors() -> Vec<usize> {
+        const SET: usize = std::mem::size_of::<libc::cpu_set_t>();
+        // SAFETY: as in `worker_on_its_own_processor`.
+        let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+        assert_eq!(unsafe { libc::sched_getaffinity(0, SET, &mut set) }, 0);
+        (0..libc::CPU_SETSIZE as usize)
+            .filter(|&cpu| unsafe { libc::CPU_ISSET(cpu, &set) })
+            .collect()
+    }
+
+    /// A worker placed with index `i` runs on the `i`-th processor of those the process may use
+    /// (round the list), and on no other; with a single processor, it is left as it was.
+    #[test]
+    fn a_worker_is_pinned_to_the_processor_its_index_names() {
+        let allowed = own_processors();
+        for index in [0, 1, 5] {
+            let (go, wait) = std::sync::mpsc::channel::<()>();
+            let thread = std::thread::spawn(move || {
+                wait.recv().unwrap();
+                own_processors()
+            });
+            super::worker_on_its_own_processor(&thread, index);
+            go.send(()).unwrap();
+            let placed = thread.join().unwrap();
+            if allowed.len() < 2 {
+                assert_eq!(placed, allowed);
+            } else {
+                assert_eq!(placed, vec![allowed[index % allowed.len()]]);
+            }
+        }
     }
 }

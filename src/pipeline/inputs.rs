@@ -171,6 +171,19 @@ pub fn configure_threads() {
     POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
             .stack_size(crate::syntax::PARSE_STACK)
+            .spawn_handler(|worker| {
+                let index = worker.index();
+                let mut thread = std::thread::Builder::new();
+                if let Some(size) = worker.stack_size() {
+                    thread = thread.stack_size(size);
+                }
+                let handle = thread.spawn(|| worker.run())?;
+                if let Some(place) = PLACE_WORKER.get() {
+                    place(&handle, index);
+                }
+                // Detached, as rayon's own spawn leaves them: the process ends with the run.
+                Ok(())
+            })
             .start_handler(|_| {
                 crate::syntax::mark_big_stack();
                 // A worker's first allocation maps its allocator segment and zeroes the first
@@ -183,6 +196,19 @@ pub fn configure_threads() {
             .build()
             .ok()
     });
+}
+
+/// How a new worker of the pool is placed on the machine's processors: given its thread and
+/// its index among the workers, before it first runs. Set by the program before the pool starts
+/// (see `configure_threads`); without it, the operating system places them.
+pub type PlaceWorker = fn(&std::thread::JoinHandle<()>, usize);
+
+static PLACE_WORKER: OnceLock<PlaceWorker> = OnceLock::new();
+
+/// Sets how the pool's workers are placed (see [`PlaceWorker`]); only before the pool starts,
+/// and only once (later calls change nothing).
+pub fn place_workers_with(place: PlaceWorker) {
+    let _ = PLACE_WORKER.set(place);
 }
 
 /// Runs `f` on a worker of the run's pool, where every use of rayon inside stays: a run with
