@@ -378,8 +378,9 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
     }
 }
 
-/// Keeps each worker of the pool on a processor of its own (worker `i` on the `i`-th processor
-/// the process may use, round the list), set by the main thread as it starts the worker. A
+/// Keeps each worker of the pool on a processor of its own (the first on the processor after
+/// the main thread's, the next ones round those the process may use: `processor_for`), set by
+/// the main thread as it starts the worker. A
 /// check forks its work at a few points (the settings beside the model modules, the parses
 /// beside the imports followed) and a fork is only as fast as the moment the other worker picks
 /// its half up. Left to the scheduler, the benchmark machine's kernel (a virtual machine's,
@@ -407,7 +408,9 @@ fn worker_on_its_own_processor<T>(thread: &std::thread::JoinHandle<T>, index: us
     if cpus.len() < 2 {
         return;
     }
-    let cpu = cpus[index % cpus.len()];
+    // SAFETY: `sched_getcpu` only reads the processor the calling thread runs on.
+    let here = unsafe { libc::sched_getcpu() };
+    let cpu = processor_for(&cpus, usize::try_from(here).ok(), index);
     // SAFETY: a zeroed set with one bit set; the thread is alive (its handle is held, and a
     // pool's worker runs until the process ends), so its `pthread_t` is valid.
     unsafe {
@@ -415,6 +418,16 @@ fn worker_on_its_own_processor<T>(thread: &std::thread::JoinHandle<T>, index: us
         libc::CPU_SET(cpu, &mut one);
         libc::pthread_setaffinity_np(thread.as_pthread_t(), SET, &one);
     }
+}
+
+/// The processor of `cpus` for worker `index`: the first worker on the one after the starting
+/// thread's (`here`), which is free to run it at once, the next ones round the list from there.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn processor_for(cpus: &[usize], here: Option<usize>, index: usize) -> usize {
+    let at = here
+        .and_then(|h| cpus.iter().position(|&c| c == h))
+        .unwrap_or(cpus.len() - 1);
+    cpus[(at + 1 + index) % cpus.len()]
 }
 
 /// A standard stream closed by the caller is opened on `/dev/null`, as the standard library's
@@ -842,10 +855,10 @@ mod tests {
             .collect()
     }
 
-    /// A worker placed with index `i` runs on the `i`-th processor of those the process may use
-    /// (round the list), and on no other; with a single processor, it is left as it was.
+    /// A placed worker runs on one processor of those the process may use, and on no other;
+    /// with a single processor, it is left as it was.
     #[test]
-    fn a_worker_is_pinned_to_the_processor_its_index_names() {
+    fn a_worker_is_pinned_to_one_processor() {
         let allowed = own_processors();
         for index in [0, 1, 5] {
             let (go, wait) = std::sync::mpsc::channel::<()>();
@@ -859,8 +872,28 @@ mod tests {
             if allowed.len() < 2 {
                 assert_eq!(placed, allowed);
             } else {
-                assert_eq!(placed, vec![allowed[index % allowed.len()]]);
+                assert_eq!(placed.len(), 1, "{placed:?}");
+                assert!(
+                    allowed.contains(&placed[0]),
+                    "{placed:?} not in {allowed:?}"
+                );
             }
         }
+    }
+
+    /// The first worker goes to the processor after the starting thread's, the next ones round
+    /// the list; a starting processor outside the list counts as the last.
+    #[test]
+    fn workers_go_round_the_processors_from_the_one_after_the_starting_thread() {
+        let cpus = [0, 2, 5];
+        let order = |here| {
+            (0..4)
+                .map(|i| super::processor_for(&cpus, here, i))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(order(Some(2)), vec![5, 0, 2, 5]);
+        assert_eq!(order(Some(5)), vec![0, 2, 5, 0]);
+        assert_eq!(order(Some(7)), vec![0, 2, 5, 0]);
+        assert_eq!(order(None), vec![0, 2, 5, 0]);
     }
 }
