@@ -380,17 +380,18 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
 
 /// Keeps each worker of the pool on a processor of its own (the first on the processor after
 /// the main thread's, the next ones round those the process may use: `processor_for`), set by
-/// the main thread as it starts the worker. A
-/// check forks its work at a few points (the settings beside the model modules, the parses
-/// beside the imports followed) and a fork is only as fast as the moment the other worker picks
-/// its half up. Left to the scheduler, the benchmark machine's kernel (a virtual machine's,
-/// which packs busy threads onto as few virtual processors as it can: `sched_vcpu_pack`) often
-/// queued the second worker behind the first on one processor while the other stayed idle: in
-/// about half the runs on ephios and aleksis-core the forking worker did both halves, one after
-/// the other, 0.6-2 ms later (a tracer's timings, issue 13); pinned, every half was picked up
-/// within microseconds. The processors are those the process was started with (`taskset`, a
-/// container's `cpuset`); with only one, nothing is pinned. Rayon's work stealing still spreads
-/// the work when one processor is busy with something else.
+/// the main thread as it starts the worker. A check forks its work at a few points (the
+/// settings beside the model modules, the parses beside the imports followed), and a fork is
+/// only as fast as the moment the other worker picks its half up. Left to the scheduler, the
+/// benchmark machine's kernel (a virtual machine's, which packs busy threads onto as few
+/// virtual processors as it can: `sched_vcpu_pack`) often left the second worker queued or
+/// asleep while the other processor stayed idle: in about half the runs on ephios and
+/// aleksis-core the forking worker did both halves, one after the other, 0.6-2 ms later (a
+/// tracer's timings, issue 13); pinned, every half was picked up within microseconds. The
+/// processors are those the process was started with (`taskset`, a container's `cpuset`);
+/// with only one, nothing is pinned. The price: a worker cannot leave a processor that another
+/// program keeps busy; the other worker then steals its share of the work (rayon's stealing),
+/// and a run lasts tens of milliseconds.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn worker_on_its_own_processor<T>(thread: &std::thread::JoinHandle<T>, index: usize) {
     use std::os::unix::thread::JoinHandleExt;
