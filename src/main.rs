@@ -395,20 +395,9 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn worker_on_its_own_processor<T>(thread: &std::thread::JoinHandle<T>, index: usize) {
     use std::os::unix::thread::JoinHandleExt;
-    const SET: usize = std::mem::size_of::<libc::cpu_set_t>();
-    // SAFETY: `cpu_set_t` is a plain bit array, valid when zeroed; `sched_getaffinity` writes at
-    // most `SET` bytes into it.
-    let mut allowed: libc::cpu_set_t = unsafe { std::mem::zeroed() };
-    if unsafe { libc::sched_getaffinity(0, SET, &mut allowed) } != 0 {
+    let Some(cpus) = allowed_processors().filter(|cpus| cpus.len() >= 2) else {
         return;
-    }
-    // SAFETY: `CPU_ISSET` reads one bit of the set, for indices below `CPU_SETSIZE`.
-    let cpus: Vec<usize> = (0..libc::CPU_SETSIZE as usize)
-        .filter(|&cpu| unsafe { libc::CPU_ISSET(cpu, &allowed) })
-        .collect();
-    if cpus.len() < 2 {
-        return;
-    }
+    };
     // SAFETY: `sched_getcpu` only reads the processor the calling thread runs on.
     let here = unsafe { libc::sched_getcpu() };
     let cpu = processor_for(&cpus, usize::try_from(here).ok(), index);
@@ -417,7 +406,29 @@ fn worker_on_its_own_processor<T>(thread: &std::thread::JoinHandle<T>, index: us
     unsafe {
         let mut one: libc::cpu_set_t = std::mem::zeroed();
         libc::CPU_SET(cpu, &mut one);
-        libc::pthread_setaffinity_np(thread.as_pthread_t(), SET, &one);
+        libc::pthread_setaffinity_np(
+            thread.as_pthread_t(),
+            std::mem::size_of::<libc::cpu_set_t>(),
+            &one,
+        );
+    }
+}
+
+/// The processors the calling thread may run on, in order.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn allowed_processors() -> Option<Vec<usize>> {
+    // SAFETY: `cpu_set_t` is a plain bit array, valid when zeroed; `sched_getaffinity` writes at
+    // most its size into it; `CPU_ISSET` reads one bit of it, for indices below `CPU_SETSIZE`.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0 {
+            return None;
+        }
+        Some(
+            (0..libc::CPU_SETSIZE as usize)
+                .filter(|&cpu| libc::CPU_ISSET(cpu, &set))
+                .collect(),
+        )
     }
 }
 
@@ -845,15 +856,8 @@ fn run() -> u8 {
 
 #[cfg(all(test, target_os = "linux", target_env = "gnu"))]
 mod tests {
-    /// The processors this thread may run on.
     fn own_processors() -> Vec<usize> {
-        const SET: usize = std::mem::size_of::<libc::cpu_set_t>();
-        // SAFETY: as in `worker_on_its_own_processor`.
-        let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
-        assert_eq!(unsafe { libc::sched_getaffinity(0, SET, &mut set) }, 0);
-        (0..libc::CPU_SETSIZE as usize)
-            .filter(|&cpu| unsafe { libc::CPU_ISSET(cpu, &set) })
-            .collect()
+        super::allowed_processors().expect("this thread's processors can be read")
     }
 
     /// A placed worker runs on one processor of those the process may use, and on no other;
