@@ -391,7 +391,7 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
 /// processors are those the process was started with (`taskset`, a container's `cpuset`);
 /// with only one, nothing is pinned. The price: a worker cannot leave a processor that another
 /// program keeps busy; the other worker then steals its share of the work (rayon's stealing),
-/// and a run lasts tens of milliseconds.
+/// which bounds the cost over a run of milliseconds.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn worker_on_its_own_processor<T>(thread: &std::thread::JoinHandle<T>, index: usize) {
     use std::os::unix::thread::JoinHandleExt;

@@ -217,33 +217,29 @@ pub fn place_workers_with(place: PlaceWorker) {
 /// rayon's global pool.
 pub(crate) fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     configure_threads();
-    match POOL.get().and_then(Option::as_ref) {
-        Some(pool) => {
-            let answer = pool.install(f);
-            // Spawned from outside the pool, the job waits in rayon's queue of new work, which
-            // a worker takes last.
-            let left = std::mem::take(&mut *lock(&TO_FREE));
-            if !left.is_empty() {
-                pool.spawn(move || drop(left));
-            }
-            answer
-        }
-        None => {
-            let answer = rayon::scope(|_| f());
-            drop(std::mem::take(&mut *lock(&TO_FREE)));
-            answer
-        }
+    let pool = POOL.get().and_then(Option::as_ref);
+    let answer = match pool {
+        Some(pool) => pool.install(f),
+        None => rayon::scope(|_| f()),
+    };
+    let left = std::mem::take(&mut *lock(&TO_FREE));
+    match pool {
+        // Spawned from outside the pool, the job waits in rayon's queue of new work, which a
+        // worker takes last.
+        Some(pool) if !left.is_empty() => pool.spawn(move || drop(left)),
+        _ => drop(left),
     }
+    answer
 }
 
 /// What [`free_later`] was given, freed once [`in_pool`]'s caller has its answer.
 static TO_FREE: Mutex<Vec<Box<dyn Send>>> = Mutex::new(Vec::new());
 
 /// Frees `value` off the run's path: on a worker, once the work [`in_pool`] was given is done.
-/// Freeing every module a large project read took a tenth of its run (issue 13); freed on a
-/// worker as soon as the project was checked, a worker took it up before the projects left or
-/// the hand-over of the answer (rayon runs a thread's own jobs first). A run that ends first
-/// leaves the memory to the operating system.
+/// Freeing every module a large project read took a tenth of its run (issue 13). A job spawned
+/// by the worker that had just checked the project was taken up by that same worker (rayon runs
+/// a thread's own jobs first), before the projects left and before the answer was handed over.
+/// A run that ends first leaves the memory to the operating system.
 pub(crate) fn free_later<T: Send + 'static>(value: T) {
     lock(&TO_FREE).push(Box::new(value));
 }
@@ -255,8 +251,8 @@ static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
 /// whatever the items it took before left to steal. A project's analysis forks (its settings
 /// beside its model modules, its parses): split among the threads as a parallel iterator, the
 /// small projects (a tree's `tests/` directories, each its own project) kept one thread busy
-/// while the large one's forked half waited for it, its largest parse started 0.5 ms late on
-/// aleksis-core (issue 13). A thread now takes up such a half between two projects (rayon looks
+/// while the large one's forked half waited for it, its largest parse started 0.5-0.8 ms late
+/// on aleksis-core (issue 13). A thread now takes up such a half between two projects (rayon looks
 /// at the other threads' work before new work); it still finishes the project it is in.
 pub(crate) fn map_largest_first<T: Sync, R: Send>(
     items: &[T],
