@@ -395,12 +395,10 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn worker_on_its_own_processor<T>(thread: &std::thread::JoinHandle<T>, index: usize) {
     use std::os::unix::thread::JoinHandleExt;
-    let Some(cpus) = allowed_processors().filter(|cpus| cpus.len() >= 2) else {
+    let Some((cpus, here)) = placement() else {
         return;
     };
-    // SAFETY: `sched_getcpu` only reads the processor the calling thread runs on.
-    let here = unsafe { libc::sched_getcpu() };
-    let cpu = processor_for(&cpus, usize::try_from(here).ok(), index);
+    let cpu = processor_for(cpus, here, index);
     // SAFETY: a zeroed set with one bit set; the thread is alive (its handle is held, and a
     // pool's worker runs until the process ends), so its `pthread_t` is valid.
     unsafe {
@@ -412,6 +410,44 @@ fn worker_on_its_own_processor<T>(thread: &std::thread::JoinHandle<T>, index: us
             &one,
         );
     }
+}
+
+/// Keeps the main thread on the processor it started the pool on (the first worker went to
+/// another, `worker_on_its_own_processor`), once that worker is started. The benchmark
+/// machine's kernel otherwise moved it onto the worker's processor, where it waited for the
+/// walk it was meant to run beside (issue 13). The workers started later, when the main
+/// thread waits, share its processor. Called after `configure_threads`: the pool's size is
+/// the number of processors the main thread may use.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn main_stays_on_its_processor() {
+    let Some((_, Some(cpu))) = placement() else {
+        return;
+    };
+    // SAFETY: a zeroed set with one bit set, for the calling thread (`0`).
+    unsafe {
+        let mut one: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(cpu, &mut one);
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &one);
+    }
+}
+
+/// The processors the process may use (two or more, else `None`: nothing is pinned) and the
+/// one the main thread was on when it first asked (the first worker's start), read once: the
+/// main thread may run on a single one of them afterwards.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn placement() -> Option<(&'static [usize], Option<usize>)> {
+    static PLACEMENT: std::sync::OnceLock<Option<(Vec<usize>, Option<usize>)>> =
+        std::sync::OnceLock::new();
+    PLACEMENT
+        .get_or_init(|| {
+            let cpus = allowed_processors().filter(|cpus| cpus.len() >= 2)?;
+            // SAFETY: `sched_getcpu` only reads the processor the calling thread runs on.
+            let here = usize::try_from(unsafe { libc::sched_getcpu() }).ok();
+            let here = here.filter(|h| cpus.contains(h));
+            Some((cpus, here))
+        })
+        .as_ref()
+        .map(|(cpus, here)| (cpus.as_slice(), *here))
 }
 
 /// The processors the calling thread may run on, in order.
@@ -582,6 +618,8 @@ fn run() -> u8 {
     // The workers start first: each thread's own start (its stack, its allocator heap, the
     // first page of it zeroed) then overlaps the parse of the command line.
     django_model_lint::configure_threads();
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    main_stays_on_its_processor();
     let walking = walk_plain_check();
     let cli = Cli::parse();
     match cli.command {
@@ -883,6 +921,26 @@ mod tests {
                     "{placed:?} not in {allowed:?}"
                 );
             }
+        }
+    }
+
+    /// The main thread, once the first worker is placed, runs only on the processor it was on
+    /// then; with a single processor, it is left as it was.
+    #[test]
+    fn the_main_thread_stays_on_the_processor_it_started_the_pool_on() {
+        let allowed = own_processors();
+        let placed = std::thread::spawn(|| {
+            super::main_stays_on_its_processor();
+            own_processors()
+        })
+        .join()
+        .unwrap();
+        match super::placement() {
+            Some((cpus, Some(here))) => {
+                assert_eq!(placed, vec![here]);
+                assert_eq!(cpus, allowed.as_slice());
+            }
+            _ => assert_eq!(placed, allowed),
         }
     }
 

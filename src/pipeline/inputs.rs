@@ -132,6 +132,7 @@ pub(crate) fn take_early_walk(
     if options.stdin.is_some() || rayon::current_thread_index().is_some() {
         return None;
     }
+    start_waiting_workers();
     let exclude = &options.exclude;
     let walk = lock(&EARLY_WALK).take()?;
     let same_inputs = walk.inputs.len() == inputs.len()
@@ -161,28 +162,25 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Starts the run's workers: a rayon pool whose workers get `syntax`'s parse stack (virtual
-/// memory, touched only as used), so that they parse a large file in place rather than on a new
-/// thread (see `syntax::mark_big_stack`). Returns without waiting for them to run (rayon's
-/// global pool, `build_global`, waits: a few tenths of a millisecond, at times a millisecond on
-/// a virtual machine), so a program that calls it early reads its configuration meanwhile. The
-/// commands call it too, and run in the pool with [`in_pool`].
+/// Starts the run's first worker: a rayon pool whose workers get `syntax`'s parse stack
+/// (virtual memory, touched only as used), so that they parse a large file in place rather than
+/// on a new thread (see `syntax::mark_big_stack`). Returns without waiting for it to run
+/// (rayon's global pool, `build_global`, waits: a few tenths of a millisecond, at times a
+/// millisecond on a virtual machine), so a program that calls it early reads its configuration
+/// meanwhile, while the worker walks the inputs ([`start_walk`]). The other workers start
+/// when the calling thread is about to wait ([`start_waiting_workers`]). The commands call it
+/// too, and run in the pool with [`in_pool`].
 pub fn configure_threads() {
     POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
             .stack_size(crate::syntax::PARSE_STACK)
             .spawn_handler(|worker| {
-                let index = worker.index();
-                let mut thread = std::thread::Builder::new();
-                if let Some(size) = worker.stack_size() {
-                    thread = thread.stack_size(size);
+                if worker.index() == 0 {
+                    start_worker(worker)
+                } else {
+                    lock(&WAITING_WORKERS).push(worker);
+                    Ok(())
                 }
-                let handle = thread.spawn(|| worker.run())?;
-                if let Some(place) = PLACE_WORKER.get() {
-                    place(&handle, index);
-                }
-                // Detached, as rayon's own spawn leaves them: the process ends with the run.
-                Ok(())
             })
             .start_handler(|_| {
                 crate::syntax::mark_big_stack();
@@ -217,6 +215,7 @@ pub fn place_workers_with(place: PlaceWorker) {
 /// rayon's global pool.
 pub(crate) fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     configure_threads();
+    start_waiting_workers();
     let pool = POOL.get().and_then(Option::as_ref);
     let answer = match pool {
         Some(pool) => pool.install(f),
@@ -230,6 +229,44 @@ pub(crate) fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
         _ => drop(left),
     }
     answer
+}
+
+/// The pool's workers after the first, not started yet (see [`start_waiting_workers`]).
+static WAITING_WORKERS: Mutex<Vec<rayon::ThreadBuilder>> = Mutex::new(Vec::new());
+
+/// Starts the workers [`configure_threads`] left waiting. Called by a thread about to wait for
+/// the pool (for the walk, for the check), so that a new thread's start, on this machine's
+/// kernel, does not hold up the caller: the new thread ran first, on the caller's processor,
+/// its start (the stack, the allocator's segment and its first huge page zeroed) before the
+/// caller went on, and the pool's second worker, started at once beside the first, held the
+/// main thread 0.5 ms before it could read the command line (a tracer's timings, issue 13).
+/// Rayon does not need its threads running to take work: a job is queued where every worker
+/// looks, a worker not started yet is neither asleep nor awaited, and the first worker takes
+/// up what the others would have. Alternating runs against the pool started at once, with
+/// the main thread kept on its processor (`main.rs`): allianceauth-oidc-provider 0.83, an
+/// empty directory 0.88, ephios 0.91, ephios + uv.lock 0.89, django-ansible-base 0.91,
+/// aleksis-core 0.91, aleksis-core + poetry.lock 0.92, pretix 0.96.
+pub(crate) fn start_waiting_workers() {
+    let waiting = std::mem::take(&mut *lock(&WAITING_WORKERS));
+    for worker in waiting {
+        // A worker that cannot be started leaves its share to the others, as on a machine
+        // with fewer processors.
+        let _ = start_worker(worker);
+    }
+}
+
+fn start_worker(worker: rayon::ThreadBuilder) -> std::io::Result<()> {
+    let index = worker.index();
+    let mut thread = std::thread::Builder::new();
+    if let Some(size) = worker.stack_size() {
+        thread = thread.stack_size(size);
+    }
+    let handle = thread.spawn(|| worker.run())?;
+    if let Some(place) = PLACE_WORKER.get() {
+        place(&handle, index);
+    }
+    // Detached, as rayon's own spawn leaves them: the process ends with the run.
+    Ok(())
 }
 
 /// What [`free_later`] was given, freed once [`in_pool`]'s caller has its answer.
