@@ -420,7 +420,12 @@ fn worker_on_its_own_processor<T>(thread: &std::thread::JoinHandle<T>, index: us
 /// the number of processors the main thread may use.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn main_stays_on_its_processor() {
-    let Some((_, Some(cpu))) = placement() else {
+    let Some((cpus, here)) = placement() else {
+        return;
+    };
+    // SAFETY: `sched_getcpu` only reads the processor the calling thread runs on.
+    let now = usize::try_from(unsafe { libc::sched_getcpu() }).ok();
+    let Some(cpu) = now.filter(|&c| c != processor_for(cpus, here, 0)) else {
         return;
     };
     // SAFETY: a zeroed set with one bit set, for the calling thread (`0`).
