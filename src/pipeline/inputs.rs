@@ -73,7 +73,9 @@ pub fn start_walk(inputs: &[PathBuf], exclude: &[String]) {
 /// that asks before the worker is done waits for it.
 ///
 /// The lock files above `inputs` are read and indexed too, in the pin files the next check of
-/// this process takes (see [`take_early_pins`]).
+/// this process takes (see [`take_early_pins`]): a job of its own, queued first, so that the
+/// second worker, started when the main thread waits, takes whichever of the two the first has
+/// not (alternating runs against one job: 0.955-0.969 on the DOT-using projects, issue 13).
 pub fn warm_up(inputs: &[PathBuf]) {
     let Some(pool) = POOL.get().and_then(Option::as_ref) else {
         return;
@@ -92,14 +94,16 @@ pub fn warm_up(inputs: &[PathBuf]) {
         })
         .collect();
     pool.spawn(move || {
+        for dir in &dirs {
+            pins.prefetch_from(dir);
+        }
+    });
+    pool.spawn(|| {
         let _ = crate::prefilter::mentions_library("");
         for entry in crate::library::entries() {
             let _ = entry.head();
         }
         let _ = crate::django::builtin::data();
-        for dir in &dirs {
-            pins.prefetch_from(dir);
-        }
     });
 }
 
