@@ -929,23 +929,30 @@ mod tests {
         }
     }
 
-    /// The main thread, once the first worker is placed, runs only on the processor it was on
-    /// then; with a single processor, it is left as it was.
+    /// The main thread stays on the processor it runs on, unless that is the first worker's
+    /// (then it is left free); with a single processor, it is left as it was.
     #[test]
-    fn the_main_thread_stays_on_the_processor_it_started_the_pool_on() {
+    fn the_main_thread_stays_on_its_processor_unless_the_first_worker_has_it() {
         let allowed = own_processors();
-        let placed = std::thread::spawn(|| {
-            super::main_stays_on_its_processor();
-            own_processors()
-        })
-        .join()
-        .unwrap();
-        match super::placement() {
-            Some((cpus, Some(here))) => {
-                assert_eq!(placed, vec![here]);
-                assert_eq!(cpus, allowed.as_slice());
+        for _ in 0..8 {
+            let placed = std::thread::spawn(|| {
+                super::main_stays_on_its_processor();
+                own_processors()
+            })
+            .join()
+            .unwrap();
+            match super::placement() {
+                Some((cpus, here)) => {
+                    assert_eq!(cpus, allowed.as_slice());
+                    let first = super::processor_for(cpus, here, 0);
+                    assert!(
+                        placed == allowed || (placed.len() == 1 && placed[0] != first),
+                        "{placed:?}, first worker on {first}, allowed {allowed:?}"
+                    );
+                    assert!(placed.iter().all(|c| allowed.contains(c)));
+                }
+                None => assert_eq!(placed, allowed),
             }
-            _ => assert_eq!(placed, allowed),
         }
     }
 
