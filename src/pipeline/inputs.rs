@@ -246,9 +246,9 @@ static WAITING_WORKERS: Mutex<Vec<rayon::ThreadBuilder>> = Mutex::new(Vec::new()
 /// main thread 0.5 ms before it could read the command line (a tracer's timings, issue 13).
 /// Rayon does not need its threads running to take work: a job is queued where every worker
 /// looks, a worker not started yet is neither asleep nor awaited, and the first worker takes
-/// up what the others would have. Alternating runs against the pool started at once, with
-/// the main thread kept on its processor (`main.rs`): allianceauth-oidc-provider 0.83, an
-/// empty directory 0.88, ephios 0.91, ephios + uv.lock 0.89, django-ansible-base 0.91,
+/// up what the others would have. Alternating runs, this and the main thread kept on its
+/// processor (`main.rs`) against the pool started at once: allianceauth-oidc-provider 0.83,
+/// an empty directory 0.88, ephios 0.91, ephios + uv.lock 0.89, django-ansible-base 0.91,
 /// aleksis-core 0.91, aleksis-core + poetry.lock 0.92, pretix 0.96.
 pub(crate) fn start_waiting_workers() {
     let waiting = std::mem::take(&mut *lock(&WAITING_WORKERS));
