@@ -622,8 +622,9 @@ const FOUND: u8 = 1;
 const ERROR: u8 = 2;
 
 fn run() -> u8 {
-    // The workers start first: each thread's own start (its stack, its allocator heap, the
-    // first page of it zeroed) then overlaps the parse of the command line.
+    // The first worker starts first: its own start (its stack, its allocator heap, the first
+    // page of it zeroed) and the walk then overlap the parse of the command line; the others
+    // start when this thread waits (`start_waiting_workers`).
     django_model_lint::configure_threads();
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     main_stays_on_its_processor();

@@ -201,8 +201,9 @@ pub fn configure_threads() {
 }
 
 /// How a new worker of the pool is placed on the machine's processors: given its thread and
-/// its index among the workers, before it first runs. Set by the program before the pool starts
-/// (see `configure_threads`); without it, the operating system places them.
+/// its index among the workers, by the thread that starts it, right after the start (the new
+/// thread may have run already). Set by the program before the pool starts (see
+/// `configure_threads`); without it, the operating system places them.
 pub type PlaceWorker = fn(&std::thread::JoinHandle<()>, usize);
 
 static PLACE_WORKER: OnceLock<PlaceWorker> = OnceLock::new();
