@@ -369,7 +369,7 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
         libc::signal(libc::SIGPIPE, libc::SIG_IGN);
     }
     one_libc_arena();
-    main_heap_on_small_pages();
+    memory_on_small_pages();
     django_model_lint::place_workers_with(worker_on_its_own_processor::<()>);
     // The panic's message is printed by the default hook, as under the standard entry.
     match std::panic::catch_unwind(run) {
@@ -504,39 +504,25 @@ fn standard_streams_open() {
     }
 }
 
-/// The main thread's allocator segment on ordinary 4 KiB pages. mimalloc asks the kernel for
-/// transparent huge pages on all its memory, and the first touch of each 2 MiB of it costs the
-/// zeroing of all of it (about 0.16 ms on the benchmark machine). The main thread reads the
-/// command line and the configuration, waits for the check and writes the report: it touches
-/// a few hundred KiB spread over two such regions (70-90 pages in the first, 10-30 in the
-/// second on the DOT-using projects), where page by page is cheaper, and its zeroing is at the
-/// start of every run. The workers, which parse, keep huge pages. How: huge pages are turned
-/// off for the process around the main thread's first allocation (which maps its segment),
-/// the segment (mimalloc's: 32 MiB, aligned on its size) is marked not to get any, and huge
-/// pages are turned back on. A process started with them off (inherited) is left so. Issue 13,
-/// alternating runs against the binary before: an empty directory 0.83, allianceauth-oidc-
-/// provider 0.85, ephios 0.93, aleksis-core 0.92, pretix 0.98 (huge pages a run: 3 → 2, 5 → 3
-/// and 8 → 6 on the first, second and fourth).
+/// The process's memory on ordinary 4 KiB pages. mimalloc asks the kernel for transparent
+/// huge pages on all its memory (`madvise` on its arena), and the first touch of each 2 MiB
+/// of it costs the zeroing of all of it: 0.23 ms on the benchmark machine against 1.4 µs for
+/// a 4 KiB page, so a region pays off only where more than about 160 of its 512 pages are
+/// touched, which a run of a few milliseconds rarely does; and a huge page the kernel has to
+/// assemble first (memory fragmented) took 4.8 ms once in three tries. The main thread's
+/// segment alone was kept off huge pages until this round; the workers' regions hold 10-400
+/// touched pages each. Issue 13, alternating runs (40 and 20 rounds) of the same binary with
+/// and without huge pages: allianceauth-oidc-provider 0.85, an empty directory 0.92, ephios
+/// 0.94, ephios + uv.lock 0.96, django-ansible-base 0.89, aleksis-core 0.97, aleksis-core +
+/// poetry.lock 0.97, pretix 0.99; and steadier (spread of `perf stat` over 60 runs on
+/// aleksis-core ±0.4 % against ±4 %). The setting is the process's (`PR_SET_THP_DISABLE`,
+/// which overrides `madvise`), made before the first allocation maps the allocator's memory.
 #[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
-fn main_heap_on_small_pages() {
-    const SEGMENT: usize = 32 << 20;
+fn memory_on_small_pages() {
     // SAFETY: prctl with integer arguments, only about this process's huge pages.
-    let turned_off = unsafe {
-        libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) == 0
-            && libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0
-    };
-    if !turned_off {
-        return;
-    }
-    let first = Box::new(0u64);
-    let segment = (&raw const *first as usize - 1) & !(SEGMENT - 1);
-    // SAFETY: `madvise` only gives the kernel advice about a range of this process's memory
-    // (no content changes); `prctl` as above.
     unsafe {
-        libc::madvise(segment as *mut libc::c_void, SEGMENT, libc::MADV_NOHUGEPAGE);
-        libc::prctl(libc::PR_SET_THP_DISABLE, 0, 0, 0, 0);
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
-    drop(first);
 }
 
 /// The C library's allocator (the binary's own allocations go to mimalloc; glibc allocates for

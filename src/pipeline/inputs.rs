@@ -188,12 +188,6 @@ pub fn configure_threads() {
             })
             .start_handler(|_| {
                 crate::syntax::mark_big_stack();
-                // A worker's first allocation maps its allocator segment and zeroes the first
-                // 2 MiB of it (a huge page): done as the thread starts, while the main thread
-                // reads the command line, rather than inside the first job (the walk the main
-                // thread waits for). Alternating runs: allianceauth-oidc-provider 0.96 / 0.95,
-                // ephios 0.98, aleksis-core 0.98 (issue 13).
-                drop(std::hint::black_box(Box::new(0u8)));
             })
             .build()
             .ok()
