@@ -42,5 +42,5 @@ pub use commands::fix::{FixSummary, fix_paths};
 pub use config::Options;
 pub use diagnostic::FixDetails;
 pub use pipeline::inputs::{
-    PlaceWorker, configure_threads, place_workers_with, start_walk, warm_up,
+    PlaceWorker, configure_threads, place_workers_with, run_at_most, size_pool, start_walk, warm_up,
 };

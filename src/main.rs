@@ -371,6 +371,9 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
     one_libc_arena();
     memory_on_small_pages();
     django_model_lint::place_workers_with(worker_on_its_own_processor::<()>);
+    if let Some((cpus, _)) = placement() {
+        django_model_lint::size_pool(cpus.len());
+    }
     // The panic's message is printed by the default hook, as under the standard entry.
     match std::panic::catch_unwind(run) {
         Ok(code) => exit_now(code),
@@ -612,6 +615,11 @@ fn run() -> u8 {
     // page of it zeroed) and the walk then overlap the parse of the command line; the others
     // start when this thread waits (`start_waiting_workers`).
     django_model_lint::configure_threads();
+    // The control group's CPU quota, read by the standard library's count of processors (while
+    // this thread may still run on all of them): it bounds the workers that start later.
+    if let Ok(n) = std::thread::available_parallelism() {
+        django_model_lint::run_at_most(n.get());
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     main_stays_on_its_processor();
     let walking = walk_plain_check();
