@@ -421,8 +421,8 @@ fn worker_on_its_own_processor<T>(thread: &std::thread::JoinHandle<T>, index: us
 /// it onto the worker's processor, where it waited for the walk it was meant to run beside;
 /// pinned back to the processor it had started on, the migration took 1.1-1.3 ms in half the
 /// runs (issue 13). The workers started later, when the main thread waits, share its
-/// processor. Called after `configure_threads`: the pool's size is the number of processors
-/// the main thread may use.
+/// processor. Called once the first worker has started, and after the CPU quota is read (the
+/// standard library counts the processors of the calling thread).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn main_stays_on_its_processor() {
     let Some((cpus, here)) = placement() else {
@@ -611,18 +611,19 @@ const FOUND: u8 = 1;
 const ERROR: u8 = 2;
 
 fn run() -> u8 {
-    // The first worker starts first: its own start (its stack, its allocator heap, the first
-    // page of it zeroed) and the walk then overlap the parse of the command line; the others
-    // start when this thread waits (`start_waiting_workers`).
+    // The first worker starts first: its own start (its stack, its allocator heap) and the
+    // walk then overlap the parse of the command line; the others start when this thread
+    // waits (`start_waiting_workers`).
     django_model_lint::configure_threads();
+    let walking = walk_plain_check();
     // The control group's CPU quota, read by the standard library's count of processors (while
-    // this thread may still run on all of them): it bounds the workers that start later.
+    // this thread may still run on all of them; the walk has begun): it bounds the workers
+    // that start later.
     if let Ok(n) = std::thread::available_parallelism() {
         django_model_lint::run_at_most(n.get());
     }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     main_stays_on_its_processor();
-    let walking = walk_plain_check();
     let cli = Cli::parse();
     match cli.command {
         Command::Check {
