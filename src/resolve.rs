@@ -64,11 +64,48 @@ pub enum Ancestor {
 
 pub struct Resolver<'p> {
     pub project: &'p Project,
+    /// The modules this resolver loaded or found loaded, when asked to keep them
+    /// ([`Resolver::recording`]).
+    recorded: Option<std::sync::Mutex<Vec<Arc<SourceModule>>>>,
 }
 
 impl<'p> Resolver<'p> {
     pub fn new(project: &'p Project) -> Self {
-        Resolver { project }
+        Resolver {
+            project,
+            recorded: None,
+        }
+    }
+
+    /// A resolver that keeps every module it asks the project for ([`Resolver::recorded`]):
+    /// what a stage read, told apart from what another stage loads at the same time.
+    pub fn recording(project: &'p Project) -> Self {
+        Resolver {
+            project,
+            recorded: Some(std::sync::Mutex::new(Vec::new())),
+        }
+    }
+
+    /// The modules a [`Resolver::recording`] asked the project for, in the order asked.
+    pub fn recorded(self) -> Vec<Arc<SourceModule>> {
+        self.recorded
+            .map(|r| {
+                r.into_inner()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+            })
+            .unwrap_or_default()
+    }
+
+    /// The project's module `name`, recorded when asked to.
+    fn module(&self, name: &str) -> Option<Arc<SourceModule>> {
+        let module = self.project.module(name)?;
+        if let Some(recorded) = &self.recorded {
+            recorded
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(module.clone());
+        }
+        Some(module)
     }
 
     /// What `name` means at the top level of `module`; `None` when the module does not bind it.
@@ -113,7 +150,7 @@ impl<'p> Resolver<'p> {
         // Later star imports shadow earlier ones.
         let mut external_star = None;
         for star in module.index.star_imports.iter().rev() {
-            if let Some(m) = self.project.module(star) {
+            if let Some(m) = self.module(star) {
                 if let Some(found) = self.name_in_seen(&m, name, depth + 1, seen) {
                     return Some(found);
                 }
@@ -136,7 +173,7 @@ impl<'p> Resolver<'p> {
 
     /// `module.name`: a name defined in (or re-exported by) the module, else its submodule.
     fn member(&self, module: &str, name: &str, depth: usize) -> Symbol {
-        if let Some(m) = self.project.module(module) {
+        if let Some(m) = self.module(module) {
             if let Some(found) = self.name_in(&m, name, depth) {
                 return found;
             }
@@ -248,6 +285,35 @@ impl<'p> Resolver<'p> {
 mod tests {
     use super::*;
     use crate::project::fixture;
+
+    #[test]
+    fn a_recording_resolver_keeps_the_modules_it_asked_for_loaded_or_not() {
+        let (_d, p) = fixture(
+            "# -- app/__init__.py\n\
+             # -- app/base.py\n\
+             class Base:\n    pass\n\
+             # -- app/reexport.py\n\
+             from .base import *\n\
+             # -- app/other.py\n\
+             X = 1\n\
+             # -- app/models.py\n\
+             from app.reexport import Base\n\
+             class RT(Base):\n    pass\n",
+        );
+        let m = p.module("app.models").unwrap();
+        // Loaded before the resolver asks: still recorded when asked for.
+        p.module("app.base").unwrap();
+        // Loaded by someone else, never asked for: not recorded.
+        p.module("app.other").unwrap();
+        let r = Resolver::recording(&p);
+        assert!(matches!(r.resolve_name(&m, "RT"), Symbol::Class(_)));
+        assert!(matches!(r.resolve_name(&m, "Base"), Symbol::Class(_)));
+        let mut names: Vec<String> = r.recorded().iter().map(|m| m.name.clone()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names, ["app.base", "app.reexport"]);
+        assert!(Resolver::new(&p).recorded().is_empty());
+    }
 
     #[test]
     fn names_resolve_through_aliases_reexports_and_star_imports() {

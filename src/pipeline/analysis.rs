@@ -265,7 +265,6 @@ pub(crate) fn analyze_project<T>(
         }
     }
 
-    let mut seeds: Vec<String> = prefilter::seeds().to_vec();
     let mut unread: Vec<(PathBuf, String)> = app_models
         .into_iter()
         .filter(|p| {
@@ -291,6 +290,105 @@ pub(crate) fn analyze_project<T>(
             Err(reason) => io_diags.push(project::io_error(&path, &reason)),
         }
     }
+    // Django's settings: the same as DOT's where both are read.
+    let django_settings = django_discovery
+        .and_then(|d| match (settings_early, &settings, &discovery) {
+            (true, _, _) => early,
+            (false, Some(s), Some(_)) => Some(s.clone()),
+            _ => settings::load_settings(&project, &d),
+        })
+        .filter(|s| s.unclear.is_none());
+    let django_apps = django_settings
+        .as_ref()
+        .map(|s| {
+            let apps = match (settings_early, &early_apps) {
+                (true, Some(apps)) => apps.clone(),
+                _ => settings::installed_apps(&project, s),
+            };
+            django_installed_apps(apps, s)
+        })
+        .unwrap_or_default();
+    // Inputs that are all files named explicitly (an editor's run on save): only their
+    // diagnostics are wanted, and the graph parses only the models modules that can matter.
+    let focus = focused.then(|| django::Focus {
+        files: files.iter().map(|p| p.to_path_buf()).collect(),
+        candidates: Vec::new(),
+    });
+    let with_focus = focus.is_some();
+    let django_context = |focus| {
+        django_settings.as_ref().map(|s| {
+            let (graph_modules, focus) = django_model_modules(&project, &django_apps, focus);
+            rules::django::Context {
+                graph: django::LazyGraph::new(django::Inputs {
+                    project: &project,
+                    settings: Some(s),
+                    apps: &django_apps,
+                    modules: graph_modules,
+                    django: versions::for_project(&project, "django", "django")
+                        .map_or_else(|| django::builtin::data().newest(), |(v, _)| v),
+                    focus,
+                }),
+                silenced: rules::django::silenced_checks(s),
+                m2m: Default::default(),
+                library_uses: Default::default(),
+            }
+        })
+    };
+    // The DOT rules see the modules loaded so far and those their search loads; Django's
+    // model graph, which every rule reading Django's models builds first, is built beside that
+    // search (it reads the settings and the modules loaded so far, not what the search finds).
+    // A focused graph reads which modules are loaded: it comes after, as before.
+    let before = project.loaded_modules();
+    let (modules, django) = if with_focus || django_settings.is_none() {
+        let modules = dot_modules(&project, library, explicit, unread, before);
+        (modules, django_context(focus))
+    } else {
+        rayon::join(
+            || dot_modules(&project, library, explicit, unread, before),
+            || {
+                let context = django_context(focus);
+                if let Some(c) = &context {
+                    c.graph.get();
+                }
+                context
+            },
+        )
+    };
+
+    let mut analysis = Analysis::new(&project, library, settings, apps.known, version);
+    analysis.apps_unknown = apps.unknown;
+    if let Some(unclear) = unclear {
+        analysis.set_unclear(unclear);
+    }
+    analysis.reported = reported;
+    analysis.fix_details = options.fix_details;
+    analysis.django_unchecked = django_unchecked;
+    analysis.django = django.as_ref();
+    analysis.collect_models(&modules);
+    let outcome = f(&analysis, io_diags, noqa_files);
+    drop(analysis);
+    drop(django);
+    // Every module read (their text, syntax and index): freed off the path to the report.
+    super::inputs::free_later(project);
+    outcome
+}
+
+/// The modules the DOT rules see: `before` (loaded when the search starts) and those the search
+/// for DOT's models loads, sorted by name. The search reads the files of `unread` that mention
+/// one of the library's names (or a class derived from its abstract models, found round after
+/// round, see `prefilter::may_subclass`), and resolves the classes of what it has read. What
+/// another stage loads meanwhile (Django's model graph) is not seen unless the search asks
+/// for it too, so the answer does not depend on which finishes first.
+fn dot_modules(
+    project: &Project,
+    library: &contract::Contract,
+    explicit: &BTreeSet<PathBuf>,
+    mut unread: Vec<(PathBuf, String)>,
+    before: Vec<Arc<SourceModule>>,
+) -> Vec<Arc<SourceModule>> {
+    let mut seeds: Vec<String> = prefilter::seeds().to_vec();
+    let mut seen: BTreeMap<String, Arc<SourceModule>> =
+        before.into_iter().map(|m| (m.name.clone(), m)).collect();
     // The seeds every file still unread was searched for: a later round searches it for the
     // new ones only (the answer for a seed and a text does not change).
     let mut searched = 0;
@@ -317,15 +415,18 @@ pub(crate) fn analyze_project<T>(
         if hits.is_empty() {
             break;
         }
-        let _: Vec<Option<Arc<SourceModule>>> = hits
+        let loaded: Vec<Option<Arc<SourceModule>>> = hits
             .into_par_iter()
             .map(|(path, text)| {
                 project.remember_text(path.clone(), text);
                 project.module_at(&path)
             })
             .collect();
+        for m in loaded.into_iter().flatten() {
+            seen.entry(m.name.clone()).or_insert(m);
+        }
         let before = seeds.len();
-        let resolver = resolve::Resolver::new(&project);
+        let resolver = resolve::Resolver::recording(project);
         let abstract_names: Vec<String> = library
             .roles
             .iter()
@@ -333,7 +434,7 @@ pub(crate) fn analyze_project<T>(
             .collect();
         let abstract_refs: Vec<&str> = abstract_names.iter().map(String::as_str).collect();
         let mut names: BTreeSet<String> = BTreeSet::new();
-        for module in project.loaded_modules() {
+        for module in seen.values() {
             for index in 0..module.index.classes.len() {
                 let class = ClassRef {
                     module: module.clone(),
@@ -343,6 +444,9 @@ pub(crate) fn analyze_project<T>(
                     names.insert(class.info().name.clone());
                 }
             }
+        }
+        for m in resolver.recorded() {
+            seen.entry(m.name.clone()).or_insert(m);
         }
         for n in names {
             if !seeds.contains(&n) {
@@ -354,66 +458,7 @@ pub(crate) fn analyze_project<T>(
         }
     }
 
-    // Django's settings: the same as DOT's where both are read.
-    let django_settings = django_discovery
-        .and_then(|d| match (settings_early, &settings, &discovery) {
-            (true, _, _) => early,
-            (false, Some(s), Some(_)) => Some(s.clone()),
-            _ => settings::load_settings(&project, &d),
-        })
-        .filter(|s| s.unclear.is_none());
-    let django_apps = django_settings
-        .as_ref()
-        .map(|s| {
-            let apps = match (settings_early, &early_apps) {
-                (true, Some(apps)) => apps.clone(),
-                _ => settings::installed_apps(&project, s),
-            };
-            django_installed_apps(apps, s)
-        })
-        .unwrap_or_default();
-    // The DOT rules see the modules loaded so far; the graph's model modules come after.
-    let modules = project.loaded_modules();
-    // Inputs that are all files named explicitly (an editor's run on save): only their
-    // diagnostics are wanted, and the graph parses only the models modules that can matter.
-    let focus = focused.then(|| django::Focus {
-        files: files.iter().map(|p| p.to_path_buf()).collect(),
-        candidates: Vec::new(),
-    });
-    let django = django_settings.as_ref().map(|s| {
-        let (graph_modules, focus) = django_model_modules(&project, &django_apps, focus);
-        rules::django::Context {
-            graph: django::LazyGraph::new(django::Inputs {
-                project: &project,
-                settings: Some(s),
-                apps: &django_apps,
-                modules: graph_modules,
-                django: versions::for_project(&project, "django", "django")
-                    .map_or_else(|| django::builtin::data().newest(), |(v, _)| v),
-                focus,
-            }),
-            silenced: rules::django::silenced_checks(s),
-            m2m: Default::default(),
-            library_uses: Default::default(),
-        }
-    });
-
-    let mut analysis = Analysis::new(&project, library, settings, apps.known, version);
-    analysis.apps_unknown = apps.unknown;
-    if let Some(unclear) = unclear {
-        analysis.set_unclear(unclear);
-    }
-    analysis.reported = reported;
-    analysis.fix_details = options.fix_details;
-    analysis.django_unchecked = django_unchecked;
-    analysis.django = django.as_ref();
-    analysis.collect_models(&modules);
-    let outcome = f(&analysis, io_diags, noqa_files);
-    drop(analysis);
-    drop(django);
-    // Every module read (their text, syntax and index): freed off the path to the report.
-    super::inputs::free_later(project);
-    outcome
+    seen.into_values().collect()
 }
 
 /// The modules Django runs at start-up to register the project's models: each installed app's
@@ -637,4 +682,47 @@ fn parse_first_hits(
             project.parse_ahead(path, text.clone());
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::fixture;
+
+    /// The DOT rules' modules are those loaded before the search and those the search reads or
+    /// resolves through, whatever else is loaded meanwhile (Django's graph, beside it).
+    #[test]
+    fn the_dot_search_sees_what_it_reads_not_what_others_load() {
+        let (dir, p) = fixture(
+            "# -- app/__init__.py\n\
+             # -- app/base.py\n\
+             from oauth2_provider.models import AbstractRefreshToken\n\
+             class Base(AbstractRefreshToken):\n    pass\n\
+             # -- app/models.py\n\
+             from oauth2_provider.models import AbstractAccessToken\n\
+             from app.base import Base\n\
+             class Token(AbstractAccessToken):\n    pass\n\
+             class Refresh(Base):\n    pass\n\
+             # -- app/other.py\n\
+             X = 1\n\
+             # -- app/settings.py\n\
+             Y = 2\n",
+        );
+        let settings = p.module("app.settings").unwrap();
+        let before = p.loaded_modules();
+        // Loaded by another stage before the search: not among the DOT rules' modules.
+        p.module("app.other").unwrap();
+        let path = dir.path().join("app/models.py");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let modules = dot_modules(
+            &p,
+            contract::swappable_models(),
+            &BTreeSet::new(),
+            vec![(path, text)],
+            before,
+        );
+        let names: Vec<&str> = modules.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["app.base", "app.models", "app.settings"]);
+        assert!(Arc::ptr_eq(&modules[2], &settings));
+    }
 }
