@@ -78,6 +78,14 @@ pub fn start_walk(inputs: &[PathBuf], exclude: &[String]) {
 type Job = Box<dyn FnOnce() + Send>;
 static AFTER_WALK: Mutex<Option<Vec<Job>>> = Mutex::new(None);
 
+/// What the pool's second worker does first, as it starts, before it takes any of the pool's
+/// work: the lock files' read ([`warm_up`]). Queued on the pool, it waited for the walk to end
+/// (see [`after_walk`]), and the check then waited for it: the 824 KB uv.lock of ephios is read
+/// and indexed in 0.5 ms. A job given to the pool could also be taken up by the walking worker
+/// inside its walk, and hold the walk back. If that worker never starts (a CPU quota of one),
+/// the files are read when the check asks for them.
+static SECOND_WORKER_FIRST: Mutex<Option<Job>> = Mutex::new(None);
+
 /// Queues `job` on the pool once the walk under way (if any) has ended. A worker that waits for
 /// a part of the walk another took up runs whatever work is queued meanwhile: the embedded
 /// data's parse (0.2 ms), taken up so inside the walk, held it back until it was done, in every
@@ -100,9 +108,9 @@ fn after_walk(pool: &rayon::ThreadPool, job: Job) {
 /// that asks before the worker is done waits for it.
 ///
 /// The lock files above `inputs` are read and indexed too, in the pin files the next check of
-/// this process takes (see [`take_early_pins`]): a job of its own, queued first, so that the
-/// second worker, started when the main thread waits, takes whichever of the two the first has
-/// not (alternating runs against one job: 0.955-0.969 on the DOT-using projects, issue 13).
+/// this process takes (see [`take_early_pins`]): by the second worker as it starts, when the
+/// main thread waits ([`SECOND_WORKER_FIRST`]), or as a job of its own once the walk has ended
+/// if the pool runs already. The embedded data's parse is queued once the walk has ended.
 pub fn warm_up(inputs: &[PathBuf]) {
     let Some(pool) = POOL.get().and_then(Option::as_ref) else {
         return;
@@ -120,14 +128,18 @@ pub fn warm_up(inputs: &[PathBuf]) {
             }
         })
         .collect();
-    after_walk(
-        pool,
-        Box::new(move || {
-            for dir in &dirs {
-                pins.prefetch_from(dir);
-            }
-        }),
-    );
+    let read_pins: Job = Box::new(move || {
+        for dir in &dirs {
+            pins.prefetch_from(dir);
+        }
+    });
+    // The second worker, not started yet, reads them as it starts (when the calling thread
+    // waits); a pool already running queues them after the walk.
+    if lock(&WAITING_WORKERS).is_empty() {
+        after_walk(pool, read_pins);
+    } else {
+        *lock(&SECOND_WORKER_FIRST) = Some(read_pins);
+    }
     after_walk(
         pool,
         Box::new(|| {
@@ -223,8 +235,14 @@ pub fn configure_threads() {
                     Ok(())
                 }
             })
-            .start_handler(|_| {
+            .start_handler(|index| {
                 crate::syntax::mark_big_stack();
+                if index == 1
+                    && let Some(job) = lock(&SECOND_WORKER_FIRST).take()
+                {
+                    // A panic there is the job's own: the worker goes on to its work.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                }
             })
             .build()
             .ok()
