@@ -79,11 +79,11 @@ type Job = Box<dyn FnOnce() + Send>;
 static AFTER_WALK: Mutex<Option<Vec<Job>>> = Mutex::new(None);
 
 /// What the pool's second worker does first, as it starts, before it takes any of the pool's
-/// work: the lock files' read ([`warm_up`]). Queued on the pool, it waited for the walk to end
-/// (see [`after_walk`]), and the check then waited for it: the 824 KB uv.lock of ephios is read
-/// and indexed in 0.5 ms. A job given to the pool could also be taken up by the walking worker
-/// inside its walk, and hold the walk back. If that worker never starts (a CPU quota of one),
-/// the files are read when the check asks for them.
+/// work: the lock files' read ([`warm_up`]). Queued after the walk (see [`after_walk`]), it
+/// started only once the walk had ended, and the check's version detection waited for it (the
+/// 824 KB uv.lock of ephios is read and indexed in 0.5 ms); queued at once, the walking worker
+/// could take it up inside the walk and hold the walk back. If that worker never starts (a CPU
+/// quota of one), the files are read when the check asks for them.
 static SECOND_WORKER_FIRST: Mutex<Option<Job>> = Mutex::new(None);
 
 /// Queues `job` on the pool once the walk under way (if any) has ended. A worker that waits for
@@ -256,8 +256,8 @@ static POOL_SIZE: OnceLock<usize> = OnceLock::new();
 /// read them (its affinity), before the pool starts: rayon's own count is the standard
 /// library's, which also reads the CPU quota of the process's control group (three files
 /// opened, 0.045 ms before the first worker could start, issue 13). The quota still bounds the
-/// workers that run: it is read when the others start, as the calling thread is about to wait
-/// ([`start_waiting_workers`]). Only before the pool starts, and only once.
+/// workers that run: the program reads it once the first worker runs ([`run_at_most`]), and
+/// [`start_waiting_workers`] starts no more. Only before the pool starts, and only once.
 pub fn size_pool(processors: usize) {
     let _ = POOL_SIZE.set(processors.max(1));
 }
@@ -330,11 +330,10 @@ pub(crate) fn start_waiting_workers() {
     }
     // A pool sized by the program counts processors, not the control group's CPU quota
     // (`size_pool`): as many run as the quota allows, the first among them. A worker not
-    // started leaves its share to the others, as on a machine with fewer processors.
+    // started, or that cannot be started, leaves its share to the others, as on a machine
+    // with fewer processors.
     let room = RUNNING_AT_MOST.get().map_or(usize::MAX, |n| n - 1);
     for worker in waiting.into_iter().take(room) {
-        // A worker that cannot be started leaves its share to the others, as on a machine
-        // with fewer processors.
         let _ = start_worker(worker);
     }
 }
