@@ -460,6 +460,15 @@ fn placement() -> Option<(&'static [usize], Option<usize>)> {
         .map(|(cpus, here)| (cpus.as_slice(), *here))
 }
 
+/// Whether a CPU quota could hold back more than one of the pool's workers: more than two
+/// processors (or their number unknown).
+fn quota_may_matter() -> bool {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    return placement().is_none_or(|(cpus, _)| cpus.len() > 2);
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    true
+}
+
 /// The processors the calling thread may run on, in order.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn allowed_processors() -> Option<Vec<usize>> {
@@ -618,8 +627,12 @@ fn run() -> u8 {
     let walking = walk_plain_check();
     // The control group's CPU quota, read by the standard library's count of processors (while
     // this thread may still run on all of them; the walk has begun): it bounds the workers
-    // that start later.
-    if let Ok(n) = std::thread::available_parallelism() {
+    // that start later. Not read on two processors or fewer (three files, 0.045 ms on this
+    // thread's way to the check): the one worker a quota could hold back then only shares it
+    // with the first, the same work in the same CPU time.
+    if quota_may_matter()
+        && let Ok(n) = std::thread::available_parallelism()
+    {
         django_model_lint::run_at_most(n.get());
     }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
