@@ -578,40 +578,79 @@ fn not_checked(paths: &[PathBuf], reason: &str) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
-/// Starts the walk of a command line that is `check`, paths and at most an output format (the
-/// forms pre-commit hooks, editors and scripts mostly use) before clap reads it: the walk is
-/// what the check waits for first, and clap's parse takes a tenth of a millisecond. Clap's
-/// reading of such a line is exactly these paths (`.` if none), with nothing excluded; any
-/// other line starts its walk after the parse, as before. Were the two readings ever to differ,
-/// nothing would be wrong, only slower: the check takes a walk only of its own inputs and
-/// exclusions (`take_early_walk`), as when a configuration excludes more. Issue 13, alternating
-/// runs: ephios 0.94, aleksis-core 0.95, allianceauth-oidc-provider 0.92. Whether it started
-/// one.
-fn walk_plain_check() -> bool {
-    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
-    let Some((first, rest)) = args.split_first() else {
-        return false;
-    };
-    if first != "check" {
-        return false;
+/// A command line that is `check`, paths and at most one output format (the forms pre-commit
+/// hooks, editors and scripts mostly use), read without clap; `None` for any other line, which
+/// clap reads. Its walk starts at once (the walk is what the check waits for first), and clap's
+/// parse, 0.09 ms on a small project's way to the check, is skipped: the reading is clap's for
+/// such a line (the paths as given, the format one of its names, case included, given once;
+/// a line clap would refuse, such as a value clap does not know or a flag given twice, is left
+/// to clap and its error). Were the walk's inputs ever to differ from the check's, nothing
+/// would be wrong, only slower: the check takes a walk only of its own inputs and exclusions
+/// (`take_early_walk`). Issue 13, alternating runs: starting the walk so, ephios 0.94,
+/// aleksis-core 0.95, allianceauth-oidc-provider 0.92; skipping clap, see `run`.
+fn plain_check() -> Option<Cli> {
+    let cli = plain_check_line(std::env::args_os().skip(1))?;
+    if let Command::Check { paths, .. } = &cli.command {
+        let walk: Vec<PathBuf> = if paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            paths.clone()
+        };
+        django_model_lint::start_walk(&walk, &[]);
+    }
+    Some(cli)
+}
+
+/// [`plain_check`]'s reading of the arguments after the program's name.
+fn plain_check_line(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<Cli> {
+    let mut args = args.into_iter();
+    if args.next()? != "check" {
+        return None;
     }
     let mut paths: Vec<PathBuf> = Vec::new();
-    let mut rest = rest.iter();
-    while let Some(arg) = rest.next() {
-        match arg.as_encoded_bytes() {
-            b"--output-format" => {
-                rest.next();
+    let mut output_format: Option<OutputFormat> = None;
+    while let Some(arg) = args.next() {
+        let value = match arg.as_encoded_bytes() {
+            b"--output-format" => args.next()?,
+            b if b.starts_with(b"--output-format=") => {
+                arg.to_str()?.strip_prefix("--output-format=")?.into()
             }
-            b if b.starts_with(b"--output-format=") => {}
-            b if b.starts_with(b"-") => return false,
-            _ => paths.push(PathBuf::from(arg)),
+            b if b.starts_with(b"-") => return None,
+            _ => {
+                paths.push(PathBuf::from(arg));
+                continue;
+            }
+        };
+        if output_format.is_some() {
+            return None;
         }
+        output_format = Some(OutputFormat::from_str(value.to_str()?, false).ok()?);
     }
-    if paths.is_empty() {
-        paths.push(PathBuf::from("."));
-    }
-    django_model_lint::start_walk(&paths, &[]);
-    true
+    Some(Cli {
+        command: Command::Check {
+            paths,
+            output_format,
+            settings: None,
+            dot_version: None,
+            exclude: None,
+            extend_exclude: None,
+            select: None,
+            extend_select: None,
+            ignore: None,
+            config: None,
+            isolated: false,
+            stdin_filename: None,
+            show_settings: false,
+            fix: false,
+            unsafe_fixes: false,
+            diff: false,
+            show_fixes: false,
+            add_noqa: false,
+            output_file: None,
+            exit_zero: false,
+            statistics: false,
+        },
+    })
 }
 
 /// Exit codes, as ruff's.
@@ -624,7 +663,8 @@ fn run() -> u8 {
     // walk then overlap the parse of the command line; the others start when this thread
     // waits (`start_waiting_workers`).
     django_model_lint::configure_threads();
-    let walking = walk_plain_check();
+    let plain = plain_check();
+    let walking = plain.is_some();
     // The control group's CPU quota, read by the standard library's count of processors (while
     // this thread may still run on all of them; the walk has begun): it bounds the workers
     // that start later. Not read on two processors or fewer (three files, 0.045 ms on this
@@ -637,7 +677,7 @@ fn run() -> u8 {
     }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     main_stays_on_its_processor();
-    let cli = Cli::parse();
+    let cli = plain.unwrap_or_else(Cli::parse);
     match cli.command {
         Command::Check {
             paths,
@@ -981,5 +1021,89 @@ mod tests {
         assert_eq!(order(Some(5)), vec![0, 2, 5, 0]);
         assert_eq!(order(Some(7)), vec![0, 2, 5, 0]);
         assert_eq!(order(None), vec![0, 2, 5, 0]);
+    }
+}
+
+#[cfg(test)]
+mod plain_line_tests {
+    use super::{Cli, Command, plain_check_line};
+    use clap::{Parser, ValueEnum};
+
+    /// The plain reading of a `check` line is clap's, for every line it reads; a line clap
+    /// refuses is left to clap.
+    #[test]
+    fn a_plain_check_line_reads_as_clap_reads_it() {
+        let lines: &[&[&str]] = &[
+            &["check"],
+            &["check", "src"],
+            &["check", "a.py", "b/", "check"],
+            &["check", "src", "--output-format", "json"],
+            &["check", "--output-format=concise", "src"],
+            &["check", "--output-format", "json-lines", "x"],
+            &["check", "src", "--output-format", "JSON"],
+            &["check", "src", "--output-format=", "x"],
+            &["check", "src", "--output-format"],
+            &[
+                "check",
+                "--output-format",
+                "json",
+                "--output-format",
+                "full",
+            ],
+            &["check", "-", "src"],
+            &["check", "--", "src"],
+            &["check", "src", "--fix"],
+            &["check", "--select", "DOT001", "src"],
+            &["rule", "DOT001"],
+            &["--version"],
+        ];
+        let format = |c: &Cli| match &c.command {
+            Command::Check {
+                paths,
+                output_format,
+                ..
+            } => Some((
+                paths.clone(),
+                output_format.and_then(|f| f.to_possible_value().map(|v| v.get_name().to_owned())),
+            )),
+            _ => None,
+        };
+        let mut read = 0;
+        for line in lines {
+            let plain = plain_check_line(line.iter().map(|a| a.into()));
+            let clap = Cli::try_parse_from(std::iter::once(&"django-model-lint").chain(*line));
+            if let Some(plain) = plain {
+                read += 1;
+                let clap = clap.unwrap_or_else(|e| panic!("{line:?}: clap refuses it: {e}"));
+                assert_eq!(format(&plain), format(&clap), "{line:?}");
+                assert!(matches!(
+                    clap.command,
+                    Command::Check {
+                        settings: None,
+                        dot_version: None,
+                        exclude: None,
+                        extend_exclude: None,
+                        select: None,
+                        extend_select: None,
+                        ignore: None,
+                        config: None,
+                        isolated: false,
+                        stdin_filename: None,
+                        show_settings: false,
+                        fix: false,
+                        unsafe_fixes: false,
+                        diff: false,
+                        show_fixes: false,
+                        add_noqa: false,
+                        output_file: None,
+                        exit_zero: false,
+                        statistics: false,
+                        ..
+                    }
+                ));
+            }
+        }
+        // The first six lines are plain; the others are clap's.
+        assert_eq!(read, 6);
     }
 }
