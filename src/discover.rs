@@ -162,6 +162,11 @@ fn dedup_files(parts: &mut [(&PathBuf, Discovered)]) {
     let linked = parts
         .iter()
         .any(|(_, p)| !p.linked.is_empty() || !p.linked_errors.is_empty());
+    // One input without a link reaches each file once: no input to canonicalize (a `readlink`
+    // per component of its path, on the walk's way to the check).
+    if !linked && parts.len() <= 1 {
+        return;
+    }
     let canonical: Vec<Option<PathBuf>> = parts
         .iter()
         .map(|(input, _)| std::fs::canonicalize(input).ok())
