@@ -256,8 +256,9 @@ static POOL_SIZE: OnceLock<usize> = OnceLock::new();
 /// read them (its affinity), before the pool starts: rayon's own count is the standard
 /// library's, which also reads the CPU quota of the process's control group (three files
 /// opened, 0.045 ms before the first worker could start, issue 13). The quota still bounds the
-/// workers that run: the program reads it once the first worker runs ([`run_at_most`]), and
-/// [`start_waiting_workers`] starts no more. Only before the pool starts, and only once.
+/// workers that run: the program reads it once the first worker runs ([`run_at_most`]; on two
+/// processors or fewer it need not), and [`start_waiting_workers`] starts no more. Only before
+/// the pool starts, and only once.
 pub fn size_pool(processors: usize) {
     let _ = POOL_SIZE.set(processors.max(1));
 }
