@@ -215,8 +215,8 @@ pub fn parse(source: &str) -> Module {
 /// As [`parse`], but the statements inside function bodies are not read: each
 /// [`FunctionDef::body`] is empty. A project's modules are read for what a class or a module
 /// binds, never for what a function does, so the parser is given the text with every function
-/// body blanked (see `blank_bodies`; the spans are the real text's). The price: a syntax error
-/// inside a function body is not reported (Python and ruff report it; the outline is whole).
+/// body blanked, with its parameters (see `blank_bodies`; the spans are the real text's). The
+/// price: a syntax error inside a function body or its parameters is not reported (Python and ruff report it; the outline is whole).
 /// Where the blanked text has a syntax error, the real text is parsed and its errors reported.
 ///
 /// The one difference from [`parse`] with the bodies emptied: the span of a function (and of a
