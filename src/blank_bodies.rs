@@ -39,7 +39,10 @@ pub fn blank_with_depth(source: &str) -> Option<(Option<String>, u32)> {
         // The parameters and the return annotation become spaces: `def f(   )   :`. Every byte
         // between the brackets, and between `)` and `:`, is replaced (line breaks inside the
         // brackets or after a backslash too, whole characters), so the text stays UTF-8.
-        if let Some(Header { open, close, colon }) = header {
+        if let Some(Header {
+            open, close, colon, ..
+        }) = header
+        {
             out[open + 1..close].fill(b' ');
             out[close + 1..colon].fill(b' ');
         }
@@ -78,16 +81,14 @@ enum Frame {
     Spec,
 }
 
-/// A logical line's start, as the body search needs it.
+/// A logical line's start, as the body search needs it (small: a module has thousands).
 struct Line {
     /// Offset of its first non-blank byte.
-    start: usize,
-    indent: usize,
+    start: u32,
+    indent: u32,
     /// `def` or `async def` with the body on the lines below (the header ends at a `:`
     /// followed by nothing but a comment).
     opens_body: bool,
-    /// Of such a header: what is blanked with its body (see [`Header`]).
-    header: Option<Header>,
 }
 
 /// Where a `def` header's parameters and return annotation are: the offsets of the `(` that
@@ -97,6 +98,8 @@ struct Line {
 /// still did for a model module's blanked methods.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Header {
+    /// The index of its line among the logical lines.
+    line: usize,
     open: usize,
     close: usize,
     colon: usize,
@@ -106,7 +109,13 @@ struct Header {
 /// its header's parameters (when the scan found them), and the deepest bracket nesting (see
 /// [`logical_lines`]).
 fn function_bodies(bytes: &[u8]) -> Option<(Vec<Body>, u32)> {
-    let (lines, inside_brackets, deepest) = logical_lines(bytes)?;
+    let Lines {
+        lines,
+        headers,
+        inside_brackets,
+        deepest,
+    } = logical_lines(bytes)?;
+    let mut headers = headers.into_iter().peekable();
     let mut bodies = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -125,10 +134,10 @@ fn function_bodies(bytes: &[u8]) -> Option<(Vec<Body>, u32)> {
             i += 1;
             continue;
         }
-        let start = lines[i + 1].start;
+        let start = lines[i + 1].start as usize;
         let end = match lines.get(j) {
             // Up to the line break before the next statement's line.
-            Some(next) => line_start(bytes, next.start),
+            Some(next) => line_start(bytes, next.start as usize),
             None => bytes.len(),
         };
         let end = trim_end(bytes, start, end);
@@ -140,12 +149,13 @@ fn function_bodies(bytes: &[u8]) -> Option<(Vec<Body>, u32)> {
         let shallow = inside_brackets[first..]
             .iter()
             .take_while(|&&(at, _)| at < end)
-            .any(|&(_, indent)| indent <= line.indent);
+            .any(|&(_, indent)| indent <= line.indent as usize);
         if end > start && !shallow {
+            while headers.next_if(|h| h.line < i).is_some() {}
             bodies.push(Body {
                 start,
                 end,
-                header: line.header,
+                header: headers.next_if(|h| h.line == i),
             });
         }
         i = j;
@@ -176,9 +186,16 @@ fn trim_end(bytes: &[u8], start: usize, mut end: usize) -> usize {
     end
 }
 
-/// The logical lines, the lines inside brackets as (offset, indentation), and the deepest
-/// bracket nesting.
-type Lines = (Vec<Line>, Vec<(usize, usize)>, u32);
+/// What [`logical_lines`] finds.
+struct Lines {
+    lines: Vec<Line>,
+    /// The parameters of the headers of the lines that open a body, in order.
+    headers: Vec<Header>,
+    /// The lines inside brackets, as (offset, indentation).
+    inside_brackets: Vec<(usize, usize)>,
+    /// The deepest bracket nesting.
+    deepest: u32,
+}
 
 /// Every logical line that holds a statement (not blank, not only a comment), with its
 /// indentation, every line that continues a statement inside brackets, as (offset of its first
@@ -186,7 +203,14 @@ type Lines = (Vec<Line>, Vec<(usize, usize)>, u32);
 /// and inside an f-string's replacement fields the field and its brackets, over the code's);
 /// `None` when the scan cannot be sure of the structure.
 fn logical_lines(bytes: &[u8]) -> Option<Lines> {
-    let mut lines: Vec<Line> = Vec::new();
+    // Offsets and indentations are kept in 32 bits.
+    if u32::try_from(bytes.len()).is_err() {
+        return None;
+    }
+    // About one logical line per 40 bytes in model and settings modules: reserved at once
+    // rather than grown (each growth copies and touches new pages).
+    let mut lines: Vec<Line> = Vec::with_capacity(bytes.len() / 32 + 8);
+    let mut headers: Vec<Header> = Vec::new();
     let mut inside_brackets: Vec<(usize, usize)> = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut depth = 0u32;
@@ -208,7 +232,14 @@ fn logical_lines(bytes: &[u8]) -> Option<Lines> {
         if at_line_start {
             at_line_start = false;
             if let Some(h) = header.take() {
-                close_header(&mut lines[h], colon_seen, after_colon, params, colon_at);
+                close_header(
+                    &mut lines,
+                    &mut headers,
+                    h,
+                    (colon_seen, after_colon),
+                    params,
+                    colon_at,
+                );
             }
             colon_seen = false;
             after_colon = false;
@@ -234,10 +265,10 @@ fn logical_lines(bytes: &[u8]) -> Option<Lines> {
                         header = Some(lines.len());
                     }
                     lines.push(Line {
-                        start: i,
-                        indent,
+                        // Both fit: the text's length does.
+                        start: i as u32,
+                        indent: indent as u32,
                         opens_body: false,
-                        header: None,
                     });
                 }
             }
@@ -419,31 +450,50 @@ fn logical_lines(bytes: &[u8]) -> Option<Lines> {
         i += 1;
     }
     if let Some(h) = header.take() {
-        close_header(&mut lines[h], colon_seen, after_colon, params, colon_at);
+        close_header(
+            &mut lines,
+            &mut headers,
+            h,
+            (colon_seen, after_colon),
+            params,
+            colon_at,
+        );
     }
     // Something left open at the end: the scan may have misread the file.
     if !stack.is_empty() || depth != 0 {
         return None;
     }
-    Some((lines, inside_brackets, deepest))
+    Some(Lines {
+        lines,
+        headers,
+        inside_brackets,
+        deepest,
+    })
 }
 
 /// Ends the reading of a `def` header: whether its body is on the lines below, and where its
 /// parameters are (a `(` and its `)` before the `:`).
 fn close_header(
-    line: &mut Line,
-    colon_seen: bool,
-    after_colon: bool,
+    lines: &mut [Line],
+    headers: &mut Vec<Header>,
+    line: usize,
+    (colon_seen, after_colon): (bool, bool),
     params: (Option<usize>, Option<usize>),
     colon: usize,
 ) {
-    line.opens_body = colon_seen && !after_colon;
-    line.header = match params {
-        (Some(open), Some(close)) if line.opens_body && close < colon => {
-            Some(Header { open, close, colon })
-        }
-        _ => None,
-    };
+    let opens_body = colon_seen && !after_colon;
+    lines[line].opens_body = opens_body;
+    if let (Some(open), Some(close)) = params
+        && opens_body
+        && close < colon
+    {
+        headers.push(Header {
+            line,
+            open,
+            close,
+            colon,
+        });
+    }
 }
 
 /// The bracket nesting inside the replacement fields on `stack`, over the code's `depth`: each
