@@ -4,7 +4,7 @@
 //! the project holds the library's package. Only exact pins count (`==`, lock files): a range
 //! does not say which release runs.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 

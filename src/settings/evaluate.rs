@@ -2,9 +2,11 @@
 //! imports, assignments, `+=`, list methods, `if` branches as a union, class bodies of
 //! django-configurations, split-settings `include()`), expressions evaluated to [`Value`]s.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
+
+use rustc_hash::FxHashSet as HashSet;
 
 use super::*;
 use crate::project::{Project, SourceModule};
