@@ -220,30 +220,12 @@ fn logical_lines(bytes: &[u8]) -> Option<Lines> {
     // Whether the next byte begins a logical line (after a newline outside brackets and
     // strings, not continued by a backslash).
     let mut at_line_start = true;
-    // The def whose header is being read, and whether its header's `:` was met; after the
-    // colon, whether anything but a comment followed it on the logical line.
-    let mut header: Option<usize> = None;
-    let mut colon_seen = false;
-    let mut after_colon = false;
-    // The header's parameter brackets and colon, as met (see [`Header`]).
-    let mut params: (Option<usize>, Option<usize>) = (None, None);
-    let mut colon_at = 0;
+    // The `def` header being read.
+    let mut reading = HeaderScan::default();
     while i < n {
         if at_line_start {
             at_line_start = false;
-            if let Some(h) = header.take() {
-                close_header(
-                    &mut lines,
-                    &mut headers,
-                    h,
-                    (colon_seen, after_colon),
-                    params,
-                    colon_at,
-                );
-            }
-            colon_seen = false;
-            after_colon = false;
-            params = (None, None);
+            reading.end(&mut lines, &mut headers);
             let mut indent = 0;
             while i < n && bytes[i] == b' ' {
                 indent += 1;
@@ -262,7 +244,7 @@ fn logical_lines(bytes: &[u8]) -> Option<Lines> {
                             after > 0 && keyword_at(&rest[5 + after..], b"def")
                         });
                     if is_def {
-                        header = Some(lines.len());
+                        reading.line = Some(lines.len());
                     }
                     lines.push(Line {
                         // Both fit: the text's length does.
@@ -277,7 +259,7 @@ fn logical_lines(bytes: &[u8]) -> Option<Lines> {
         // Skip what cannot change the structure: most of a file is names, spaces and
         // string content.
         i = match stack.last() {
-            None if header.is_none() => crate::bytescan::skip_to(bytes, i, &CODE_ACTS_ON),
+            None if reading.line.is_none() => crate::bytescan::skip_to(bytes, i, &CODE_ACTS_ON),
             Some(&Frame::Str { quote, triple, f }) => {
                 skip_string_content(bytes, i, quote, triple, f)
             }
@@ -393,8 +375,8 @@ fn logical_lines(bytes: &[u8]) -> Option<Lines> {
                     f,
                 });
                 i += if triple { 3 } else { 1 };
-                if header.is_some() && colon_seen {
-                    after_colon = true;
+                if reading.line.is_some() && reading.colon.is_some() {
+                    reading.after_colon = true;
                 }
                 continue;
             }
@@ -410,17 +392,16 @@ fn logical_lines(bytes: &[u8]) -> Option<Lines> {
                 continue;
             }
             b'(' | b'[' | b'{' if !in_field => {
-                if b == b'(' && depth == 0 && header.is_some() && !colon_seen && params.0.is_none()
-                {
-                    params.0 = Some(i);
+                if b == b'(' && depth == 0 && reading.before_colon() && reading.open.is_none() {
+                    reading.open = Some(i);
                 }
                 depth += 1;
                 deepest = deepest.max(depth);
             }
             b')' | b']' | b'}' if !in_field => {
                 depth = depth.saturating_sub(1);
-                if b == b')' && depth == 0 && header.is_some() && params.0.is_some() {
-                    params.1.get_or_insert(i);
+                if b == b')' && depth == 0 && reading.line.is_some() && reading.open.is_some() {
+                    reading.close.get_or_insert(i);
                 }
             }
             b'\n' | b'\r' if !in_field => {
@@ -436,29 +417,19 @@ fn logical_lines(bytes: &[u8]) -> Option<Lines> {
                 }
                 continue;
             }
-            b':' if !in_field && depth == 0 && header.is_some() && !colon_seen => {
-                colon_seen = true;
-                colon_at = i;
+            b':' if !in_field && depth == 0 && reading.before_colon() => {
+                reading.colon = Some(i);
                 i += 1;
                 continue;
             }
             _ => {}
         }
-        if header.is_some() && colon_seen && !b.is_ascii_whitespace() {
-            after_colon = true;
+        if reading.line.is_some() && reading.colon.is_some() && !b.is_ascii_whitespace() {
+            reading.after_colon = true;
         }
         i += 1;
     }
-    if let Some(h) = header.take() {
-        close_header(
-            &mut lines,
-            &mut headers,
-            h,
-            (colon_seen, after_colon),
-            params,
-            colon_at,
-        );
-    }
+    reading.end(&mut lines, &mut headers);
     // Something left open at the end: the scan may have misread the file.
     if !stack.is_empty() || depth != 0 {
         return None;
@@ -471,28 +442,50 @@ fn logical_lines(bytes: &[u8]) -> Option<Lines> {
     })
 }
 
-/// Ends the reading of a `def` header: whether its body is on the lines below, and where its
-/// parameters are (a `(` and its `)` before the `:`).
-fn close_header(
-    lines: &mut [Line],
-    headers: &mut Vec<Header>,
-    line: usize,
-    (colon_seen, after_colon): (bool, bool),
-    params: (Option<usize>, Option<usize>),
-    colon: usize,
-) {
-    let opens_body = colon_seen && !after_colon;
-    lines[line].opens_body = opens_body;
-    if let (Some(open), Some(close)) = params
-        && opens_body
-        && close < colon
-    {
-        headers.push(Header {
+/// A `def` header as the scan reads it: its line (among the logical lines; `None`: no header
+/// is being read), the `(` and `)` of its parameters and its `:` as met, and whether anything
+/// but a comment followed the colon on the logical line.
+#[derive(Default)]
+struct HeaderScan {
+    line: Option<usize>,
+    open: Option<usize>,
+    close: Option<usize>,
+    colon: Option<usize>,
+    after_colon: bool,
+}
+
+impl HeaderScan {
+    /// Whether a header is being read and its `:` is still ahead.
+    fn before_colon(&self) -> bool {
+        self.line.is_some() && self.colon.is_none()
+    }
+
+    /// Ends the header being read (if any): whether its body is on the lines below, and where
+    /// its parameters are (a `(` and its `)` before the `:`).
+    fn end(&mut self, lines: &mut [Line], headers: &mut Vec<Header>) {
+        let HeaderScan {
             line,
             open,
             close,
             colon,
-        });
+            after_colon,
+        } = std::mem::take(self);
+        let Some(line) = line else {
+            return;
+        };
+        let opens_body = colon.is_some() && !after_colon;
+        lines[line].opens_body = opens_body;
+        if let (Some(open), Some(close), Some(colon)) = (open, close, colon)
+            && opens_body
+            && close < colon
+        {
+            headers.push(Header {
+                line,
+                open,
+                close,
+                colon,
+            });
+        }
     }
 }
 
