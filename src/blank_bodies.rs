@@ -94,8 +94,8 @@ struct Line {
 /// Where a `def` header's parameters and return annotation are: the offsets of the `(` that
 /// opens the parameter list, of the `)` that closes it, and of the header's `:`. What lies
 /// between them is never read from an outline (a function is known by its name, decorators and
-/// place), yet the parser builds every parameter, annotation and default: a third of what it
-/// still did for a model module's blanked methods.
+/// place), yet the parser builds every parameter, annotation and default (on aleksis-core,
+/// ruff's `parse_parameters` was 5 % of a run's instructions with the bodies blanked).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Header {
     /// The index of its line among the logical lines.
@@ -207,8 +207,8 @@ fn logical_lines(bytes: &[u8]) -> Option<Lines> {
     if u32::try_from(bytes.len()).is_err() {
         return None;
     }
-    // About one logical line per 40 bytes in model and settings modules: reserved at once
-    // rather than grown (each growth copies and touches new pages).
+    // Reserved at once for one logical line per 32 bytes (model and settings modules hold about
+    // one per 40) rather than grown: each growth copies the list and touches new pages.
     let mut lines: Vec<Line> = Vec::with_capacity(bytes.len() / 32 + 8);
     let mut headers: Vec<Header> = Vec::new();
     let mut inside_brackets: Vec<(usize, usize)> = Vec::new();
