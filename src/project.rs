@@ -664,10 +664,12 @@ impl Project {
     }
 
     /// Whether the module `name` may define one of `classes` by a class statement: it is
-    /// loaded or parsed ahead already (its index will tell), it cannot be read (loading it
-    /// reports why), or its text may hold such a statement (see
-    /// [`crate::prefilter::may_define_class`]; the text is kept, for the parse or the next
-    /// question). False for a module where each is a function, a constant or a re-export.
+    /// loaded already (its index will tell), it cannot be read (loading it reports why), or its
+    /// text may hold such a statement (see [`crate::prefilter::may_define_class`]; the text is
+    /// kept, for the parse or the next question). False for a module where each is a function,
+    /// a constant or a re-export. A module parsed ahead is asked of its text too: whether it
+    /// was parsed ahead may depend on which half of an analysis got there first, and what
+    /// [`Project::module_with_class`] loads (and so reports) must not.
     pub fn may_define(&self, name: &str, classes: &[&str]) -> bool {
         if lock(&self.modules).contains_key(name) {
             return true;
@@ -675,15 +677,18 @@ impl Project {
         let Some((path, _)) = self.module_path(name) else {
             return true;
         };
-        if lock(&self.parsed_ahead).contains_key(&path) {
-            return true;
+        let may = |text: &str| {
+            classes
+                .iter()
+                .any(|c| crate::prefilter::may_define_class(text.as_bytes(), c.as_bytes()))
+        };
+        if let Some(parsed) = lock(&self.parsed_ahead).get(&path) {
+            return may(&parsed.module.file.text);
         }
         let Some(text) = self.source_text(&path) else {
             return true;
         };
-        let may = classes
-            .iter()
-            .any(|c| crate::prefilter::may_define_class(text.as_bytes(), c.as_bytes()));
+        let may = may(&text);
         // Kept either way: the same module is asked about for other names.
         self.remember_text(path, text);
         may
@@ -1035,6 +1040,27 @@ mod tests {
             .map(|m| m.name.clone())
             .collect();
         assert_eq!(names, ["app.helpers"]);
+    }
+
+    /// Whether a module was parsed ahead (which may depend on timing) does not change what a
+    /// question about a class loads: its text answers, as for a module not parsed.
+    #[test]
+    fn a_module_parsed_ahead_is_loaded_for_a_class_only_if_its_text_may_define_it() {
+        let (_dir, project) = fixture(
+            "# -- app/__init__.py\n# -- app/models.py\ndef helper():\n    pass\nclass Item:\n    pass\n",
+        );
+        project.module_ahead("app.models").expect("parsed ahead");
+        assert!(!project.may_define("app.models", &["helper"]));
+        assert!(project.module_with_class("app.models", "helper").is_none());
+        assert!(
+            project.loaded_modules().is_empty(),
+            "a parse ahead is no reason to load"
+        );
+        assert!(project.may_define("app.models", &["Item"]));
+        let models = project
+            .module_with_class("app.models", "Item")
+            .expect("a class");
+        assert_eq!(models.name, "app.models");
     }
 
     /// A module looked at ahead is parsed, not loaded: a later `module` takes that parse.
