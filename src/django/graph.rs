@@ -166,6 +166,10 @@ pub enum FieldOrigin {
         class: ClassRef,
         name_span: Span,
         call: Arc<Expr>,
+        /// The qualified name the call's callee resolves to in `class`'s module (what the
+        /// field's kind was found from): the rules that judge only Django's own field classes
+        /// read it here rather than resolve the callee again, once per rule (issue 13).
+        callee: Option<String>,
     },
     Builtin {
         model: &'static BuiltinModel,
@@ -1013,15 +1017,17 @@ impl Builder<'_, '_> {
         else {
             return None;
         };
-        let kind = match self.resolver.resolve_expr(&class.module, func) {
-            Symbol::External(q) => field_class(&q),
-            Symbol::Class(c) => self.resolver.mro(&c).iter().find_map(|a| match a {
+        let symbol = self.resolver.resolve_expr(&class.module, func);
+        let kind = match &symbol {
+            Symbol::External(q) => field_class(q),
+            Symbol::Class(c) => self.resolver.mro(c).iter().find_map(|a| match a {
                 Ancestor::External(q) => field_class(q),
                 Ancestor::Project(_) => None,
             }),
             // An unresolvable callee: its spelling (`fields.CharField`).
             _ => func.dotted().and_then(|d| field_class(&d)),
         }?;
+        let callee = symbol.qualname();
         let module = &class.module;
         let kw = |name: &str| value.keyword(name).map(|k| &k.value);
         let relation = relation_kind(&kind).map(|rk| {
@@ -1056,6 +1062,7 @@ impl Builder<'_, '_> {
                 class: class.clone(),
                 name_span: member.name_span,
                 call: value.clone(),
+                callee,
             },
             relation,
         })

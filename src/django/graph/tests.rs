@@ -668,3 +668,38 @@ fn a_graph_built_in_rounds_is_the_graph_built_at_once() {
     b.sort();
     assert_eq!(a, b);
 }
+
+#[test]
+fn a_project_field_keeps_what_its_callee_resolves_to() {
+    let (_d, g) = graph(
+        APPS,
+        "# -- blog/__init__.py\n\
+         # -- blog/fields.py\nfrom django.db import models\n\
+         class Slug(models.CharField):\n    pass\n\
+         # -- blog/models.py\nfrom django.db import models\nfrom django.db.models import ForeignKey as FK\n\
+         from .fields import Slug\n\
+         class Tag(models.Model):\n    pass\n\
+         class Post(models.Model):\n    tag = FK(Tag, on_delete=models.CASCADE)\n    \
+         title = models.CharField(max_length=5)\n    slug = Slug(max_length=5)\n",
+        &["blog.models"],
+    );
+    let post = g.model(id(&g, "blog", "Post"));
+    let callee = |name: &str| match &post.field(name).expect(name).origin {
+        FieldOrigin::Project { callee, .. } => callee.clone(),
+        other => panic!("{other:?}"),
+    };
+    // Through the import's alias, to Django's class; a project field class by its own name.
+    assert_eq!(
+        callee("tag").as_deref(),
+        Some("django.db.models.ForeignKey")
+    );
+    assert_eq!(
+        callee("title").as_deref(),
+        Some("django.db.models.CharField")
+    );
+    assert_eq!(callee("slug").as_deref(), Some("blog.fields.Slug"));
+    assert!(matches!(
+        post.field("id").map(|f| &f.origin),
+        Some(FieldOrigin::AutoPrimaryKey)
+    ));
+}

@@ -175,15 +175,16 @@ fn explain(id: &str) -> (&'static str, &'static str) {
 /// The messages Django reports on `field` of the model `mi`.
 fn findings(ctx: &Analysis, graph: &Graph, mi: ModelId, field: &Field) -> Vec<Finding> {
     let mut out = Vec::new();
-    let FieldOrigin::Project { class, call, .. } = &field.origin else {
+    let FieldOrigin::Project {
+        class,
+        call,
+        callee,
+        ..
+    } = &field.origin
+    else {
         return out;
     };
-    let ExprKind::Call {
-        func,
-        args,
-        keywords,
-    } = &call.kind
-    else {
+    let ExprKind::Call { args, keywords, .. } = &call.kind else {
         return out;
     };
     // `to` (and a ForeignKey's `on_delete`) positional; the rest by keyword.
@@ -194,7 +195,7 @@ fn findings(ctx: &Analysis, graph: &Graph, mi: ModelId, field: &Field) -> Vec<Fi
         return out;
     }
     let module = &class.module;
-    let Some(callee) = ctx.resolver.resolve_expr(module, func).qualname() else {
+    let Some(callee) = callee.clone() else {
         return out;
     };
     let model = graph.model(mi);

@@ -232,7 +232,7 @@ fn m2m_table(
     if rel.kind != RelKind::ManyToMany {
         return None;
     }
-    if !django_m2m(ctx, field) {
+    if !django_m2m(field) {
         return None;
     }
     match &rel.through {
@@ -263,24 +263,16 @@ fn m2m_table(
 
 /// Whether `field` is Django's own `ManyToManyField` (a call whose arguments are all seen, or
 /// a field of Django's own models).
-fn django_m2m(ctx: &Analysis, field: &Field) -> bool {
+fn django_m2m(field: &Field) -> bool {
     match &field.origin {
-        FieldOrigin::Project { class, call, .. } => {
-            let crate::syntax::ExprKind::Call {
-                func,
-                args,
-                keywords,
-            } = &call.kind
-            else {
+        FieldOrigin::Project { call, callee, .. } => {
+            let crate::syntax::ExprKind::Call { args, keywords, .. } = &call.kind else {
                 return false;
             };
             if keywords.iter().any(|k| k.arg.is_none()) || args.len() > 1 {
                 return false;
             }
-            ctx.resolver
-                .resolve_expr(&class.module, func)
-                .qualname()
-                .is_some_and(|q| M2M_CLASSES.contains(&q.as_str()))
+            callee.as_deref().is_some_and(|q| M2M_CLASSES.contains(&q))
         }
         FieldOrigin::Builtin { .. } => field.kind == "ManyToManyField",
         _ => false,
@@ -313,7 +305,7 @@ fn registry(ctx: &Analysis, graph: &Graph) -> Option<Vec<Table>> {
             if rel.kind != RelKind::ManyToMany || rel.through.is_some() {
                 continue;
             }
-            if !django_m2m(ctx, f) {
+            if !django_m2m(f) {
                 return None;
             }
             let Target::Model(to) = rel.target else {

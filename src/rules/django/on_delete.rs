@@ -38,22 +38,25 @@ pub(crate) fn check(ctx: &Analysis, code: Rule, id: &'static str) -> Vec<Diagnos
             continue;
         }
         for field in &model.fields {
-            let FieldOrigin::Project { class, call, .. } = &field.origin else {
-                continue;
-            };
-            let ExprKind::Call {
-                func,
-                args,
-                keywords,
-            } = &call.kind
+            let FieldOrigin::Project {
+                class,
+                call,
+                callee,
+                ..
+            } = &field.origin
             else {
                 continue;
             };
-            let module = &class.module;
-            let callee = ctx.resolver.resolve_expr(module, func).qualname();
-            if !callee.is_some_and(|q| FIELD_CLASSES.contains(&q.as_str())) {
+            if !callee
+                .as_deref()
+                .is_some_and(|q| FIELD_CLASSES.contains(&q))
+            {
                 continue;
             }
+            let ExprKind::Call { args, keywords, .. } = &call.kind else {
+                continue;
+            };
+            let module = &class.module;
             if keywords.iter().any(|k| k.arg.is_none())
                 || args.iter().any(|a| matches!(a.kind, ExprKind::Starred(_)))
             {

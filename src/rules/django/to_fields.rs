@@ -25,16 +25,16 @@ fn unique(resolver: &Resolver, field: &Field) -> Option<bool> {
     match &field.origin {
         FieldOrigin::AutoPrimaryKey | FieldOrigin::ParentLink => Some(true),
         FieldOrigin::Builtin { field: f, .. } => Some(f.unique || f.primary_key || f.name == "id"),
-        FieldOrigin::Project { class, call, .. } => {
+        FieldOrigin::Project {
+            class,
+            call,
+            callee,
+            ..
+        } => {
             if field.kind == "OneToOneField" {
                 return Some(true);
             }
-            let ExprKind::Call {
-                func,
-                keywords,
-                args,
-            } = &call.kind
-            else {
+            let ExprKind::Call { keywords, args, .. } = &call.kind else {
                 return None;
             };
             // Past `verbose_name` and `name`, a positional argument may be `primary_key`.
@@ -45,7 +45,7 @@ fn unique(resolver: &Resolver, field: &Field) -> Option<bool> {
                 return None;
             }
             // A subclass may set `unique` itself.
-            let q = resolver.resolve_expr(&class.module, func).qualname()?;
+            let q = callee.as_deref()?;
             if !q.starts_with("django.db.models.") {
                 return None;
             }
