@@ -159,6 +159,9 @@ pub struct Analysis<'p> {
     /// modules among the inputs (its settings module is not known); `None` when they ran or
     /// had nothing to run on.
     pub django_unchecked: Option<&'static str>,
+    /// Whether the settings modules may set names the evaluator cannot see, once a rule asked
+    /// (three rules ask; the answer scans every settings module's text).
+    pub(crate) settings_may_hide: std::sync::OnceLock<bool>,
 }
 
 const FIELD_NAMES: &[&str] = &[
@@ -236,6 +239,7 @@ impl<'p> Analysis<'p> {
             fix_details: crate::diagnostic::FixDetails::Full,
             django_unchecked: None,
             django: None,
+            settings_may_hide: std::sync::OnceLock::new(),
         }
     }
 

@@ -218,6 +218,11 @@ fn insertion_point(body: &[Stmt], text: &str, prefix: &str) -> (Span, u32) {
 /// project (the evaluator's own record of it). A setting absent from what was read may then be
 /// defined all the same.
 pub(super) fn settings_may_hide(ctx: &Analysis) -> bool {
+    *ctx.settings_may_hide
+        .get_or_init(|| scan_settings_may_hide(ctx))
+}
+
+fn scan_settings_may_hide(ctx: &Analysis) -> bool {
     let Some(settings) = &ctx.settings else {
         return true;
     };
