@@ -347,6 +347,7 @@ pub(crate) fn analyze_project<T>(
                 }),
                 silenced: rules::django::silenced_checks(s),
                 m2m: Default::default(),
+                field_name_clashes: Default::default(),
                 library_uses: Default::default(),
             }
         })

@@ -390,6 +390,43 @@ fn is_builtin_property(class: &crate::resolve::ClassRef, name_span: crate::synta
         })
 }
 
+/// A field-name clash of a checked model, kept by the Django context for both of its checks.
+pub(crate) struct Clash {
+    model: ModelId,
+    /// The clashing field's index in the model's fields; `None`: reported on the model.
+    field: Option<usize>,
+    id: &'static str,
+    message: String,
+}
+
+/// `_check_field_name_clashes` of every checked model, once for models.E005 and E006 (the pass
+/// finds both; it was run once per check, 0.22 M instructions each on aleksis-core).
+fn all_field_name_clashes(graph: &Graph) -> Vec<Clash> {
+    let mut out = Vec::new();
+    for (mi, model) in graph.models.iter().enumerate() {
+        if model.class().is_none() || !checked(model) {
+            continue;
+        }
+        for f in field_name_clashes(graph, ModelId(mi)).unwrap_or_default() {
+            // The field is one of the model's own (`local_fields`), found by identity.
+            let field = match f.field {
+                Some(field) => match model.fields.iter().position(|x| std::ptr::eq(x, field)) {
+                    Some(i) => Some(i),
+                    None => continue,
+                },
+                None => None,
+            };
+            out.push(Clash {
+                model: ModelId(mi),
+                field,
+                id: f.id,
+                message: f.message,
+            });
+        }
+    }
+    out
+}
+
 pub(crate) fn check(ctx: &Analysis, code: Rule, id: &'static str) -> Vec<Diagnostic> {
     let Some(dj) = super::context(ctx) else {
         return Vec::new();
@@ -412,16 +449,21 @@ pub(crate) fn check(ctx: &Analysis, code: Rule, id: &'static str) -> Vec<Diagnos
         let mut findings: Vec<(Option<&Field>, String, String)> = Vec::new();
         match id {
             "models.E005" | "models.E006" => {
-                for f in field_name_clashes(graph, mid).unwrap_or_default() {
-                    if f.id != id {
+                let clashes = dj
+                    .field_name_clashes
+                    .get_or_init(|| all_field_name_clashes(graph));
+                let first = clashes.partition_point(|c| c.model < mid);
+                for c in clashes[first..].iter().take_while(|c| c.model == mid) {
+                    if c.id != id {
                         continue;
                     }
-                    let hint = if f.id == "models.E005" {
+                    let hint = if c.id == "models.E005" {
                         "Rename the field in one of the parents, or give the parents explicit primary keys with distinct names: Django cannot give the child two fields of one name.".to_string()
                     } else {
                         "Rename one of the fields: both would be the same attribute and column name (a foreign key `author` is stored in `author_id`).".to_string()
                     };
-                    findings.push((f.field, f.message, hint));
+                    let field = c.field.and_then(|i| model.fields.get(i));
+                    findings.push((field, c.message.clone(), hint));
                 }
             }
             "models.E025" => {
