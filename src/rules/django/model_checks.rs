@@ -311,7 +311,9 @@ fn primary_keys(resolver: &Resolver, model: &Model) -> usize {
 fn property_clashes(graph: &Graph, resolver: &Resolver, id: ModelId) -> Option<Vec<String>> {
     let model = graph.model(id);
     let class = model.class()?;
-    let own: Vec<String> = model.fields.iter().map(attname).collect();
+    // The model's own attnames, and its method resolution order, only for a model that
+    // inherits a relation (most have no concrete parent).
+    let mut own: Option<Vec<String>> = None;
     let mut inherited: Vec<String> = Vec::new();
     for p in parent_list(graph, id) {
         let pm = graph.model(p);
@@ -324,10 +326,14 @@ fn property_clashes(graph: &Graph, resolver: &Resolver, id: ModelId) -> Option<V
                 continue;
             }
             let a = attname(f);
+            let own = own.get_or_insert_with(|| model.fields.iter().map(attname).collect());
             if !own.contains(&a) && !inherited.contains(&a) {
                 inherited.push(a);
             }
         }
+    }
+    if inherited.is_empty() {
+        return Some(Vec::new());
     }
     let mro = resolver.mro(class);
     let mut out = Vec::new();
