@@ -450,8 +450,6 @@ pub(crate) fn check(ctx: &Analysis, code: Rule, id: &'static str) -> Vec<Diagnos
             continue;
         }
         let mid = ModelId(mi);
-        let class_site = (class.module.clone(), class.info().name_span);
-        let model_object = model.label().unwrap_or_default();
         let mut findings: Vec<(Option<&Field>, String, String)> = Vec::new();
         match id {
             "models.E005" | "models.E006" => {
@@ -493,7 +491,10 @@ pub(crate) fn check(ctx: &Analysis, code: Rule, id: &'static str) -> Vec<Diagnos
         for (field, message, hint) in findings {
             let (site, obj) = match field {
                 Some(f) => (field_site(model, f), object(model, &f.name)),
-                None => (Some(class_site.clone()), model_object.clone()),
+                None => (
+                    Some((class.module.clone(), class.info().name_span)),
+                    model.label().unwrap_or_default(),
+                ),
             };
             let Some(site) = site else { continue };
             if let Some(d) = super::django_diag(dj, code, id, site, obj, message, hint) {

@@ -20,8 +20,9 @@ const FIELD_CLASSES: &[&str] = &[
 ];
 
 fn is_rule(qualname: &str, rule: &str) -> bool {
-    qualname == format!("django.db.models.{rule}")
-        || qualname == format!("django.db.models.deletion.{rule}")
+    qualname
+        .strip_prefix("django.db.models.")
+        .is_some_and(|rest| rest == rule || rest.strip_prefix("deletion.") == Some(rule))
 }
 
 pub(crate) fn check(ctx: &Analysis, code: Rule, id: &'static str) -> Vec<Diagnostic> {
@@ -120,4 +121,20 @@ pub(crate) fn check(ctx: &Analysis, code: Rule, id: &'static str) -> Vec<Diagnos
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_rule;
+
+    #[test]
+    fn a_deletion_rule_is_named_from_django_models_or_its_deletion_module() {
+        assert!(is_rule("django.db.models.SET_NULL", "SET_NULL"));
+        assert!(is_rule("django.db.models.deletion.SET_NULL", "SET_NULL"));
+        assert!(!is_rule("django.db.models.deletion.CASCADE", "SET_NULL"));
+        assert!(!is_rule("django.db.models.SET_NULLS", "SET_NULL"));
+        assert!(!is_rule("django.db.models.fields.SET_NULL", "SET_NULL"));
+        assert!(!is_rule("app.django.db.models.SET_NULL", "SET_NULL"));
+        assert!(!is_rule("SET_NULL", "SET_NULL"));
+    }
 }

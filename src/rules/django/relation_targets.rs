@@ -183,7 +183,8 @@ pub(crate) fn findings(
     let Some(rel) = &field.relation else {
         return out;
     };
-    let field_object = object(model, &field.name);
+    // Named only where there is a finding (most relations point at a registered model).
+    let field_object = || object(model, &field.name);
     // A GenericRelation is a private field, which `Model._check_fields` does not check: no
     // E300 / E301; its lazy reference still waits (E307).
     let private = rel.kind == RelKind::GenericRelation;
@@ -221,7 +222,7 @@ pub(crate) fn findings(
                     .to_string();
                 out.push(Finding {
                     id: "fields.E301",
-                    object: field_object,
+                    object: field_object(),
                     message: format!(
                         "Field defines a relation with the model '{label}', which has been swapped out."
                     ),
@@ -259,7 +260,7 @@ pub(crate) fn findings(
     if !private {
         out.push(Finding {
         id: "fields.E300",
-        object: field_object.clone(),
+        object: field_object(),
         message: format!(
             "Field defines a relation with model '{written}', which is either not installed, or is abstract."
         ),
@@ -270,6 +271,7 @@ pub(crate) fn findings(
     let hint = format!(
         "Correct the reference, or add the app that defines `{key}` to INSTALLED_APPS: Django resolves the relation lazily and the model never comes."
     );
+    let field_object = field_object();
     out.push(Finding {
         id: "fields.E307",
         object: field_object.clone(),
