@@ -102,7 +102,7 @@ pub(crate) fn follow_imports(
         let follow = &follow;
         rayon::scope(|scope| {
             for (path, text) in first {
-                scope.spawn(move |scope| follow.visit(scope, path, text));
+                scope.spawn(move |scope| follow.visit(scope, path, text, false));
             }
         });
     }
@@ -159,15 +159,23 @@ struct Seen {
 
 impl<'a> Follow<'a> {
     /// Scans the file at `path` for imports and reads, each in a task of its own, the files
-    /// they name that are not read yet.
-    fn visit<'s>(&'s self, scope: &rayon::Scope<'s>, path: &Path, text: &Result<String, String>)
-    where
+    /// they name that are not read yet. `for_class`: the file is parsed ahead for a class a
+    /// module parsed ahead imports from it; the graph reads it as it reads a model module (a
+    /// class imported from a project module registers that module's models too, and so on from
+    /// there: `analysis::django_model_modules`), so its own class imports are parsed ahead too.
+    fn visit<'s>(
+        &'s self,
+        scope: &rayon::Scope<'s>,
+        path: &Path,
+        text: &Result<String, String>,
+        for_class: bool,
+    ) where
         'a: 's,
     {
         let (Ok(text), Some((name, is_package))) = (text, self.project.module_name_of(path)) else {
             return;
         };
-        let parse_from = (self.ahead)(path);
+        let parse_from = for_class || (self.ahead)(path);
         let imports = prefilter::imports(text);
         // With each module, the names a statement at module level imports from it, if it is
         // to be parsed ahead when one of them may be a class there.
@@ -209,12 +217,14 @@ impl<'a> Follow<'a> {
                 scope.spawn(move |scope| {
                     let file = self.files[i];
                     let text = read_one(file, self.stdin);
-                    self.visit(scope, file, &text);
-                    if let (Some(classes), Ok(text)) = (classes, &text)
-                        && classes
+                    let for_class = match (&classes, &text) {
+                        (Some(classes), Ok(text)) => classes
                             .iter()
-                            .any(|c| prefilter::may_define_class(text.as_bytes(), c.as_bytes()))
-                    {
+                            .any(|c| prefilter::may_define_class(text.as_bytes(), c.as_bytes())),
+                        _ => false,
+                    };
+                    self.visit(scope, file, &text, for_class);
+                    if let (true, Ok(text)) = (for_class, &text) {
                         self.project.parse_ahead(file, text.clone());
                     }
                     lock(&self.read).push((file.to_path_buf(), text));
