@@ -572,6 +572,21 @@ impl Graph {
         out
     }
 
+    /// The reverse entry of `model`'s field `field` (a relation to `target`), as
+    /// [`Graph::reverse_relations`] of `target` lists it: an entry is kept under the concrete
+    /// model its relation points at, which that list begins with.
+    pub fn reverse_entry(
+        &self,
+        target: ModelId,
+        model: ModelId,
+        field: usize,
+    ) -> Option<&ReverseEntry> {
+        self.reverse
+            .get(&self.concrete(target))?
+            .iter()
+            .find(|e| e.model == model && e.field == field)
+    }
+
     /// The relations Django compares in its clash checks (`_meta.related_objects`,
     /// options.py:610-630): hidden ones only when many-to-many (their generated names).
     pub fn clash_candidates(&self, target: ModelId) -> Vec<&ReverseEntry> {

@@ -703,3 +703,49 @@ fn a_project_field_keeps_what_its_callee_resolves_to() {
         Some(FieldOrigin::AutoPrimaryKey)
     ));
 }
+
+#[test]
+fn a_relation_s_reverse_entry_is_the_one_its_target_lists() {
+    let (_d, g) = graph(
+        APPS,
+        "# -- blog/__init__.py\n\
+         # -- blog/models.py\nfrom django.db import models\n\
+         class Place(models.Model):\n    pass\n\
+         class Restaurant(Place):\n    pass\n\
+         class PlaceProxy(Place):\n    class Meta:\n        proxy = True\n\
+         class Visit(models.Model):\n    place = models.ForeignKey(Place, models.CASCADE)\n    \
+         shop = models.ForeignKey(Restaurant, models.CASCADE, related_name='visits')\n\
+         class Tip(models.Model):\n    place = models.ForeignKey(PlaceProxy, models.CASCADE)\n",
+        &["blog.models"],
+    );
+    let mut checked = 0;
+    for (mi, model) in g.models.iter().enumerate() {
+        for (fi, field) in model.fields.iter().enumerate() {
+            let Some(Relation {
+                target: Target::Model(t),
+                ..
+            }) = &field.relation
+            else {
+                continue;
+            };
+            let listed = g
+                .reverse_relations(*t)
+                .into_iter()
+                .find(|e| e.model == ModelId(mi) && e.field == fi);
+            let direct = g.reverse_entry(*t, ModelId(mi), fi);
+            assert!(
+                match (listed, direct) {
+                    (Some(a), Some(b)) => std::ptr::eq(a, b),
+                    (None, None) => true,
+                    _ => false,
+                },
+                "{}.{}",
+                model.name,
+                field.name
+            );
+            checked += usize::from(direct.is_some());
+        }
+    }
+    // Visit.place, Visit.shop, Tip.place (through the proxy), Restaurant.place_ptr.
+    assert!(checked >= 4, "{checked}");
+}

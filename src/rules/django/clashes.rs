@@ -103,10 +103,7 @@ fn clashes_of<'g>(
         return out;
     };
     // The relation itself must certainly be registered.
-    let mine = graph
-        .reverse_relations(*t)
-        .into_iter()
-        .find(|e| e.model == mi && e.field == fi);
+    let mine = graph.reverse_entry(*t, mi, fi);
     if !mine.is_some_and(|e| e.certain) {
         return out;
     }
