@@ -628,11 +628,22 @@ fn parse_ahead_reachable(project: &Project, roots: &[(Arc<SourceModule>, String)
         // Each module the wave leads to: its package, and the names a module outside the
         // package is imported for (it counts only where one of them is a class).
         let mut next: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+        // Whether a module is the project's (most imports are of libraries, which are never
+        // parsed), once per name and wave.
+        let mut in_project: rustc_hash::FxHashMap<String, bool> = Default::default();
         for (module, package) in &wave {
             let prefix = format!("{package}.");
             let inside = module.is_package || module.name.starts_with(&prefix);
             let mut reach = |m: &str, package: &str, class: Option<&str>| {
-                if !seen.contains(m) {
+                let ours = match in_project.get(m) {
+                    Some(&known) => known,
+                    None => {
+                        let known = project.module_path(m).is_some();
+                        in_project.insert(m.to_string(), known);
+                        known
+                    }
+                };
+                if ours && !seen.contains(m) {
                     let entry = next
                         .entry(m.to_string())
                         .or_insert_with(|| (package.to_string(), Vec::new()));
