@@ -248,6 +248,13 @@ impl Contract {
     pub fn abstract_qualname(&self, role: &Role) -> String {
         format!("{}.{}", self.models_module, role.abstract_class)
     }
+    /// The name `qualname` gives in the library's models module (`AccessToken` for
+    /// `oauth2_provider.models.AccessToken`); `None` for a name elsewhere.
+    pub fn in_models_module<'q>(&self, qualname: &'q str) -> Option<&'q str> {
+        qualname
+            .strip_prefix(self.models_module.as_str())?
+            .strip_prefix('.')
+    }
 }
 
 /// The embedded library contracts (`rules/<library>/contract.toml`, listed by `build.rs`) of
@@ -280,6 +287,16 @@ pub fn swappable_models() -> &'static Contract {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_in_the_library_models_module_is_its_last_part() {
+        let c = swappable_models();
+        let name = format!("{}.AccessToken", c.models_module);
+        assert_eq!(c.in_models_module(&name), Some("AccessToken"));
+        assert_eq!(c.in_models_module(&format!("{}x.A", c.models_module)), None);
+        assert_eq!(c.in_models_module(&c.models_module), None);
+        assert_eq!(c.in_models_module("app.models.AccessToken"), None);
+    }
 
     #[test]
     fn embedded_contract_parses_and_is_consistent() {

@@ -304,9 +304,7 @@ impl<'p> Analysis<'p> {
                 Ancestor::Project(c) => c.qualname(),
                 Ancestor::External(e) => e.clone(),
             };
-            let class_name = q
-                .strip_prefix(self.contract.models_module.as_str())?
-                .strip_prefix('.')?;
+            let class_name = self.contract.in_models_module(&q)?;
             Some((i, self.contract.role_by_abstract(class_name)?))
         })?;
         let project_only = |slice: &[Ancestor]| -> Vec<ClassRef> {
@@ -474,18 +472,13 @@ impl<'p> Analysis<'p> {
         }
         match self.resolver.resolve_expr(module, expr) {
             Symbol::Class(c) => Target::Class(c),
-            Symbol::External(q) => {
-                match q
-                    .strip_prefix(self.contract.models_module.as_str())
-                    .and_then(|rest| rest.strip_prefix('.'))
-                {
-                    Some(name) => Target::Label {
-                        label: self.contract.package.clone(),
-                        model: name.to_string(),
-                    },
-                    None => Target::Unknown,
-                }
-            }
+            Symbol::External(q) => match self.contract.in_models_module(&q) {
+                Some(name) => Target::Label {
+                    label: self.contract.package.clone(),
+                    model: name.to_string(),
+                },
+                None => Target::Unknown,
+            },
             _ => Target::Unknown,
         }
     }

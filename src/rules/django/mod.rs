@@ -88,7 +88,7 @@ pub struct Context<'p> {
     /// The field-name clashes of every checked model (models.E005 and E006 come from one pass,
     /// see [`model_checks::check`]): the model, the field Django names (its index in the
     /// model's fields; `None`: the model), the check ID and the message.
-    pub(crate) field_name_clashes: std::sync::OnceLock<Vec<model_checks::Clash>>,
+    pub(crate) field_name_clashes: std::sync::OnceLock<Vec<model_checks::FieldNameClash>>,
     /// Whether the project uses each contract library (see `library::Env::uses_known`).
     pub(crate) library_uses: std::sync::OnceLock<Vec<std::sync::OnceLock<bool>>>,
 }

@@ -397,7 +397,7 @@ fn is_builtin_property(class: &crate::resolve::ClassRef, name_span: crate::synta
 }
 
 /// A field-name clash of a checked model, kept by the Django context for both of its checks.
-pub(crate) struct Clash {
+pub(crate) struct FieldNameClash {
     model: ModelId,
     /// The clashing field's index in the model's fields; `None`: reported on the model.
     field: Option<usize>,
@@ -407,7 +407,7 @@ pub(crate) struct Clash {
 
 /// `_check_field_name_clashes` of every checked model, once for models.E005 and E006 (the pass
 /// finds both; it was run once per check, 0.22 M instructions each on aleksis-core).
-fn all_field_name_clashes(graph: &Graph) -> Vec<Clash> {
+fn all_field_name_clashes(graph: &Graph) -> Vec<FieldNameClash> {
     let mut out = Vec::new();
     for (mi, model) in graph.models.iter().enumerate() {
         if model.class().is_none() || !checked(model) {
@@ -422,7 +422,7 @@ fn all_field_name_clashes(graph: &Graph) -> Vec<Clash> {
                 },
                 None => None,
             };
-            out.push(Clash {
+            out.push(FieldNameClash {
                 model: ModelId(mi),
                 field,
                 id: f.id,
